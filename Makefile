@@ -1,0 +1,42 @@
+# Styrning: `make demo` and `make test` work on a fresh clone with Python >= 3.12 and make.
+PYTHON ?= $(shell command -v python3.13 || command -v python3.12 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: setup demo test lint format check serve worker clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(PY) uv.lock pyproject.toml
+	$(PY) -m pip install --quiet --disable-pip-version-check "uv>=0.9"
+	$(UV) sync --frozen --inexact --python $(PY)
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: setup
+	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(PY) manage.py demo
+	@echo "Styrning körs på http://127.0.0.1:$(PORT)/ (avsluta med Ctrl+C)"
+	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: setup
+	SECRET_KEY=$${SECRET_KEY:-test-secret-key-not-for-production} $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+worker: setup
+	$(PY) manage.py db_worker
+
+clean:
+	rm -rf $(VENV) var/

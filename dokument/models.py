@@ -1,0 +1,1 @@
+"""Models of the dokument app: filled by its own issue."""

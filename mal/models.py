@@ -1,0 +1,1 @@
+"""Models of the mal app: filled by its own issue."""

@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+
+from styrning.demo import DEMO_PASSWORD, PERSONAS, demo_steps
+
+
+class Command(BaseCommand):
+    help = "Bygger demokommunen (Ådalens kommun). Kan köras flera gånger med samma resultat."
+
+    def handle(self, *args, **options):
+        for name, step in demo_steps():
+            self.stdout.write(f"Laddar {name} …")
+            step(self.stdout.write)
+        self.stdout.write(self.style.SUCCESS("Demokommunen är klar. Demoinloggningar:"))
+        for username, first, last, _, _, description in PERSONAS:
+            self.stdout.write(f"  {username:<12} {DEMO_PASSWORD:<15} {first} {last}, {description}")

@@ -1,0 +1,151 @@
+"""All role rules, in one place.
+
+A role is a row (user, organisation, role); a role on a node covers every node below it.
+Views ask these functions and hand templates `can_*` booleans; querysets are scoped with the
+`*_ids` functions. Roles and the tree are loaded once per request (cached on the user object),
+so checks cost a bounded number of queries whatever the size of the tree.
+"""
+
+from django.contrib.auth.models import AnonymousUser
+
+from styrning.models import Organisation, Roll
+from styrning.queries import OrganisationTree
+
+Typ = Roll.Typ
+
+_CACHE_ATTR = "_styrning_permissions"
+
+
+class _UserRoles:
+    def __init__(self, user):
+        self.roles: list[tuple[int, str]] = list(
+            Roll.objects.filter(anvandare=user).values_list("organisation_id", "roll")
+        )
+        self._tree: OrganisationTree | None = None
+        self._covered: dict[frozenset[str], frozenset[int]] = {}
+
+    @property
+    def tree(self) -> OrganisationTree:
+        if self._tree is None:
+            self._tree = OrganisationTree.load(
+                Organisation.objects.only("pk", "overordnad_id", "typ")
+            )
+        return self._tree
+
+    def covered(self, roller: frozenset[str]) -> frozenset[int]:
+        if roller not in self._covered:
+            roots = [org for org, roll in self.roles if roll in roller]
+            self._covered[roller] = (
+                frozenset(self.tree.subtree_ids(roots)) if roots else frozenset()
+            )
+        return self._covered[roller]
+
+
+def _user_roles(user) -> _UserRoles | None:
+    if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated:
+        return None
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = _UserRoles(user)
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget_cached_roles(user) -> None:
+    """Drop the per-request cache (after roles or the tree change within one request)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def role_types(user) -> set[str]:
+    roles = _user_roles(user)
+    return {roll for _, roll in roles.roles} if roles else set()
+
+
+def is_administrator(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_superuser) or (
+        Typ.ADMINISTRATOR in role_types(user)
+    )
+
+
+def is_controller(user) -> bool:
+    """Controllers (kommunledningskansliet) work with follow-up across the whole municipality."""
+    return Typ.CONTROLLER in role_types(user) or is_administrator(user)
+
+
+def is_staff_member(user) -> bool:
+    """Signed in with at least one role: may see internal material somewhere."""
+    return bool(role_types(user)) or is_administrator(user)
+
+
+def _all_ids(roles: _UserRoles) -> frozenset[int]:
+    return frozenset(roles.tree.nodes)
+
+
+def covered_ids(user, *roller: str) -> frozenset[int]:
+    """Ids of the organisations that the user's roles of the given kinds cover."""
+    roles = _user_roles(user)
+    if roles is None:
+        return frozenset()
+    return roles.covered(frozenset(roller))
+
+
+def internal_ids(user) -> frozenset[int]:
+    """Organisations whose internal material (drafts, unpublished reports) the user may read:
+    any role covers its subtree; controllers and administrators read everything."""
+    roles = _user_roles(user)
+    if roles is None:
+        return frozenset()
+    if is_controller(user):
+        return _all_ids(roles)
+    return roles.covered(frozenset(Typ.values))
+
+
+def can_view_internal(user, organisation_id: int) -> bool:
+    return organisation_id in internal_ids(user)
+
+
+def document_editor_ids(user) -> frozenset[int]:
+    """Organisations whose governing documents the user may register, revise and publish.
+
+    A nämndsekreterare covers the body of the role and everything below it. The KS secretariat
+    (a nämndsekreterare of kommunstyrelsen) and controllers also handle kommunfullmäktige's and
+    kommunstyrelsen's documents. Administrators handle all.
+    """
+    roles = _user_roles(user)
+    if roles is None:
+        return frozenset()
+    if is_administrator(user):
+        return _all_ids(roles)
+    ids = set(roles.covered(frozenset({Typ.NAMNDSEKRETERARE})))
+    typ_by_id = {pk: org.typ for pk, org in roles.tree.nodes.items()}
+    ks_secretary = any(
+        roll == Typ.NAMNDSEKRETERARE and typ_by_id.get(org) == Organisation.Typ.KOMMUNSTYRELSE
+        for org, roll in roles.roles
+    )
+    if ks_secretary or Typ.CONTROLLER in role_types(user):
+        ids |= {
+            pk
+            for pk, typ in typ_by_id.items()
+            if typ in (Organisation.Typ.KOMMUNFULLMAKTIGE, Organisation.Typ.KOMMUNSTYRELSE)
+        }
+    return frozenset(ids)
+
+
+def can_edit_documents(user, organisation_id: int) -> bool:
+    return organisation_id in document_editor_ids(user)
+
+
+def reporter_ids(user) -> frozenset[int]:
+    """Organisations whose follow-up (values, assessments, analyses) the user may enter:
+    a chef covers the unit and below; controllers and administrators all."""
+    roles = _user_roles(user)
+    if roles is None:
+        return frozenset()
+    if is_controller(user):
+        return _all_ids(roles)
+    return roles.covered(frozenset({Typ.CHEF}))
+
+
+def can_report(user, organisation_id: int) -> bool:
+    return organisation_id in reporter_ids(user)

@@ -1,0 +1,77 @@
+"""Reads of the organisation tree used in more than one place."""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from styrning.models import Organisation
+
+
+@dataclass
+class OrganisationTree:
+    """The whole organisation tree, loaded in one query and assembled in Python."""
+
+    nodes: dict[int, Organisation]
+    children: dict[int | None, list[int]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, queryset=None) -> "OrganisationTree":
+        qs = queryset if queryset is not None else Organisation.objects.all()
+        nodes = {org.pk: org for org in qs.order_by("ordning", "namn")}
+        children: dict[int | None, list[int]] = {}
+        for org in nodes.values():
+            parent = org.overordnad_id if org.overordnad_id in nodes else None
+            children.setdefault(parent, []).append(org.pk)
+        return cls(nodes=nodes, children=children)
+
+    @property
+    def roots(self) -> list[Organisation]:
+        return [self.nodes[pk] for pk in self.children.get(None, [])]
+
+    def children_of(self, pk: int) -> list[Organisation]:
+        return [self.nodes[c] for c in self.children.get(pk, [])]
+
+    def descendant_ids(self, pk: int, include_self: bool = True) -> set[int]:
+        result = {pk} if include_self else set()
+        stack = list(self.children.get(pk, []))
+        while stack:
+            current = stack.pop()
+            if current not in result:
+                result.add(current)
+                stack.extend(self.children.get(current, []))
+        return result
+
+    def subtree_ids(self, pks: Iterable[int]) -> set[int]:
+        result: set[int] = set()
+        for pk in pks:
+            if pk in self.nodes and pk not in result:
+                result |= self.descendant_ids(pk)
+        return result
+
+    def ancestors(self, pk: int) -> list[Organisation]:
+        """From the root down to the node's parent."""
+        chain: list[Organisation] = []
+        seen = {pk}
+        current = self.nodes[pk].overordnad_id if pk in self.nodes else None
+        while current is not None and current in self.nodes and current not in seen:
+            seen.add(current)
+            chain.append(self.nodes[current])
+            current = self.nodes[current].overordnad_id
+        chain.reverse()
+        return chain
+
+    def is_at_or_above(self, upper_pk: int, lower_pk: int) -> bool:
+        """True when upper is the lower node itself or one of its ancestors."""
+        return upper_pk == lower_pk or any(a.pk == upper_pk for a in self.ancestors(lower_pk))
+
+    def walk(self, pk: int | None = None, depth: int = 0) -> Iterator[tuple[Organisation, int]]:
+        """Depth-first (node, depth) pairs from the given node, or from the roots."""
+        start = self.children.get(None, []) if pk is None else [pk]
+        stack = [(c, depth) for c in reversed(start)]
+        while stack:
+            current, level = stack.pop()
+            yield self.nodes[current], level
+            stack.extend((c, level + 1) for c in reversed(self.children.get(current, [])))
+
+
+def organisation_tree() -> OrganisationTree:
+    return OrganisationTree.load()

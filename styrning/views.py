@@ -1,0 +1,81 @@
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from styrning import permissions
+from styrning.context_processors import public_sections
+from styrning.queries import organisation_tree
+from styrning.startsida import panels_for
+
+
+def start(request: HttpRequest) -> HttpResponse:
+    return render(request, "styrning/start.html", {"sections": public_sections()})
+
+
+@login_required
+def min_sida(request: HttpRequest) -> HttpResponse:
+    roles = request.user.roller.select_related("organisation").order_by(
+        "organisation__namn", "roll"
+    )
+    return render(
+        request,
+        "styrning/min_sida.html",
+        {
+            "roles": roles,
+            "panels": panels_for(request),
+            "is_administrator": permissions.is_administrator(request.user),
+            "is_controller": permissions.is_controller(request.user),
+        },
+    )
+
+
+def tillganglighet(request: HttpRequest) -> HttpResponse:
+    return render(request, "styrning/tillganglighet.html")
+
+
+def organisation_lista(request: HttpRequest) -> HttpResponse:
+    show_all = request.GET.get("visa") == "alla"
+    today = timezone.localdate()
+    tree = organisation_tree()
+    rows = [
+        {"org": org, "depth": depth, "active": org.is_active_on(today)}
+        for org, depth in tree.walk()
+    ]
+    if not show_all:
+        hidden: set[int] = set()
+        visible = []
+        for row in rows:
+            org = row["org"]
+            if org.overordnad_id in hidden or not row["active"]:
+                hidden.add(org.pk)
+                continue
+            visible.append(row)
+        rows = visible
+    return render(
+        request,
+        "styrning/organisation_lista.html",
+        {"rows": rows, "show_all": show_all, "count": len(rows)},
+    )
+
+
+def organisation_detalj(request: HttpRequest, pk: int) -> HttpResponse:
+    tree = organisation_tree()
+    org = tree.nodes.get(pk)
+    if org is None:
+        raise Http404("Organisationen finns inte.")
+    today = timezone.localdate()
+    return render(
+        request,
+        "styrning/organisation_detalj.html",
+        {
+            "org": org,
+            "ancestors": tree.ancestors(pk),
+            "children": [
+                {"org": child, "active": child.is_active_on(today)}
+                for child in tree.children_of(pk)
+            ],
+            "active": org.is_active_on(today),
+            "can_view_internal": permissions.can_view_internal(request.user, pk),
+        },
+    )

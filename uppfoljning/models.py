@@ -1,0 +1,1 @@
+"""Models of the uppfoljning app: filled by its own issue."""
