@@ -15,6 +15,15 @@ from tests.factories import OrganisationFactory, RollFactory, UserFactory
 T = Organisation.Typ
 
 
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    """Production uses whitenoise's manifest storage, which needs collectstatic first."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture
 def org(db):
     """The small municipality, as a dict keyed by short name."""

@@ -19,7 +19,10 @@ def test_role_on_forvaltning_covers_its_enheter(org):
     user = role.anvandare
 
     assert permissions.reporter_ids(user) == {
-        org["buf"].pk, org["forskola"].pk, org["solrosen"].pk, org["blaklockan"].pk
+        org["buf"].pk,
+        org["forskola"].pk,
+        org["solrosen"].pk,
+        org["blaklockan"].pk,
     }
 
 
