@@ -149,3 +149,14 @@ def reporter_ids(user) -> frozenset[int]:
 
 def can_report(user, organisation_id: int) -> bool:
     return organisation_id in reporter_ids(user)
+
+
+def goal_editor_ids(user) -> frozenset[int]:
+    """Organisations whose goals, indicators, targets and assignments the user may maintain:
+    those whose documents the user handles (a nämnd's secretary, the KS secretariat,
+    controllers) and those whose follow-up the user reports (a chef sets the unit's own goals)."""
+    return document_editor_ids(user) | reporter_ids(user)
+
+
+def can_edit_goals(user, organisation_id: int) -> bool:
+    return organisation_id in goal_editor_ids(user)
