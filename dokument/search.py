@@ -1,0 +1,263 @@
+"""Full-text search over governing documents.
+
+`search_documents(queryset, q)` takes a queryset of `Dokument` and returns it filtered to the
+documents whose current version matches `q`, annotated with
+
+- `sok_rank`: the relevance (PostgreSQL: `ts_rank` over title A, body B, file text C; SQLite: 0),
+- `sok_utdrag`: a short snippet where the words occur, as safe HTML: everything is escaped and
+  the matched words are wrapped in `<mark>`,
+
+and ordered best first (PostgreSQL) or by title (SQLite).
+
+PostgreSQL: the text search configuration `styrning_sv` (migration `0002_swedish_search`) runs
+each word through the Swedish Hunspell dictionary (`sv_hunspell`, an ispell dictionary built from
+Debian's hunspell-sv-se by `deploy/install-swedish-dictionary.sh`) and then the snowball
+`swedish_stem`, so definite, plural and compound forms meet ("styrdokumentet" finds
+"styrdokument", "skolan" finds "skola"). Where the server lacks the dictionary, the
+configuration is a plain copy of `swedish`: search works, it just stems less.
+The GIN index `dokument_sokindex` is an expression index on `Dokumentversion` over exactly the
+vector built by `search_vector()`, so nothing has to keep a stored vector up to date: no signals,
+no service call, no `update_search_vector()`.
+
+SQLite (development and tests): every word of `q` must occur (case-insensitively, as SQLite's
+LIKE understands it) in the title, the body or the file text of the current version.
+"""
+
+import re
+
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+)
+from django.db import connection, models
+from django.db.models import F, FilteredRelation, Q, Value
+from django.db.models.functions import Concat
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+SEARCH_CONFIG = "styrning_sv"
+INDEX_NAME = "dokument_sokindex"
+ISPELL_DICTIONARY = "sv_hunspell"
+
+# Markers for the highlighted words: control characters that never occur in a document body,
+# so that the whole headline can be escaped first and the markers turned into <mark> after.
+_START = "\x02"
+_STOP = "\x03"
+_FIELD_SEPARATOR = "\x1f"
+_MARKED = re.compile(f"{_START}([^{_START}{_STOP}]*){_STOP}")
+# Markdown punctuation that only clutters a snippet.
+_MARKDOWN_NOISE = re.compile(r"(^|\s)#{1,6}\s|[*_`]{1,3}|^\s*[-+]\s|^\s*>\s?|\|", re.MULTILINE)
+_WHITESPACE = re.compile(r"\s+")
+
+SNIPPET_CONTEXT = 80  # characters on each side of the first match (SQLite)
+
+
+def search_vector(prefix: str = "") -> SearchVector:
+    """The weighted vector of a version: title A, body B, text extracted from the file C.
+
+    The expression index and the queries must build the very same expression, so both come
+    from here; `prefix` is the path to the version (e.g. "aktuell__")."""
+    return (
+        SearchVector(f"{prefix}titel", weight="A", config=SEARCH_CONFIG)
+        + SearchVector(f"{prefix}text", weight="B", config=SEARCH_CONFIG)
+        + SearchVector(f"{prefix}fil_text", weight="C", config=SEARCH_CONFIG)
+    )
+
+
+def search_index() -> GinIndex:
+    """The GIN expression index over `search_vector()` on Dokumentversion."""
+    return GinIndex(search_vector(), name=INDEX_NAME)
+
+
+def _clean_snippet(text: str) -> str:
+    text = _MARKDOWN_NOISE.sub(lambda m: m.group(1) or " ", text)
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def marked_to_html(marked: str | None) -> SafeString:
+    """Escape a headline and turn its `_START`/`_STOP` markers into <mark> elements."""
+    if not marked:
+        return mark_safe("")
+    html = escape(_clean_snippet(marked))
+    html = _MARKED.sub(r"<mark>\1</mark>", html)
+    html = html.replace(_START, "").replace(_STOP, "")
+    return mark_safe(html)  # noqa: S308 - escaped above; only our own <mark> tags added
+
+
+class HeadlineField(models.TextField):
+    """A `ts_headline` result read back as safe HTML."""
+
+    def from_db_value(self, value, expression, connection):
+        return marked_to_html(value)
+
+
+class FallbackSnippetField(models.TextField):
+    """SQLite: the searched word and the version's texts, read back as a snippet around the
+    first match, highlighted and escaped. Computed in Python for the rows actually loaded."""
+
+    def from_db_value(self, value, expression, connection):
+        if not value:
+            return mark_safe("")
+        word, *texts = value.split(_FIELD_SEPARATOR)
+        return marked_to_html(first_match_in_context(word, texts))
+
+
+def first_match_in_context(word: str, texts: list[str]) -> str:
+    """The first text that contains `word` (case-insensitively), cut to the context around the
+    first occurrence, with the occurrence between the markers. The first non-empty text when
+    no text contains the word."""
+    needle = word.casefold()
+    for text in texts:
+        position = text.casefold().find(needle) if needle else -1
+        if position < 0:
+            continue
+        start = max(position - SNIPPET_CONTEXT, 0)
+        end = min(position + len(word) + SNIPPET_CONTEXT, len(text))
+        return (
+            ("… " if start > 0 else "")
+            + text[start:position]
+            + _START
+            + text[position : position + len(word)]
+            + _STOP
+            + text[position + len(word) : end]
+            + (" …" if end < len(text) else "")
+        )
+    first = next((t for t in texts if t.strip()), "")
+    return first[: 2 * SNIPPET_CONTEXT] + (" …" if len(first) > 2 * SNIPPET_CONTEXT else "")
+
+
+def query_words(q: str) -> list[str]:
+    return [word for word in _WHITESPACE.split((q or "").replace('"', " ").strip()) if word]
+
+
+def _with_current_version(queryset):
+    from dokument.models import Dokumentversion  # noqa: F401 - the relation's model
+
+    return queryset.annotate(
+        aktuell=FilteredRelation("versioner", condition=Q(versioner__ar_aktuell=True))
+    )
+
+
+def search_documents(queryset, q: str):
+    """Documents of `queryset` whose current version matches `q`, with `sok_rank` and
+    `sok_utdrag` (safe HTML). An empty `q` returns the queryset unchanged."""
+    if not query_words(q):
+        return queryset
+    queryset = _with_current_version(queryset)
+    if connection.vendor == "postgresql":
+        return _search_postgresql(queryset, q)
+    return _search_fallback(queryset, q)
+
+
+def _search_postgresql(queryset, q: str):
+    query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+    body = Concat(
+        F("aktuell__text"), Value("\n\n"), F("aktuell__fil_text"), output_field=models.TextField()
+    )
+    return (
+        queryset.annotate(sok_vektor=search_vector("aktuell__"))
+        .filter(sok_vektor=query)
+        .annotate(
+            sok_rank=SearchRank(F("sok_vektor"), query),
+            sok_utdrag=SearchHeadline(
+                body,
+                query,
+                config=SEARCH_CONFIG,
+                start_sel=_START,
+                stop_sel=_STOP,
+                max_words=35,
+                min_words=15,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+                output_field=HeadlineField(),
+            ),
+        )
+        .order_by("-sok_rank", "aktuell__titel", "pk")
+    )
+
+
+def _search_fallback(queryset, q: str):
+    words = query_words(q)
+    condition = Q(aktuell__isnull=False)
+    for word in words:
+        condition &= (
+            Q(aktuell__titel__icontains=word)
+            | Q(aktuell__text__icontains=word)
+            | Q(aktuell__fil_text__icontains=word)
+        )
+    return (
+        queryset.filter(condition)
+        .annotate(
+            sok_rank=Value(0.0, output_field=models.FloatField()),
+            sok_utdrag=Concat(
+                Value(words[0].replace(_FIELD_SEPARATOR, "") + _FIELD_SEPARATOR),
+                F("aktuell__text"),
+                Value(_FIELD_SEPARATOR),
+                F("aktuell__fil_text"),
+                Value(_FIELD_SEPARATOR),
+                F("aktuell__titel"),
+                output_field=FallbackSnippetField(),
+            ),
+        )
+        .order_by("aktuell__titel", "pk")
+    )
+
+
+# --- The text search configuration (used by the migration) ---------------------------------
+
+
+def create_search_configuration(schema_editor) -> bool:
+    """Create `styrning_sv` (ispell `sv_hunspell` first, then `swedish_stem`) and the GIN index,
+    on PostgreSQL only. Without the dictionary files on the server, `styrning_sv` is a plain
+    copy of `swedish`. Returns whether the Hunspell dictionary is in use. Idempotent."""
+    if schema_editor.connection.vendor != "postgresql":
+        return False
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_ts_config WHERE cfgname = %s", [SEARCH_CONFIG])
+        if cursor.fetchone() is None:
+            cursor.execute(
+                f"CREATE TEXT SEARCH CONFIGURATION {SEARCH_CONFIG} (COPY = pg_catalog.swedish)"
+            )
+        has_ispell = _create_ispell_dictionary(cursor)
+        if has_ispell:
+            cursor.execute(
+                f"ALTER TEXT SEARCH CONFIGURATION {SEARCH_CONFIG} ALTER MAPPING FOR "
+                "asciiword, asciihword, hword_asciipart, word, hword, hword_part "
+                f"WITH {ISPELL_DICTIONARY}, swedish_stem"
+            )
+    return has_ispell
+
+
+def _create_ispell_dictionary(cursor) -> bool:
+    cursor.execute("SELECT 1 FROM pg_ts_dict WHERE dictname = %s", [ISPELL_DICTIONARY])
+    if cursor.fetchone() is not None:
+        return True
+    # PostgreSQL reads the files when the dictionary is created and refuses it when they are
+    # missing; a savepoint keeps the migration's transaction usable in that case.
+    cursor.execute("SAVEPOINT styrning_sv_hunspell")
+    try:
+        cursor.execute(
+            f"CREATE TEXT SEARCH DICTIONARY {ISPELL_DICTIONARY} (TEMPLATE = ispell, "
+            "DictFile = sv_se, AffFile = sv_se, StopWords = swedish)"
+        )
+    except Exception:  # noqa: BLE001 - any failure means: no dictionary, fall back
+        cursor.execute("ROLLBACK TO SAVEPOINT styrning_sv_hunspell")
+        return False
+    cursor.execute("RELEASE SAVEPOINT styrning_sv_hunspell")
+    return True
+
+
+def uses_hunspell() -> bool:
+    """Whether `styrning_sv` maps words to the Hunspell dictionary (PostgreSQL only)."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM pg_ts_config_map m JOIN pg_ts_config c ON c.oid = m.mapcfg "
+            "JOIN pg_ts_dict d ON d.oid = m.mapdict WHERE c.cfgname = %s AND d.dictname = %s",
+            [SEARCH_CONFIG, ISPELL_DICTIONARY],
+        )
+        return cursor.fetchone() is not None
