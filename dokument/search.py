@@ -105,6 +105,10 @@ class FallbackSnippetField(models.TextField):
         return marked_to_html(first_match_in_context(word, texts))
 
 
+class _Headline(SearchHeadline):
+    output_field = HeadlineField()
+
+
 def first_match_in_context(word: str, texts: list[str]) -> str:
     """The first text that contains `word` (case-insensitively), cut to the context around the
     first occurrence, with the occurrence between the markers. The first non-empty text when
@@ -136,9 +140,11 @@ def query_words(q: str) -> list[str]:
 def _with_current_version(queryset):
     from dokument.models import Dokumentversion  # noqa: F401 - the relation's model
 
+    # `aktuell__isnull=False` lets PostgreSQL turn the outer join into an inner one (the
+    # vector's COALESCE hides that the match needs a row), so the GIN index can drive the join.
     return queryset.annotate(
         aktuell=FilteredRelation("versioner", condition=Q(versioner__ar_aktuell=True))
-    )
+    ).filter(aktuell__isnull=False)
 
 
 def search_documents(queryset, q: str):
@@ -158,11 +164,11 @@ def _search_postgresql(queryset, q: str):
         F("aktuell__text"), Value("\n\n"), F("aktuell__fil_text"), output_field=models.TextField()
     )
     return (
-        queryset.annotate(sok_vektor=search_vector("aktuell__"))
+        queryset.alias(sok_vektor=search_vector("aktuell__"))
         .filter(sok_vektor=query)
         .annotate(
             sok_rank=SearchRank(F("sok_vektor"), query),
-            sok_utdrag=SearchHeadline(
+            sok_utdrag=_Headline(
                 body,
                 query,
                 config=SEARCH_CONFIG,
@@ -172,7 +178,6 @@ def _search_postgresql(queryset, q: str):
                 min_words=15,
                 max_fragments=2,
                 fragment_delimiter=" … ",
-                output_field=HeadlineField(),
             ),
         )
         .order_by("-sok_rank", "aktuell__titel", "pk")
@@ -181,7 +186,7 @@ def _search_postgresql(queryset, q: str):
 
 def _search_fallback(queryset, q: str):
     words = query_words(q)
-    condition = Q(aktuell__isnull=False)
+    condition = Q()
     for word in words:
         condition &= (
             Q(aktuell__titel__icontains=word)
