@@ -1,3 +1,4 @@
+import io
 import os
 import subprocess
 import sys
@@ -56,10 +57,10 @@ def _counts():
 
 @pytest.mark.django_db
 def test_demo_twice_gives_the_same_data():
-    call_command("demo", stdout=open(os.devnull, "w"))
+    call_command("demo", stdout=io.StringIO())
     first = _counts()
 
-    call_command("demo", stdout=open(os.devnull, "w"))
+    call_command("demo", stdout=io.StringIO())
 
     assert _counts() == first
     assert 40 <= Organisation.objects.filter(typ=Organisation.Typ.ENHET).count() <= 80
