@@ -39,6 +39,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 SEARCH_CONFIG = "styrning_sv"
+FALLBACK_CONFIG = "swedish"
 INDEX_NAME = "dokument_sokindex"
 ISPELL_DICTIONARY = "sv_hunspell"
 
@@ -58,13 +59,28 @@ SNIPPET_CONTEXT = 80  # characters on each side of the first match (SQLite)
 def search_vector(prefix: str = "") -> SearchVector:
     """The weighted vector of a version: title A, body B, text extracted from the file C.
 
+    Each text is indexed twice, through `styrning_sv` (Hunspell, then snowball) and through
+    the plain snowball `swedish`, and queries ask both (`search_query`): PostgreSQL's ispell
+    reading of Hunspell's affix rules gets a few words wrong ("avgifter" becomes "avgifta"),
+    and the union keeps every match the plain stemmer would have found.
+
     The expression index and the queries must build the very same expression, so both come
     from here; `prefix` is the path to the version (e.g. "aktuell__")."""
-    return (
-        SearchVector(f"{prefix}titel", weight="A", config=SEARCH_CONFIG)
-        + SearchVector(f"{prefix}text", weight="B", config=SEARCH_CONFIG)
-        + SearchVector(f"{prefix}fil_text", weight="C", config=SEARCH_CONFIG)
-    )
+    vector = None
+    for field, weight in (("titel", "A"), ("text", "B"), ("fil_text", "C")):
+        for config in (SEARCH_CONFIG, FALLBACK_CONFIG):
+            part = SearchVector(f"{prefix}{field}", weight=weight, config=config)
+            vector = part if vector is None else vector + part
+    return vector
+
+
+def search_query(q: str) -> SearchQuery:
+    """Every word must match, each through either configuration."""
+    query = None
+    for word in query_words(q):
+        either = SearchQuery(word, config=SEARCH_CONFIG) | SearchQuery(word, config=FALLBACK_CONFIG)
+        query = either if query is None else query & either
+    return query
 
 
 def search_index() -> GinIndex:
@@ -138,13 +154,15 @@ def query_words(q: str) -> list[str]:
 
 
 def _with_current_version(queryset):
-    from dokument.models import Dokumentversion  # noqa: F401 - the relation's model
-
+    """Join the current version as `aktuell`, unless the queryset already does (the querysets
+    of dokument/queries.py do)."""
+    if "aktuell" not in queryset.query._filtered_relations:
+        queryset = queryset.annotate(
+            aktuell=FilteredRelation("versioner", condition=Q(versioner__ar_aktuell=True))
+        )
     # `aktuell__isnull=False` lets PostgreSQL turn the outer join into an inner one (the
     # vector's COALESCE hides that the match needs a row), so the GIN index can drive the join.
-    return queryset.annotate(
-        aktuell=FilteredRelation("versioner", condition=Q(versioner__ar_aktuell=True))
-    ).filter(aktuell__isnull=False)
+    return queryset.filter(aktuell__isnull=False)
 
 
 def search_documents(queryset, q: str):
@@ -159,7 +177,7 @@ def search_documents(queryset, q: str):
 
 
 def _search_postgresql(queryset, q: str):
-    query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+    query = search_query(q)
     body = Concat(
         F("aktuell__text"), Value("\n\n"), F("aktuell__fil_text"), output_field=models.TextField()
     )
@@ -174,8 +192,8 @@ def _search_postgresql(queryset, q: str):
                 config=SEARCH_CONFIG,
                 start_sel=_START,
                 stop_sel=_STOP,
-                max_words=35,
-                min_words=15,
+                max_words=25,
+                min_words=10,
                 max_fragments=2,
                 fragment_delimiter=" … ",
             ),
