@@ -1,6 +1,9 @@
 """Reads of governing documents used in more than one place."""
 
-from django.db.models import Prefetch, QuerySet
+import datetime
+
+from django.db.models import Exists, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from dokument.models import Dokument, Dokumentversion
 from styrning import permissions
@@ -9,39 +12,157 @@ from styrning import permissions
 def _current_versions() -> Prefetch:
     return Prefetch(
         "versioner",
-        queryset=Dokumentversion.objects.filter(ar_aktuell=True).select_related("faststalld_av"),
+        queryset=Dokumentversion.objects.filter(ar_aktuell=True).select_related(
+            "faststalld_av", "dokumentansvarig"
+        ),
         to_attr="aktuella",
     )
 
 
-def published_documents() -> QuerySet[Dokument]:
-    """Documents whose current version is published: what the public may see.
-
-    The current version is prefetched into `aktuella` (read it with `dokument.aktuell_version`).
-    """
+def with_current_version(qs: QuerySet[Dokument]) -> QuerySet[Dokument]:
+    """Join the current version as `aktuell` (for filtering and sorting on its fields) and
+    prefetch it into `aktuella` (read it with `dokument.aktuell_version`)."""
     return (
-        Dokument.objects.filter(
-            versioner__ar_aktuell=True,
-            versioner__status=Dokumentversion.Status.PUBLICERAD,
-        )
+        qs.annotate(aktuell=FilteredRelation("versioner", condition=Q(versioner__ar_aktuell=True)))
         .select_related("typ", "agare")
         .prefetch_related(_current_versions())
     )
 
 
+def published_documents() -> QuerySet[Dokument]:
+    """Documents whose current version is published: what the public may see (in force,
+    expired, repealed or replaced). The current version is joined as `aktuell` and prefetched
+    into `aktuella`."""
+    return with_current_version(Dokument.objects.all()).filter(
+        aktuell__status=Dokumentversion.Status.PUBLICERAD
+    )
+
+
 def dokument_for_user(user) -> QuerySet[Dokument]:
     """Documents the user may see: the published ones, and every document of the bodies whose
-    internal material the user may read."""
-    from django.db.models import Exists, OuterRef, Q
-
+    internal material the user may read or whose documents the user handles."""
     published = Dokumentversion.objects.filter(
         dokument=OuterRef("pk"),
         ar_aktuell=True,
         status=Dokumentversion.Status.PUBLICERAD,
     )
     internal = permissions.internal_ids(user) | permissions.document_editor_ids(user)
-    return (
+    return with_current_version(
         Dokument.objects.filter(Q(Exists(published)) | Q(agare_id__in=internal))
-        .select_related("typ", "agare")
-        .prefetch_related(_current_versions())
     )
+
+
+def versions_for_user(user, dokument: Dokument) -> QuerySet[Dokumentversion]:
+    """The versions of a document the user may see: published ones for everybody, all of them
+    for those who read the owner's internal material."""
+    qs = dokument.versioner.select_related("faststalld_av", "dokumentansvarig")
+    if permissions.can_view_internal(user, dokument.agare_id) or permissions.can_edit_documents(
+        user, dokument.agare_id
+    ):
+        return qs
+    return qs.filter(status=Dokumentversion.Status.PUBLICERAD)
+
+
+# --- The audit trail ----------------------------------------------------------------------------
+
+
+def _label(model, name: str) -> str:
+    try:
+        label = str(model._meta.get_field(name).verbose_name)
+    except Exception:  # noqa: BLE001 - a field that no longer exists
+        label = name
+    return label[:1].upper() + label[1:]
+
+
+_SKIP = {"history_id", "history_date", "history_change_reason", "history_type", "history_user"}
+
+
+def audit_trail(dokument: Dokument) -> list[dict]:
+    """Every change to the document, its versions, links and reviews (django-simple-history),
+    newest first, each with who, when and which fields changed. A fixed number of queries."""
+    from dokument.models import Dokumentlank, Granskning
+
+    sources = [
+        (Dokument, "Dokumentet", Dokument.history.filter(id=dokument.pk)),
+        (
+            Dokumentversion,
+            "Version",
+            Dokumentversion.history.filter(dokument_id=dokument.pk),
+        ),
+        (
+            Dokumentlank,
+            "Länk",
+            Dokumentlank.history.filter(Q(fran_id=dokument.pk) | Q(till_id=dokument.pk)),
+        ),
+        (Granskning, "Aktualitetsprövning", Granskning.history.filter(dokument_id=dokument.pk)),
+    ]
+    entries = []
+    for model, label, qs in sources:
+        fields = [
+            f.attname for f in model._meta.concrete_fields if f.attname not in ("id", "skapad")
+        ]
+        previous: dict[int, object] = {}
+        for record in qs.select_related("history_user").order_by("history_date", "history_id"):
+            before = previous.get(record.id)
+            if record.history_type == "+":
+                what, changed = "Skapad", []
+            elif record.history_type == "-":
+                what, changed = "Borttagen", []
+            else:
+                what = "Ändrad"
+                changed = [
+                    _label(model, f.removesuffix("_id") if f.endswith("_id") else f)
+                    for f in fields
+                    if before is not None and getattr(before, f) != getattr(record, f)
+                ]
+            previous[record.id] = record
+            if what == "Ändrad" and not changed:
+                continue
+            name = label
+            if model is Dokumentversion:
+                name = f"Version {record.versionsnummer}"
+            user = record.history_user
+            entries.append(
+                {
+                    "tid": record.history_date,
+                    "vem": (user.get_full_name() or user.username) if user else "Systemet",
+                    "vad": what,
+                    "objekt": name,
+                    "falt": changed,
+                }
+            )
+    entries.sort(key=lambda e: e["tid"], reverse=True)
+    return entries
+
+
+# --- Review -------------------------------------------------------------------------------------
+
+DUE_SOON_DAYS = 90
+
+
+def granskning_for_user(user, today: datetime.date | None = None) -> dict[str, list[Dokument]]:
+    """The documents in force of the user's bodies that need attention, grouped: overdue, due
+    within 90 days, flagged by a higher document's change, and those whose responsible official
+    has left (the account is inactive). A document can be in more than one group."""
+    today = today or timezone.localdate()
+    soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    left = Dokumentversion.objects.filter(
+        dokument=OuterRef("pk"), ar_aktuell=True, dokumentansvarig__is_active=False
+    )
+    docs = list(
+        with_current_version(
+            Dokument.objects.filter(
+                agare_id__in=permissions.document_editor_ids(user),
+                status=Dokument.Status.GALLANDE,
+            )
+        )
+        .annotate(ansvarig_slutat=Exists(left))
+        .filter(Q(granskning_nasta__lte=soon) | ~Q(granskning_flagga="") | Q(ansvarig_slutat=True))
+        .order_by("granskning_nasta", "pk")
+    )
+    return {
+        "forsenade": [d for d in docs if d.granskning_nasta and d.granskning_nasta < today],
+        "snart": [d for d in docs if d.granskning_nasta and today <= d.granskning_nasta <= soon],
+        "flaggade": [d for d in docs if d.granskning_flagga],
+        "ansvarig_slutat": [d for d in docs if d.ansvarig_slutat],
+    }

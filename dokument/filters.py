@@ -1,0 +1,107 @@
+"""The public list's filters. Everything is in the query string, so a filtered list can be
+linked."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from dokument.models import Dokument, Dokumenttyp
+from styrning.models import Organisation
+
+
+class StatusFilter:
+    GALLANDE = "gallande"
+    UTGANGEN = "utgangen"
+    UPPHAVD = "upphavd"
+    ERSATT = "ersatt"
+    CHOICES = [
+        (GALLANDE, "Gällande"),
+        (UTGANGEN, "Utgången"),
+        (UPPHAVD, "Upphävd"),
+        (ERSATT, "Ersatt"),
+    ]
+
+
+SORTERING = [
+    ("titel", "Titel (A–Ö)"),
+    ("nyast", "Senaste beslut först"),
+    ("aldst", "Äldsta beslut först"),
+    ("typ", "Dokumenttyp (högst rang först)"),
+]
+SORT_FIELDS = {
+    "titel": ["aktuell__titel", "pk"],
+    "nyast": ["-aktuell__beslutsdatum", "-pk"],
+    "aldst": ["aktuell__beslutsdatum", "pk"],
+    "typ": ["-typ__rang", "aktuell__titel", "pk"],
+}
+
+
+def _organ():
+    return Organisation.objects.filter(typ__in=Organisation.POLITISKA_TYPER).order_by(
+        "ordning", "namn"
+    )
+
+
+def _alla_organisationer():
+    return Organisation.objects.exclude(typ=Organisation.Typ.ENHET).order_by("ordning", "namn")
+
+
+class DokumentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Sök", method="filter_q", widget=forms.TextInput(attrs={"type": "search"})
+    )
+    typ = django_filters.ModelChoiceFilter(
+        label="Dokumenttyp", queryset=Dokumenttyp.objects.all(), empty_label="Alla typer"
+    )
+    organ = django_filters.ModelChoiceFilter(
+        label="Fastställt av",
+        queryset=_organ,
+        field_name="aktuell__faststalld_av",
+        empty_label="Alla organ",
+    )
+    omfattar = django_filters.ModelChoiceFilter(
+        label="Gäller för",
+        queryset=_alla_organisationer,
+        field_name="aktuell__giltighetsomrade",
+        empty_label="Alla",
+    )
+    status = django_filters.ChoiceFilter(
+        label="Status", choices=StatusFilter.CHOICES, method="filter_status", empty_label="Alla"
+    )
+    ar = django_filters.NumberFilter(
+        label="Beslutsår", field_name="aktuell__beslutsdatum__year", min_value=1900
+    )
+    sortering = django_filters.ChoiceFilter(
+        label="Sortering", choices=SORTERING, method="filter_sortering", empty_label=None
+    )
+
+    class Meta:
+        model = Dokument
+        fields: list[str] = []
+
+    def filter_q(self, queryset, name, value):
+        words = value.split()
+        for word in words:
+            queryset = queryset.filter(
+                Q(aktuell__titel__icontains=word) | Q(aktuell__text__icontains=word)
+            )
+        return queryset
+
+    def filter_status(self, queryset, name, value):
+        today = timezone.localdate()
+        expired = Q(aktuell__giltig_till__lt=today)
+        if value == StatusFilter.GALLANDE:
+            return queryset.filter(status=Dokument.Status.GALLANDE).exclude(expired)
+        if value == StatusFilter.UTGANGEN:
+            return queryset.filter(expired, status=Dokument.Status.GALLANDE)
+        return queryset.filter(status=value)
+
+    def filter_sortering(self, queryset, name, value):
+        return queryset  # applied in `qs` so the default also sorts
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        sortering = (self.form.cleaned_data or {}).get("sortering") if self.is_bound else ""
+        return queryset.order_by(*SORT_FIELDS.get(sortering or "titel", SORT_FIELDS["titel"]))

@@ -1,0 +1,244 @@
+"""Input of governing documents: the register form (header, upload, decision), revision,
+decision, publication, review, repeal and links."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+
+from dokument import services
+from dokument.files import check_upload
+from dokument.models import Dokument, Dokumentlank, Dokumenttyp, Dokumentversion, Granskning
+from dokument.queries import published_documents
+from styrning import permissions
+from styrning.models import Organisation
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DokumentChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj} ({obj.typ.namn.lower()}, {obj.agare.kort})"
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+def _apply(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on its field where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error)
+
+
+class VersionForm(forms.ModelForm):
+    """The header, the content and (optionally) the decision of one version."""
+
+    dokumentansvarig = PersonChoiceField(
+        label="Dokumentansvarig",
+        queryset=get_user_model().objects.filter(is_active=True).order_by("first_name"),
+        required=False,
+    )
+
+    class Meta:
+        model = Dokumentversion
+        fields = [
+            "titel",
+            "text",
+            "fil",
+            "faststalld_av",
+            "beslutsdatum",
+            "paragraf",
+            "diarienummer",
+            "reviderad_datum",
+            "revideringsansvarig",
+            "uppfoljningsansvarig",
+            "giltighetsomrade",
+            "giltig_fran",
+            "giltig_till",
+            "dokumentansvarig",
+            "sekretess",
+            "sekretess_paragraf",
+        ]
+        widgets = {
+            "beslutsdatum": DateInput(),
+            "reviderad_datum": DateInput(),
+            "giltig_fran": DateInput(),
+            "giltig_till": DateInput(),
+            "text": forms.Textarea(attrs={"rows": 16}),
+            "giltighetsomrade": forms.SelectMultiple(attrs={"size": 8}),
+        }
+        help_texts = {
+            "fil": "PDF, DOCX eller ODT.",
+            "faststalld_av": "Fyll i beslutet (organ och datum) om dokumentet redan är antaget.",
+        }
+
+    def __init__(self, *args, dokument: Dokument | None = None, **kwargs):
+        self.dokument = dokument
+        super().__init__(*args, **kwargs)
+        organisationer = Organisation.objects.filter(aktiv_till__isnull=True).order_by(
+            "ordning", "namn"
+        )
+        self.fields["faststalld_av"].queryset = organisationer
+        self.fields["giltighetsomrade"].queryset = organisationer
+        self.fields["fil"].widget = forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.odt"})
+        self.fil_text = ""
+
+    def get_typ(self) -> Dokumenttyp | None:
+        return self.dokument.typ if self.dokument else None
+
+    def clean_fil(self):
+        fil = self.cleaned_data.get("fil")
+        if (
+            fil
+            and hasattr(fil, "size")
+            and not isinstance(fil, str)
+            and fil is not self.initial.get("fil")
+        ):
+            self.fil_text = check_upload(fil)
+        return fil
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("sekretess") and not cleaned.get("sekretess_paragraf"):
+            self.add_error(
+                "sekretess_paragraf", "Ange vilken paragraf i OSL som sekretessen grundar sig på."
+            )
+        if bool(cleaned.get("faststalld_av")) != bool(cleaned.get("beslutsdatum")):
+            missing = "beslutsdatum" if cleaned.get("faststalld_av") else "faststalld_av"
+            self.add_error(missing, "Ett beslut behöver både organ och beslutsdatum.")
+        typ = self.get_typ()
+        if typ and cleaned.get("faststalld_av"):
+            try:
+                services.check_adoption(typ, cleaned["faststalld_av"])
+            except ValidationError as error:
+                _apply(self, error)
+        try:
+            services.check_header(
+                dokument_id=self.dokument.pk if self.dokument else None,
+                beslutsdatum=cleaned.get("beslutsdatum"),
+                giltig_fran=cleaned.get("giltig_fran"),
+                giltig_till=cleaned.get("giltig_till"),
+                diarienummer=cleaned.get("diarienummer") or "",
+            )
+        except ValidationError as error:
+            _apply(self, error)
+        return cleaned
+
+    def version_data(self) -> dict:
+        return {key: self.cleaned_data[key] for key in services.VERSION_FIELDS}
+
+    def uploaded_file(self):
+        fil = self.cleaned_data.get("fil")
+        return fil if fil and hasattr(fil, "size") and fil is not self.initial.get("fil") else None
+
+
+class RegistreraForm(VersionForm):
+    """Register a new document in one form: type, owner, header, upload and decision."""
+
+    typ = forms.ModelChoiceField(label="Dokumenttyp", queryset=Dokumenttyp.objects.all())
+    agare = forms.ModelChoiceField(
+        label="Ägare",
+        queryset=Organisation.objects.none(),
+        help_text="Det organ eller den enhet som dokumentet hör till.",
+    )
+    overordnade = DokumentChoiceField(
+        label="Konkretiserar (överordnade dokument)",
+        queryset=Dokument.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="De överordnade dokument som det här dokumentet konkretiserar.",
+    )
+
+    field_order = ["typ", "agare", "titel", "overordnade"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agare"].queryset = Organisation.objects.filter(
+            pk__in=permissions.document_editor_ids(user)
+        ).order_by("ordning", "namn")
+        self.fields["overordnade"].queryset = (
+            published_documents()
+            .filter(status=Dokument.Status.GALLANDE)
+            .order_by("-typ__rang", "aktuell__titel")
+        )
+        self.order_fields(self.field_order)
+
+    def get_typ(self):
+        return self.cleaned_data.get("typ")
+
+    def clean(self):
+        cleaned = super().clean()
+        typ = cleaned.get("typ")
+        for hogre in cleaned.get("overordnade") or []:
+            if typ and hogre.typ.rang < typ.rang:
+                self.add_error(
+                    "overordnade",
+                    f"{hogre} är en {hogre.typ.namn.lower()} och har lägre rang än en "
+                    f"{typ.namn.lower()}; ett dokument kan bara konkretisera dokument av samma "
+                    "eller högre rang.",
+                )
+        return cleaned
+
+
+class FaststallForm(forms.Form):
+    faststalld_av = forms.ModelChoiceField(
+        label="Fastställt av", queryset=Organisation.objects.filter(aktiv_till__isnull=True)
+    )
+    beslutsdatum = forms.DateField(label="Beslutsdatum", widget=DateInput())
+    paragraf = forms.CharField(label="Paragraf", max_length=20, required=False)
+    diarienummer = forms.CharField(label="Diarienummer", max_length=50, required=False)
+
+
+class PubliceraForm(forms.Form):
+    bekrafta = forms.BooleanField(
+        label=(
+            "Jag har kontrollerat uppgifterna som ser ut som personnummer och de får publiceras"
+        ),
+        required=False,
+    )
+
+
+class GranskningForm(forms.ModelForm):
+    class Meta:
+        model = Granskning
+        fields = ["datum", "utfall", "kommentar", "nasta"]
+        widgets = {"datum": DateInput(), "nasta": DateInput()}
+        help_texts = {"nasta": "Lämna tomt för att räkna fram datumet ur dokumenttypens regel."}
+
+
+class GranskningsdatumForm(forms.Form):
+    datum = forms.DateField(
+        label="Nästa aktualitetsprövning",
+        required=False,
+        widget=DateInput(),
+        help_text="Lämna tomt för att följa dokumenttypens regel.",
+    )
+
+
+class UpphavForm(forms.Form):
+    datum = forms.DateField(label="Beslutsdatum", widget=DateInput())
+    beslut = forms.CharField(
+        label="Beslut", max_length=200, help_text="Organ, datum och paragraf, t.ex. KF § 45."
+    )
+
+
+class LankForm(forms.Form):
+    typ = forms.ChoiceField(label="Typ av länk", choices=Dokumentlank.Typ.choices)
+    till = forms.ModelChoiceField(label="Dokument", queryset=Dokument.objects.none())
+
+    def __init__(self, *args, dokument: Dokument, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["till"]
+        field.queryset = (
+            published_documents().exclude(pk=dokument.pk).order_by("-typ__rang", "aktuell__titel")
+        )
+        field.label_from_instance = lambda obj: f"{obj} ({obj.typ.namn.lower()})"

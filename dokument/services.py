@@ -1,0 +1,534 @@
+"""Writes with rules on governing documents: register, adopt, publish, revise, link, review,
+repeal. Each takes the acting user, runs in a transaction and raises a ValidationError with a
+Swedish message when a rule stops it."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from dokument.models import (
+    Dokument,
+    Dokumentlank,
+    Dokumenttyp,
+    Dokumentversion,
+    Forfattningsnummer,
+    Granskning,
+)
+from dokument.personnummer import find_personnummer
+from styrning import permissions
+from styrning.models import Mandatperiod, Organisation
+
+# The header and content fields a version carries (the M2M scope and the file come apart).
+VERSION_FIELDS = [
+    "titel",
+    "text",
+    "faststalld_av",
+    "beslutsdatum",
+    "paragraf",
+    "diarienummer",
+    "reviderad_datum",
+    "revideringsansvarig",
+    "uppfoljningsansvarig",
+    "giltig_fran",
+    "giltig_till",
+    "dokumentansvarig",
+    "sekretess",
+    "sekretess_paragraf",
+]
+
+
+# --- Rules, usable from forms too --------------------------------------------------------------
+
+
+def check_may_edit(user, organisation: Organisation) -> None:
+    if not permissions.can_edit_documents(user, organisation.pk):
+        raise PermissionDenied("Du får inte hantera styrdokument för den här organisationen.")
+
+
+def check_adoption(typ: Dokumenttyp, organisation: Organisation) -> None:
+    """The adoption matrix: refuse a body whose kind may not adopt the type, naming the rule."""
+    if typ.may_be_adopted_by(organisation.typ):
+        return
+    raise ValidationError(
+        {
+            "faststalld_av": (
+                f"{organisation} får inte anta {typ.namn_plural.lower()}: enligt regeln för "
+                f"dokumenttypen {typ.namn.lower()} får den antas av {typ.antas_av_display}, "
+                f"inte av en {organisation.get_typ_display().lower()}."
+            )
+        },
+        code="antagande",
+    )
+
+
+def check_header(
+    *,
+    dokument_id: int | None,
+    beslutsdatum: datetime.date | None,
+    giltig_fran: datetime.date | None,
+    giltig_till: datetime.date | None,
+    diarienummer: str,
+) -> None:
+    """Header rules: no decision in the future, valid-until not before valid-from, a case
+    number belongs to one document only."""
+    errors: dict[str, str] = {}
+    if beslutsdatum and beslutsdatum > timezone.localdate():
+        errors["beslutsdatum"] = "Beslutsdatumet kan inte ligga i framtiden."
+    if giltig_fran and giltig_till and giltig_till < giltig_fran:
+        errors["giltig_till"] = "Gäller till och med kan inte vara före gäller från."
+    if diarienummer:
+        taken = Dokumentversion.objects.filter(diarienummer__iexact=diarienummer.strip())
+        if dokument_id is not None:
+            taken = taken.exclude(dokument_id=dokument_id)
+        if taken.exists():
+            errors["diarienummer"] = (
+                f"Diarienumret {diarienummer} används redan av ett annat dokument."
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def next_review_date(typ: Dokumenttyp, base: datetime.date) -> datetime.date | None:
+    """When a document adopted or reviewed on `base` is next due for review, by its type's rule.
+
+    Once per mandatperiod: by the end of the term of office that the year after `base` falls
+    in (a document adopted in a term's last year is due by the end of the next term).
+    """
+    regel = Dokumenttyp.Granskningsregel
+    if typ.granskningsregel == regel.AR and typ.granskning_ar:
+        year = base.year + typ.granskning_ar
+        try:
+            return base.replace(year=year)
+        except ValueError:  # 29 February
+            return base.replace(year=year, day=28)
+    if typ.granskningsregel == regel.MANDATPERIOD:
+        year = base.year + 1
+        period = Mandatperiod.objects.filter(start_ar__lte=year, slut_ar__gte=year).first()
+        # Swedish terms of office run four years from 2023, 2027 …
+        last = period.slut_ar if period else year - ((year - 2023) % 4) + 3
+        return datetime.date(last, 12, 31)
+    return None
+
+
+# --- Register, revise, adopt --------------------------------------------------------------------
+
+
+def _has_decision(data: dict) -> bool:
+    return bool(data.get("faststalld_av") and data.get("beslutsdatum"))
+
+
+def _create_version(
+    *, user, dokument: Dokument, data: dict, giltighetsomrade, fil, fil_text: str
+) -> Dokumentversion:
+    if data.get("faststalld_av"):
+        check_adoption(dokument.typ, data["faststalld_av"])
+    check_header(
+        dokument_id=dokument.pk,
+        beslutsdatum=data.get("beslutsdatum"),
+        giltig_fran=data.get("giltig_fran"),
+        giltig_till=data.get("giltig_till"),
+        diarienummer=data.get("diarienummer", ""),
+    )
+    last = dokument.versioner.order_by("-versionsnummer").first()
+    version = Dokumentversion(
+        dokument=dokument,
+        versionsnummer=(last.versionsnummer + 1) if last else 1,
+        status=(
+            Dokumentversion.Status.FASTSTALLD
+            if _has_decision(data)
+            else Dokumentversion.Status.UTKAST
+        ),
+        skapad_av=user,
+        fil_text=fil_text or "",
+        **{key: data[key] for key in VERSION_FIELDS if key in data},
+    )
+    if fil:
+        version.fil = fil
+    elif last and last.fil:
+        # A revision without a new file keeps the last one.
+        version.fil = last.fil.name
+        version.fil_text = last.fil_text
+    version.save()
+    version.giltighetsomrade.set(giltighetsomrade or [])
+    return version
+
+
+@transaction.atomic
+def registrera_dokument(
+    *,
+    user,
+    typ: Dokumenttyp,
+    agare: Organisation,
+    data: dict,
+    giltighetsomrade=(),
+    fil=None,
+    fil_text: str = "",
+    overordnade=(),
+) -> Dokument:
+    """Register a new document with its first version; with a decision it is adopted."""
+    check_may_edit(user, agare)
+    dokument = Dokument.objects.create(typ=typ, agare=agare)
+    _create_version(
+        user=user,
+        dokument=dokument,
+        data=data,
+        giltighetsomrade=giltighetsomrade,
+        fil=fil,
+        fil_text=fil_text,
+    )
+    for hogre in overordnade:
+        add_lank(user=user, fran=dokument, till=hogre, typ=Dokumentlank.Typ.KONKRETISERAR)
+    return dokument
+
+
+@transaction.atomic
+def revidera_dokument(
+    *, user, dokument: Dokument, data: dict, giltighetsomrade=(), fil=None, fil_text: str = ""
+) -> Dokumentversion:
+    """A revision: a new version of the same document, with its own decision."""
+    check_may_edit(user, dokument.agare)
+    if dokument.status in (Dokument.Status.UPPHAVD, Dokument.Status.ERSATT):
+        raise ValidationError(
+            f"Dokumentet är {dokument.get_status_display().lower()} och kan inte revideras."
+        )
+    return _create_version(
+        user=user,
+        dokument=dokument,
+        data=data,
+        giltighetsomrade=giltighetsomrade,
+        fil=fil,
+        fil_text=fil_text,
+    )
+
+
+@transaction.atomic
+def faststall_version(
+    *,
+    user,
+    version: Dokumentversion,
+    faststalld_av: Organisation,
+    beslutsdatum: datetime.date,
+    paragraf: str,
+    diarienummer: str,
+) -> Dokumentversion:
+    """Record the decision that adopts a draft version."""
+    check_may_edit(user, version.dokument.agare)
+    if version.status != Dokumentversion.Status.UTKAST:
+        raise ValidationError("Versionen är redan fastställd.")
+    check_adoption(version.dokument.typ, faststalld_av)
+    check_header(
+        dokument_id=version.dokument_id,
+        beslutsdatum=beslutsdatum,
+        giltig_fran=version.giltig_fran,
+        giltig_till=version.giltig_till,
+        diarienummer=diarienummer,
+    )
+    version.faststalld_av = faststalld_av
+    version.beslutsdatum = beslutsdatum
+    version.paragraf = paragraf
+    version.diarienummer = diarienummer
+    version.status = Dokumentversion.Status.FASTSTALLD
+    version.save(
+        update_fields=["faststalld_av", "beslutsdatum", "paragraf", "diarienummer", "status"]
+    )
+    return version
+
+
+# --- Publish --------------------------------------------------------------------------------------
+
+
+def personnummer_in(version: Dokumentversion) -> list:
+    return find_personnummer(f"{version.titel}\n{version.text}\n{version.fil_text}")
+
+
+def _flag(dokument: Dokument, orsak: str) -> None:
+    dokument.granskning_flagga = orsak
+    dokument.granskning_flaggad_tid = timezone.now()
+    dokument.save(update_fields=["granskning_flagga", "granskning_flaggad_tid"])
+
+
+def flag_underdokument(dokument: Dokument, orsak: str) -> int:
+    """Flag for review every document in force that implements `dokument`."""
+    below = Dokument.objects.filter(
+        lankar_fran__till=dokument,
+        lankar_fran__typ=Dokumentlank.Typ.KONKRETISERAR,
+        status=Dokument.Status.GALLANDE,
+    ).distinct()
+    count = 0
+    for lower in below:
+        _flag(lower, orsak)
+        count += 1
+    return count
+
+
+def assign_kfs_nummer(dokument: Dokument, ar: int) -> str:
+    """Take the next statute-book number of the year. The year's counter row is locked
+    (select_for_update) so two publishers at once get different numbers."""
+    Forfattningsnummer.objects.get_or_create(ar=ar)
+    counter = Forfattningsnummer.objects.select_for_update().get(ar=ar)
+    counter.senaste += 1
+    counter.save(update_fields=["senaste"])
+    prefix = getattr(settings, "FORFATTNINGSSAMLING_PREFIX", "KFS")
+    dokument.kfs_ar = ar
+    dokument.kfs_lopnummer = counter.senaste
+    dokument.kfs_nummer = f"{prefix} {ar}:{counter.senaste}"
+    dokument.save(update_fields=["kfs_ar", "kfs_lopnummer", "kfs_nummer"])
+    return dokument.kfs_nummer
+
+
+def _end_document(dokument: Dokument, status: str, datum, beslut: str, orsak: str) -> None:
+    dokument.status = status
+    dokument.upphavd_datum = datum
+    dokument.upphavd_beslut = beslut
+    dokument.granskning_nasta = None
+    dokument.save(update_fields=["status", "upphavd_datum", "upphavd_beslut", "granskning_nasta"])
+    flag_underdokument(dokument, orsak)
+
+
+def _apply_outgoing_links(dokument: Dokument, version: Dokumentversion) -> None:
+    """A document in force that ersätter or upphäver others ends them."""
+    links = dokument.lankar_fran.filter(
+        typ__in=[Dokumentlank.Typ.ERSATTER, Dokumentlank.Typ.UPPHAVER],
+        till__status=Dokument.Status.GALLANDE,
+    ).select_related("till")
+    for link in links:
+        if link.typ == Dokumentlank.Typ.ERSATTER:
+            status, verb = Dokument.Status.ERSATT, "ersatt"
+        else:
+            status, verb = Dokument.Status.UPPHAVD, "upphävt"
+        _end_document(
+            link.till,
+            status,
+            version.beslutsdatum or timezone.localdate(),
+            f"{version.beslut_display} ({version.titel})",
+            f"Det överordnade dokumentet {link.till} har {verb}s av {version.titel}.",
+        )
+
+
+@transaction.atomic
+def publicera_version(
+    *, user, version: Dokumentversion, bekraftat_personnummer: bool = False
+) -> Dokumentversion:
+    """Publish an adopted version: it becomes the document's current version, the document is
+    in force, a statute-book number is given if the type has one, the next review is set, and
+    the documents below are flagged when this is a revision."""
+    dokument = (
+        Dokument.objects.select_for_update()
+        .select_related("typ", "agare")
+        .get(pk=version.dokument_id)
+    )
+    check_may_edit(user, dokument.agare)
+    if dokument.status in (Dokument.Status.UPPHAVD, Dokument.Status.ERSATT):
+        raise ValidationError(
+            f"Dokumentet är {dokument.get_status_display().lower()} och kan inte publiceras."
+        )
+    if version.sekretess:
+        raise ValidationError(
+            "Versionen innehåller sekretessbelagda uppgifter "
+            f"({version.sekretess_paragraf or 'OSL'}) och kan inte publiceras.",
+            code="sekretess",
+        )
+    if version.status == Dokumentversion.Status.UTKAST:
+        raise ValidationError(
+            "Versionen måste fastställas (beslut registreras) innan den publiceras.",
+            code="utkast",
+        )
+    if version.status == Dokumentversion.Status.PUBLICERAD:
+        raise ValidationError("Versionen är redan publicerad.", code="publicerad")
+    newer = dokument.versioner.filter(
+        status=Dokumentversion.Status.PUBLICERAD, versionsnummer__gt=version.versionsnummer
+    )
+    if newer.exists():
+        raise ValidationError("En senare version är redan publicerad.", code="aldre")
+    found = personnummer_in(version)
+    if found and not bekraftat_personnummer:
+        numbers = ", ".join(f.text for f in found)
+        raise ValidationError(
+            {
+                "bekrafta": (
+                    f"Texten innehåller det som ser ut som person- eller samordningsnummer "
+                    f"({numbers}). Ta bort dem, eller bekräfta att de får publiceras."
+                )
+            },
+            code="personnummer",
+        )
+    previous = dokument.versioner.filter(ar_aktuell=True).first()
+    if previous:
+        previous.ar_aktuell = False
+        previous.save(update_fields=["ar_aktuell"])
+    version.status = Dokumentversion.Status.PUBLICERAD
+    version.ar_aktuell = True
+    version.publicerad_tid = timezone.now()
+    version.save(update_fields=["status", "ar_aktuell", "publicerad_tid"])
+
+    today = timezone.localdate()
+    dokument.status = Dokument.Status.GALLANDE
+    dokument.granskning_senast = version.beslutsdatum or today
+    if not dokument.granskning_manuell:
+        dokument.granskning_nasta = next_review_date(dokument.typ, dokument.granskning_senast)
+    dokument.granskning_flagga = ""
+    dokument.granskning_flaggad_tid = None
+    dokument.paminnelse_skickad_for = None
+    dokument.save(
+        update_fields=[
+            "status",
+            "granskning_senast",
+            "granskning_nasta",
+            "granskning_flagga",
+            "granskning_flaggad_tid",
+            "paminnelse_skickad_for",
+        ]
+    )
+    if dokument.typ.forfattningssamling and not dokument.kfs_nummer:
+        assign_kfs_nummer(dokument, today.year)
+    if previous:
+        flag_underdokument(
+            dokument,
+            f"Det överordnade dokumentet {version.titel} har fått en ny version "
+            f"(version {version.versionsnummer}, {version.beslut_display}).",
+        )
+    _apply_outgoing_links(dokument, version)
+    return version
+
+
+# --- Links, review, repeal ---------------------------------------------------------------------
+
+
+def _implements_transitively(start: Dokument, target: Dokument) -> bool:
+    edges: dict[int, list[int]] = {}
+    for fran, till in Dokumentlank.objects.filter(typ=Dokumentlank.Typ.KONKRETISERAR).values_list(
+        "fran_id", "till_id"
+    ):
+        edges.setdefault(fran, []).append(till)
+    stack, seen = [start.pk], set()
+    while stack:
+        current = stack.pop()
+        if current == target.pk:
+            return True
+        if current not in seen:
+            seen.add(current)
+            stack.extend(edges.get(current, []))
+    return False
+
+
+@transaction.atomic
+def add_lank(*, user, fran: Dokument, till: Dokument, typ: str) -> Dokumentlank:
+    """Link two documents. A document may only konkretisera one of the same or higher rank."""
+    check_may_edit(user, fran.agare)
+    if fran.pk == till.pk:
+        raise ValidationError({"till": "Ett dokument kan inte länka till sig självt."})
+    if typ == Dokumentlank.Typ.KONKRETISERAR:
+        if till.typ.rang < fran.typ.rang:
+            raise ValidationError(
+                {
+                    "till": (
+                        f"{till} är en {till.typ.namn.lower()} och har lägre rang än en "
+                        f"{fran.typ.namn.lower()}; ett dokument kan bara konkretisera "
+                        "dokument av samma eller högre rang."
+                    )
+                },
+                code="rang",
+            )
+        if _implements_transitively(till, fran):
+            raise ValidationError(
+                {"till": f"{till} konkretiserar redan detta dokument (det skulle bli en cykel)."}
+            )
+    if Dokumentlank.objects.filter(fran=fran, till=till, typ=typ).exists():
+        raise ValidationError({"till": "Länken finns redan."})
+    link = Dokumentlank.objects.create(fran=fran, till=till, typ=typ)
+    if typ != Dokumentlank.Typ.KONKRETISERAR and fran.status == Dokument.Status.GALLANDE:
+        version = fran.versioner.filter(ar_aktuell=True).first()
+        if version:
+            _apply_outgoing_links(fran, version)
+    return link
+
+
+@transaction.atomic
+def registrera_granskning(
+    *,
+    user,
+    dokument: Dokument,
+    datum: datetime.date,
+    utfall: str,
+    kommentar: str = "",
+    nasta: datetime.date | None = None,
+) -> Granskning:
+    """Record a review: who, when, the outcome; set the next due date and clear any flag."""
+    check_may_edit(user, dokument.agare)
+    today = timezone.localdate()
+    if datum > today:
+        raise ValidationError({"datum": "Prövningen kan inte vara gjord i framtiden."})
+    if nasta and nasta <= datum:
+        raise ValidationError({"nasta": "Nästa prövning måste ligga efter denna."})
+    if dokument.status != Dokument.Status.GALLANDE:
+        raise ValidationError("Bara gällande dokument prövas.")
+    if nasta is None and not dokument.granskning_manuell:
+        nasta = next_review_date(dokument.typ, datum)
+    granskning = Granskning.objects.create(
+        dokument=dokument,
+        datum=datum,
+        granskad_av=user,
+        utfall=utfall,
+        kommentar=kommentar,
+        nasta=nasta,
+    )
+    dokument.granskning_senast = datum
+    if nasta is not None:
+        dokument.granskning_nasta = nasta
+    dokument.granskning_flagga = ""
+    dokument.granskning_flaggad_tid = None
+    dokument.paminnelse_skickad_for = None
+    dokument.save(
+        update_fields=[
+            "granskning_senast",
+            "granskning_nasta",
+            "granskning_flagga",
+            "granskning_flaggad_tid",
+            "paminnelse_skickad_for",
+        ]
+    )
+    return granskning
+
+
+@transaction.atomic
+def satt_granskningsdatum(*, user, dokument: Dokument, datum: datetime.date | None) -> Dokument:
+    """Set the review due date by hand (or, with None, go back to the type's rule)."""
+    check_may_edit(user, dokument.agare)
+    if datum is None:
+        dokument.granskning_manuell = False
+        base = dokument.granskning_senast or timezone.localdate()
+        dokument.granskning_nasta = next_review_date(dokument.typ, base)
+    else:
+        dokument.granskning_manuell = True
+        dokument.granskning_nasta = datum
+    dokument.paminnelse_skickad_for = None
+    dokument.save(
+        update_fields=["granskning_manuell", "granskning_nasta", "paminnelse_skickad_for"]
+    )
+    return dokument
+
+
+@transaction.atomic
+def upphav_dokument(*, user, dokument: Dokument, datum: datetime.date, beslut: str) -> Dokument:
+    """Repeal a document in force, with the decision; the documents below are flagged."""
+    dokument = Dokument.objects.select_for_update().get(pk=dokument.pk)
+    check_may_edit(user, dokument.agare)
+    if dokument.status != Dokument.Status.GALLANDE:
+        raise ValidationError("Bara gällande dokument kan upphävas.")
+    if datum > timezone.localdate():
+        raise ValidationError({"datum": "Beslutsdatumet kan inte ligga i framtiden."})
+    if not beslut.strip():
+        raise ValidationError({"beslut": "Ange beslutet: organ, datum och paragraf."})
+    version = dokument.versioner.filter(ar_aktuell=True).first()
+    titel = version.titel if version else str(dokument.pk)
+    _end_document(
+        dokument,
+        Dokument.Status.UPPHAVD,
+        datum,
+        beslut.strip(),
+        f"Det överordnade dokumentet {titel} har upphävts ({beslut.strip()}).",
+    )
+    return dokument

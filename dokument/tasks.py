@@ -1,0 +1,71 @@
+"""Background work of the dokument app (Django's tasks framework, run by `manage.py db_worker`).
+
+`manage.py dokument_paminnelser` (daily, e.g. from cron or a systemd timer) enqueues
+`send_review_reminders`; the worker sends the mail.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
+
+from dokument.models import Dokument
+
+REMINDER_DAYS = 30
+
+
+def _documents_to_remind(today: datetime.date):
+    limit = today + datetime.timedelta(
+        days=getattr(settings, "DOKUMENT_PAMINNELSE_DAGAR", REMINDER_DAYS)
+    )
+    from dokument.queries import with_current_version
+
+    return (
+        with_current_version(
+            Dokument.objects.filter(
+                status=Dokument.Status.GALLANDE,
+                granskning_nasta__isnull=False,
+                granskning_nasta__gte=today,
+                granskning_nasta__lte=limit,
+                aktuell__dokumentansvarig__is_active=True,
+            ).exclude(aktuell__dokumentansvarig__email="")
+        )
+        .select_for_update(of=("self",))
+        .order_by("pk")
+    )
+
+
+@task()
+def send_review_reminders() -> int:
+    """Mail each responsible official about the documents whose review falls due soon, once
+    per due date. Returns the number of documents reminded about."""
+    today = timezone.localdate()
+    count = 0
+    with transaction.atomic():
+        for dokument in _documents_to_remind(today):
+            if dokument.paminnelse_skickad_for == dokument.granskning_nasta:
+                continue
+            version = dokument.aktuell_version
+            ansvarig = version.dokumentansvarig
+            url = settings.SITE_URL.rstrip("/") + dokument.get_absolute_url()
+            EmailMessage(
+                subject=f"Aktualitetsprövning senast {dokument.granskning_nasta}: {version.titel}",
+                body=(
+                    f"Hej {ansvarig.get_full_name() or ansvarig.username},\n\n"
+                    f"Du är dokumentansvarig för {dokument.typ.namn.lower()}en "
+                    f"”{version.titel}” ({dokument.agare}). Dokumentet ska prövas senast "
+                    f"{dokument.granskning_nasta:%Y-%m-%d}: är det fortfarande aktuellt, "
+                    "ska det revideras eller upphävas?\n\n"
+                    f"Dokumentet: {url}\n\n"
+                    f"Hälsningar\n{settings.KOMMUN_NAMN}"
+                ),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[ansvarig.email],
+            ).send()
+            dokument.paminnelse_skickad_for = dokument.granskning_nasta
+            dokument.save(update_fields=["paminnelse_skickad_for"])
+            count += 1
+    return count

@@ -1,0 +1,442 @@
+"""Pages of governing documents: the public list, document and version pages, the statute book,
+and the staff pages (register, revise, adopt, publish, review, repeal, link)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from dokument import services
+from dokument.diff import header_changes, text_diff
+from dokument.filters import DokumentFilter
+from dokument.forms import (
+    FaststallForm,
+    GranskningForm,
+    GranskningsdatumForm,
+    LankForm,
+    PubliceraForm,
+    RegistreraForm,
+    UpphavForm,
+    VersionForm,
+    _apply,
+)
+from dokument.markdown import render_markdown
+from dokument.models import Dokument, Dokumentlank, Dokumentversion
+from dokument.queries import (
+    audit_trail,
+    dokument_for_user,
+    granskning_for_user,
+    published_documents,
+    versions_for_user,
+)
+from styrning import permissions
+
+PER_PAGE = 25
+
+
+# --- Access helpers -----------------------------------------------------------------------------
+
+
+def _get_dokument_for_user(request: HttpRequest, pk: int) -> Dokument:
+    """A document the user may see, or 404."""
+    return get_object_or_404(dokument_for_user(request.user), pk=pk)
+
+
+def _get_dokument_for_editor(request: HttpRequest, pk: int) -> Dokument:
+    """A document the user may change: 404 when it cannot be seen, 403 when only read."""
+    dokument = _get_dokument_for_user(request, pk)
+    if not permissions.can_edit_documents(request.user, dokument.agare_id):
+        raise PermissionDenied("Du får inte ändra det här dokumentet.")
+    return dokument
+
+
+def _get_version_for_user(request, dokument: Dokument, nummer: int) -> Dokumentversion:
+    return get_object_or_404(
+        versions_for_user(request.user, dokument).prefetch_related("giltighetsomrade"),
+        versionsnummer=nummer,
+    )
+
+
+def _is_insider(user, dokument: Dokument) -> bool:
+    return permissions.can_view_internal(user, dokument.agare_id) or permissions.can_edit_documents(
+        user, dokument.agare_id
+    )
+
+
+# --- Public pages -------------------------------------------------------------------------------
+
+
+def lista(request: HttpRequest) -> HttpResponse:
+    filterset = DokumentFilter(request.GET or None, queryset=published_documents())
+    page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("sida"))
+    return render(
+        request,
+        "dokument/lista.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "today": timezone.localdate(),
+            "can_register": bool(permissions.document_editor_ids(request.user)),
+        },
+    )
+
+
+def _linked(user, dokument: Dokument):
+    """Links up and down the hierarchy, to documents the user may see, in a fixed number of
+    queries."""
+    visible = dokument_for_user(user).values("pk")
+    current = Dokumentversion.objects.filter(ar_aktuell=True)
+    upp = (
+        Dokumentlank.objects.filter(fran=dokument, till__in=visible)
+        .select_related("till__typ")
+        .prefetch_related(Prefetch("till__versioner", queryset=current, to_attr="aktuella"))
+    )
+    ned = (
+        Dokumentlank.objects.filter(till=dokument, fran__in=visible)
+        .select_related("fran__typ")
+        .prefetch_related(Prefetch("fran__versioner", queryset=current, to_attr="aktuella"))
+    )
+    return list(upp), list(ned)
+
+
+def _mal_for(dokument: Dokument) -> list | None:
+    """The goals that rest on the document, once the goal app has the relation."""
+    if not hasattr(Dokument, "mal"):
+        return None
+    return list(dokument.mal.all())
+
+
+def detalj(request: HttpRequest, pk: int) -> HttpResponse:
+    dokument = _get_dokument_for_user(request, pk)
+    insider = _is_insider(request.user, dokument)
+    versions = list(versions_for_user(request.user, dokument).prefetch_related("giltighetsomrade"))
+    current = next((v for v in versions if v.ar_aktuell), None)
+    shown = current or (versions[0] if versions else None)
+    upp, ned = _linked(request.user, dokument)
+    can_edit = permissions.can_edit_documents(request.user, dokument.agare_id)
+    context = {
+        "dokument": dokument,
+        "version": shown,
+        "versions": versions,
+        "body": render_markdown(shown.text) if shown else "",
+        "konkretiserar": [lnk for lnk in upp if lnk.typ == Dokumentlank.Typ.KONKRETISERAR],
+        "ersatter": [lnk for lnk in upp if lnk.typ != Dokumentlank.Typ.KONKRETISERAR],
+        "konkretiseras_av": [lnk for lnk in ned if lnk.typ == Dokumentlank.Typ.KONKRETISERAR],
+        "ersatt_av": [lnk for lnk in ned if lnk.typ != Dokumentlank.Typ.KONKRETISERAR],
+        "mal": _mal_for(dokument),
+        "insider": insider,
+        "can_edit": can_edit,
+        "granskningar": list(dokument.granskningar.select_related("granskad_av"))
+        if insider
+        else [],
+        "audit": audit_trail(dokument) if insider else [],
+        "lank_form": LankForm(dokument=dokument) if can_edit else None,
+        "datum_form": GranskningsdatumForm(initial={"datum": dokument.granskning_nasta})
+        if can_edit
+        else None,
+    }
+    return render(request, "dokument/detalj.html", context)
+
+
+def version(request: HttpRequest, pk: int, nummer: int) -> HttpResponse:
+    dokument = _get_dokument_for_user(request, pk)
+    shown = _get_version_for_user(request, dokument, nummer)
+    versions = list(versions_for_user(request.user, dokument))
+    return render(
+        request,
+        "dokument/version.html",
+        {
+            "dokument": dokument,
+            "version": shown,
+            "versions": versions,
+            "body": render_markdown(shown.text),
+            "can_edit": permissions.can_edit_documents(request.user, dokument.agare_id),
+        },
+    )
+
+
+def jamfor(request: HttpRequest, pk: int) -> HttpResponse:
+    """A readable diff between two versions (header fields and text body)."""
+    dokument = _get_dokument_for_user(request, pk)
+    versions = list(versions_for_user(request.user, dokument).prefetch_related("giltighetsomrade"))
+    by_number = {v.versionsnummer: v for v in versions}
+    if len(versions) < 2:
+        raise Http404("Det finns bara en version.")
+    try:
+        old_n = int(request.GET.get("fran", versions[1].versionsnummer))
+        new_n = int(request.GET.get("till", versions[0].versionsnummer))
+    except ValueError as exc:
+        raise Http404("Okänd version.") from exc
+    if old_n not in by_number or new_n not in by_number:
+        raise Http404("Okänd version.")
+    old, new = by_number[old_n], by_number[new_n]
+    return render(
+        request,
+        "dokument/jamfor.html",
+        {
+            "dokument": dokument,
+            "old": old,
+            "new": new,
+            "versions": versions,
+            "header": header_changes(old, new),
+            "lines": text_diff(old.text, new.text),
+        },
+    )
+
+
+def fil(request: HttpRequest, pk: int, nummer: int) -> FileResponse:
+    dokument = _get_dokument_for_user(request, pk)
+    shown = _get_version_for_user(request, dokument, nummer)
+    if not shown.fil:
+        raise Http404("Versionen har ingen fil.")
+    try:
+        handle = shown.fil.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("Filen saknas.") from exc
+    return FileResponse(handle, as_attachment=True, filename=shown.fil.name.rsplit("/", 1)[-1])
+
+
+def forfattningssamling(request: HttpRequest) -> HttpResponse:
+    """The statute book: the rules in force by number, and the repealed ones with their
+    repeal history."""
+    base = published_documents().exclude(kfs_nummer="").order_by("kfs_ar", "kfs_lopnummer")
+    docs = list(
+        base.prefetch_related(
+            Prefetch(
+                "lankar_till",
+                queryset=Dokumentlank.objects.exclude(typ=Dokumentlank.Typ.KONKRETISERAR)
+                .select_related("fran")
+                .prefetch_related(
+                    Prefetch(
+                        "fran__versioner",
+                        queryset=Dokumentversion.objects.filter(ar_aktuell=True),
+                        to_attr="aktuella",
+                    )
+                ),
+                to_attr="ersatt_av",
+            ),
+            Prefetch(
+                "versioner",
+                queryset=Dokumentversion.objects.filter(
+                    status=Dokumentversion.Status.PUBLICERAD
+                ).order_by("versionsnummer"),
+                to_attr="publicerade",
+            ),
+        )
+    )
+    for dok in docs:
+        dok.anslagsdatum = dok.publicerade[0].publicerad_tid if dok.publicerade else None
+    return render(
+        request,
+        "dokument/forfattningssamling.html",
+        {
+            "gallande": [d for d in docs if d.status == Dokument.Status.GALLANDE],
+            "upphavda": [d for d in docs if d.status != Dokument.Status.GALLANDE],
+        },
+    )
+
+
+# --- Staff pages --------------------------------------------------------------------------------
+
+
+@login_required
+def registrera(request: HttpRequest) -> HttpResponse:
+    if not permissions.document_editor_ids(request.user):
+        raise PermissionDenied("Du får inte registrera styrdokument.")
+    form = RegistreraForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dokument = services.registrera_dokument(
+                user=request.user,
+                typ=form.cleaned_data["typ"],
+                agare=form.cleaned_data["agare"],
+                data=form.version_data(),
+                giltighetsomrade=form.cleaned_data["giltighetsomrade"],
+                fil=form.uploaded_file(),
+                fil_text=form.fil_text,
+                overordnade=form.cleaned_data["overordnade"],
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, "Dokumentet är registrerat.")
+            return redirect(dokument)
+    return render(request, "dokument/registrera.html", {"form": form})
+
+
+def _prefill(version: Dokumentversion | None) -> dict:
+    if version is None:
+        return {}
+    initial = {key: getattr(version, key) for key in services.VERSION_FIELDS}
+    for key in ("faststalld_av", "beslutsdatum", "paragraf", "diarienummer"):
+        initial.pop(key)  # a revision has a decision of its own
+    initial["dokumentansvarig"] = version.dokumentansvarig_id
+    initial["giltighetsomrade"] = [o.pk for o in version.giltighetsomrade.all()]
+    initial["reviderad_datum"] = timezone.localdate()
+    return initial
+
+
+@login_required
+def revidera(request: HttpRequest, pk: int) -> HttpResponse:
+    dokument = _get_dokument_for_editor(request, pk)
+    last = dokument.versioner.prefetch_related("giltighetsomrade").order_by("-versionsnummer")
+    last = last.first()
+    form = VersionForm(
+        request.POST or None, request.FILES or None, dokument=dokument, initial=_prefill(last)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            ny = services.revidera_dokument(
+                user=request.user,
+                dokument=dokument,
+                data=form.version_data(),
+                giltighetsomrade=form.cleaned_data["giltighetsomrade"],
+                fil=form.uploaded_file(),
+                fil_text=form.fil_text,
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, f"Version {ny.versionsnummer} är registrerad.")
+            return redirect(ny)
+    return render(
+        request, "dokument/revidera.html", {"form": form, "dokument": dokument, "last": last}
+    )
+
+
+@login_required
+def faststall(request: HttpRequest, pk: int, nummer: int) -> HttpResponse:
+    dokument = _get_dokument_for_editor(request, pk)
+    target = get_object_or_404(dokument.versioner, versionsnummer=nummer)
+    form = FaststallForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.faststall_version(user=request.user, version=target, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, "Beslutet är registrerat: versionen är fastställd.")
+            return redirect(target)
+    return render(
+        request,
+        "dokument/faststall.html",
+        {"form": form, "dokument": dokument, "version": target},
+    )
+
+
+@login_required
+def publicera(request: HttpRequest, pk: int, nummer: int) -> HttpResponse:
+    """Publish: shows what the personnummer scan found and asks for confirmation."""
+    dokument = _get_dokument_for_editor(request, pk)
+    target = get_object_or_404(dokument.versioner, versionsnummer=nummer)
+    form = PubliceraForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.publicera_version(
+                user=request.user,
+                version=target,
+                bekraftat_personnummer=form.cleaned_data["bekrafta"],
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            dokument.refresh_from_db()
+            text = f"Version {target.versionsnummer} är publicerad."
+            if dokument.kfs_nummer:
+                text += f" Nummer i författningssamlingen: {dokument.kfs_nummer}."
+            messages.success(request, text)
+            return redirect(dokument)
+    return render(
+        request,
+        "dokument/publicera.html",
+        {
+            "form": form,
+            "dokument": dokument,
+            "version": target,
+            "fynd": services.personnummer_in(target),
+        },
+    )
+
+
+@login_required
+def granska(request: HttpRequest, pk: int) -> HttpResponse:
+    dokument = _get_dokument_for_editor(request, pk)
+    form = GranskningForm(request.POST or None, initial={"datum": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.registrera_granskning(
+                user=request.user, dokument=dokument, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, "Aktualitetsprövningen är registrerad.")
+            return redirect(dokument)
+    return render(request, "dokument/granska.html", {"form": form, "dokument": dokument})
+
+
+@login_required
+@require_POST
+def granskningsdatum(request: HttpRequest, pk: int) -> HttpResponse:
+    dokument = _get_dokument_for_editor(request, pk)
+    form = GranskningsdatumForm(request.POST)
+    if form.is_valid():
+        services.satt_granskningsdatum(
+            user=request.user, dokument=dokument, datum=form.cleaned_data["datum"]
+        )
+        messages.success(request, "Datumet för nästa aktualitetsprövning är ändrat.")
+    else:
+        messages.error(request, "Datumet kunde inte läsas. Ange det som ÅÅÅÅ-MM-DD.")
+    return redirect(dokument)
+
+
+@login_required
+def upphav(request: HttpRequest, pk: int) -> HttpResponse:
+    dokument = _get_dokument_for_editor(request, pk)
+    form = UpphavForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.upphav_dokument(user=request.user, dokument=dokument, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, "Dokumentet är upphävt.")
+            return redirect(dokument)
+    return render(request, "dokument/upphav.html", {"form": form, "dokument": dokument})
+
+
+@login_required
+@require_POST
+def lanka(request: HttpRequest, pk: int) -> HttpResponse:
+    dokument = _get_dokument_for_editor(request, pk)
+    form = LankForm(request.POST, dokument=dokument)
+    if form.is_valid():
+        try:
+            services.add_lank(
+                user=request.user,
+                fran=dokument,
+                till=form.cleaned_data["till"],
+                typ=form.cleaned_data["typ"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Länken är sparad.")
+    else:
+        messages.error(request, "Välj typ av länk och ett dokument.")
+    return redirect(dokument)
+
+
+@login_required
+def granskning(request: HttpRequest) -> HttpResponse:
+    """The nämndsekreterare's review page: overdue, due within 90 days, flagged, and documents
+    whose responsible official has left."""
+    if not permissions.document_editor_ids(request.user):
+        raise PermissionDenied("Sidan är för den som hanterar styrdokument.")
+    groups = granskning_for_user(request.user)
+    return render(request, "dokument/granskning.html", {"groups": groups})
