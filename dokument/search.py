@@ -194,6 +194,7 @@ def _search_postgresql(queryset, q: str):
                 stop_sel=_STOP,
                 max_words=25,
                 min_words=10,
+                short_word=0,
                 max_fragments=2,
                 fragment_delimiter=" … ",
             ),
