@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from dokument.models import Dokument, Dokumenttyp
+from dokument.search import search_documents
 from styrning.models import Organisation
 
 
@@ -24,6 +25,7 @@ class StatusFilter:
 
 
 SORTERING = [
+    ("relevans", "Bästa träff först (vid sökning)"),
     ("titel", "Titel (A–Ö)"),
     ("nyast", "Senaste beslut först"),
     ("aldst", "Äldsta beslut först"),
@@ -81,12 +83,7 @@ class DokumentFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_q(self, queryset, name, value):
-        words = value.split()
-        for word in words:
-            queryset = queryset.filter(
-                Q(aktuell__titel__icontains=word) | Q(aktuell__text__icontains=word)
-            )
-        return queryset
+        return search_documents(queryset, value)
 
     def filter_status(self, queryset, name, value):
         today = timezone.localdate()
@@ -104,4 +101,7 @@ class DokumentFilter(django_filters.FilterSet):
     def qs(self):
         queryset = super().qs
         sortering = (self.form.cleaned_data or {}).get("sortering") if self.is_bound else ""
+        searching = self.is_bound and (self.form.cleaned_data or {}).get("q")
+        if searching and sortering in ("", "relevans"):
+            return queryset  # search results come ranked from search_documents()
         return queryset.order_by(*SORT_FIELDS.get(sortering or "titel", SORT_FIELDS["titel"]))
