@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dokument import views
+from dokument import views, views_pdf
 
 app_name = "dokument"
 
@@ -16,7 +16,9 @@ urlpatterns = [
     path("<int:pk>/granskningsdatum/", views.granskningsdatum, name="granskningsdatum"),
     path("<int:pk>/upphav/", views.upphav, name="upphav"),
     path("<int:pk>/lanka/", views.lanka, name="lanka"),
+    path("<int:pk>/pdf/", views_pdf.pdf, name="pdf"),
     path("<int:pk>/version/<int:nummer>/", views.version, name="version"),
+    path("<int:pk>/version/<int:nummer>/pdf/", views_pdf.version_pdf, name="version_pdf"),
     path("<int:pk>/version/<int:nummer>/fil/", views.fil, name="fil"),
     path("<int:pk>/version/<int:nummer>/faststall/", views.faststall, name="faststall"),
     path("<int:pk>/version/<int:nummer>/publicera/", views.publicera, name="publicera"),
