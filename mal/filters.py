@@ -1,0 +1,53 @@
+"""The filters of the goal tree."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from mal.fulfilment import STATUS
+from mal.models import Utfall
+from mal.periods import Period
+
+
+class TradFilterForm(forms.Form):
+    period = forms.ChoiceField(label="Period", required=False)
+    malomrade = forms.ChoiceField(label="Målområde", required=False)
+    organ = forms.ChoiceField(label="Organ eller enhet", required=False)
+    status = forms.ChoiceField(
+        label="Måluppfyllelse",
+        required=False,
+        choices=[("", "Alla")]
+        + [(s, STATUS[s][0]) for s in (Utfall.UPPFYLLT, Utfall.DELVIS, Utfall.EJ_UPPFYLLT)]
+        + [("saknas", "Underlag saknas")],
+    )
+    avvikelser = forms.BooleanField(
+        label="Bara avvikelser (ej eller delvis uppfyllda mål, indikatorer utanför sitt band)",
+        required=False,
+    )
+
+    def __init__(self, *args, periods, org_tree, areas, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._areas = {str(a.pk): a for a in areas}
+        self._orgs = org_tree.nodes
+        self.fields["period"].choices = [("", "Senaste hela året")] + [
+            (p.kod, p.label) for p in periods
+        ]
+        self.fields["malomrade"].choices = [("", "Alla")] + [(str(a.pk), a.namn) for a in areas]
+        self.fields["organ"].choices = [("", "Hela kommunen")] + [
+            (str(org.pk), ("\u00a0\u00a0" * depth) + org.namn) for org, depth in org_tree.walk()
+        ]
+
+    def clean_period(self):
+        value = self.cleaned_data["period"]
+        if not value:
+            return None
+        try:
+            return Period.parse(value)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from None
+
+    def clean_malomrade(self):
+        return self._areas.get(self.cleaned_data["malomrade"])
+
+    def clean_organ(self):
+        value = self.cleaned_data["organ"]
+        return self._orgs.get(int(value)) if value else None

@@ -1,0 +1,149 @@
+"""Input of the goal chain: values, targets, assessments, comments on assignments, goals."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from mal.models import Mal, Uppdrag, Utfall
+from mal.periods import Period
+from mal.services import check_overordnade, check_uppdrag
+
+
+class PeriodField(forms.CharField):
+    """A period written as 2025, 2025T2 or 2025M03."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Period")
+        kwargs.setdefault("max_length", 10)
+        kwargs.setdefault(
+            "help_text", "Ett år (2025), ett tertial (2025T2) eller en månad (2025M03)."
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        return Period.parse(value)
+
+    def prepare_value(self, value):
+        return value.kod if isinstance(value, Period) else value
+
+
+def _decimal(label: str, required: bool = False) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        max_digits=14,
+        decimal_places=4,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+
+
+class VardeForm(forms.Form):
+    organisation = forms.ModelChoiceField(label="Organisation", queryset=None)
+    period = PeriodField()
+    totalt = _decimal("Totalt")
+    kvinnor = _decimal("Kvinnor")
+    man = _decimal("Män")
+    preliminar = forms.BooleanField(label="Preliminärt värde", required=False)
+    kommentar = forms.CharField(label="Kommentar", required=False, widget=forms.Textarea)
+
+    def __init__(self, *args, indikator, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        if not indikator.konsuppdelad:
+            del self.fields["kvinnor"]
+            del self.fields["man"]
+        self.fields["totalt"].help_text = f"Enhet: {indikator.enhet}."
+
+
+class MalvardeForm(forms.Form):
+    ar = forms.IntegerField(label="År", min_value=1900, max_value=2200)
+    varde = _decimal("Målvärde", required=True)
+
+
+class BedomningForm(forms.Form):
+    period = PeriodField()
+    utfall = forms.ChoiceField(label="Bedömning", choices=Utfall.choices, widget=forms.RadioSelect)
+    analys = forms.CharField(
+        label="Analys",
+        required=False,
+        widget=forms.Textarea,
+        help_text="Varför målet bedöms så: vad som påverkat resultatet och vad som görs framåt.",
+    )
+
+
+class UppdragskommentarForm(forms.Form):
+    period = PeriodField()
+    status = forms.ChoiceField(label="Status", choices=Uppdrag.Status.choices)
+    kommentar = forms.CharField(label="Kommentar", widget=forms.Textarea)
+
+
+class MalForm(forms.ModelForm):
+    """A goal, with the contribution rule checked on the chosen higher goals."""
+
+    class Meta:
+        model = Mal
+        fields = [
+            "titel",
+            "nummer",
+            "beskrivning",
+            "agare",
+            "typ",
+            "status",
+            "budgetar",
+            "mandatperiod",
+            "malomrade",
+            "overordnade",
+            "krav_uppfyllt",
+            "uppfoljning",
+            "regel",
+            "vikt",
+            "dokument",
+        ]
+        localized_fields = ["vikt"]
+
+    def clean(self):
+        cleaned = super().clean()
+        agare = cleaned.get("agare")
+        overordnade = cleaned.get("overordnade")
+        if agare is not None and overordnade is not None:
+            probe = Mal(
+                pk=self.instance.pk,
+                agare=agare,
+                titel=cleaned.get("titel", ""),
+                nummer=cleaned.get("nummer", ""),
+            )
+            try:
+                check_overordnade(probe, overordnade)
+            except ValidationError as exc:
+                self.add_error(None, exc)
+        return cleaned
+
+
+class UppdragForm(forms.ModelForm):
+    """An assignment, checked to go from a political body to a body at or below it."""
+
+    class Meta:
+        model = Uppdrag
+        fields = [
+            "titel",
+            "beskrivning",
+            "givet_av",
+            "givet_till",
+            "budgetar",
+            "mal",
+            "slutdatum",
+            "status",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        probe = Uppdrag(givet_av=cleaned.get("givet_av"), givet_till=cleaned.get("givet_till"))
+        if probe.givet_av is not None and probe.givet_till is not None:
+            try:
+                check_uppdrag(probe)
+            except ValidationError as exc:
+                self.add_error(None, exc)
+        return cleaned

@@ -1,0 +1,207 @@
+"""Import of indicator values from a file in Kolada's JSON format, offline.
+
+Accepted shapes: Kolada's API answer `{"values": [{"kpi", "municipality", "period",
+"values": [{"gender", "value"}, ...]}]}`, or a flat list of records `{"kpi", "municipality",
+"period", "gender", "value"}` (bare or under "values"). Every record is checked first; one bad
+record and nothing is written. Running the same file twice changes nothing the second time.
+"""
+
+import json
+import json.decoder
+import json.scanner
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from mal.models import Indikator, Varde
+from mal.periods import Period
+from mal.services import check_konsuppdelning, check_period_in_goal
+from styrning.models import Organisation
+
+LINE = "__rad__"
+GENDERS = {"T": "totalt", "K": "kvinnor", "M": "man"}
+
+
+class _LineDecoder(json.JSONDecoder):
+    """A JSON decoder that notes on every object the line where it starts."""
+
+    def __init__(self):
+        super().__init__()
+
+        def parse_object(s_and_end, strict, scan_once, object_hook, object_pairs_hook, memo=None):
+            s, end = s_and_end
+            obj, new_end = json.decoder.JSONObject(
+                s_and_end, strict, scan_once, object_hook, object_pairs_hook, memo
+            )
+            obj[LINE] = s.count("\n", 0, end) + 1
+            return obj, new_end
+
+        self.parse_object = parse_object
+        self.scan_once = json.scanner.py_make_scanner(self)
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    dry_run: bool = False
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        prefix = "Provkörning: skulle ha " if self.dry_run else ""
+        verb = ("lagt till", "ändrat") if self.dry_run else ("Lade till", "ändrade")
+        return (
+            f"{prefix}{verb[0]} {self.created} värden, {verb[1]} {self.updated}, "
+            f"{self.unchanged} var redan aktuella, {self.skipped} poster utan värde hoppades över."
+        )
+
+
+def _records(data) -> list[dict]:
+    items = data.get("values") if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        raise ValidationError(
+            'Filen ska innehålla en lista med poster, direkt eller under "values".', code="form"
+        )
+    flat = []
+    for item in items:
+        if isinstance(item, dict) and isinstance(item.get("values"), list):
+            for inner in item["values"]:
+                if isinstance(inner, dict):
+                    flat.append({**item, **inner, "values": None, LINE: inner.get(LINE)})
+                else:
+                    flat.append({LINE: item.get(LINE), "fel": True})
+        else:
+            flat.append(item if isinstance(item, dict) else {LINE: None, "fel": True})
+    return flat
+
+
+def _decimal(value) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise InvalidOperation
+    number = Decimal(str(value).replace(",", "."))
+    if not number.is_finite():
+        raise InvalidOperation
+    return number.quantize(Decimal("0.0001"))
+
+
+def parse(text: str) -> list[dict]:
+    try:
+        data = _LineDecoder().decode(text)
+    except json.JSONDecodeError as exc:
+        raise ValidationError(
+            f"Filen är inte giltig JSON: rad {exc.lineno}, kolumn {exc.colno}: {exc.msg}.",
+            code="json",
+        ) from None
+    return _records(data)
+
+
+@transaction.atomic
+def import_kpi(*, text: str, dry_run: bool = False, user=None) -> ImportResult:
+    """Check every record, then write the values (unless `dry_run`). Raises a ValidationError
+    listing every bad record by line when anything is wrong; then nothing is written."""
+    records = parse(text)
+    indicators: dict[str, list[Indikator]] = defaultdict(list)
+    for ind in Indikator.objects.exclude(kpi_id="").select_related(
+        "mal__budgetar", "mal__mandatperiod"
+    ):
+        indicators[ind.kpi_id.upper()].append(ind)
+    organisations = {org.kod: org for org in Organisation.objects.all()}
+
+    result = ImportResult(dry_run=dry_run)
+    errors = result.errors
+    grouped: dict[tuple[str, str, Period], dict] = {}
+    for number, record in enumerate(records, start=1):
+        where = f"Rad {record.get(LINE) or '?'} (post {number})"
+        if record.get("fel"):
+            errors.append(f"{where}: posten är inte ett objekt.")
+            continue
+        kpi = str(record.get("kpi") or "").strip().upper()
+        kommun = str(record.get("municipality") or "").strip()
+        gender = str(record.get("gender") or "T").strip().upper()
+        problems = []
+        if not kpi:
+            problems.append("nyckeltal (kpi) saknas")
+        elif kpi not in indicators:
+            problems.append(f"okänt nyckeltal {kpi}: ingen indikator har det id:t")
+        if not kommun:
+            problems.append("kommun (municipality) saknas")
+        elif kommun not in organisations:
+            problems.append(f"okänd kommun {kommun}: ingen organisation har den koden")
+        try:
+            period = Period.parse(str(record.get("period", "")))
+        except ValidationError:
+            period = None
+            problems.append(f"perioden {record.get('period')!r} är inte ett år")
+        if gender not in GENDERS:
+            problems.append(f"okänt kön {gender!r}: ange T, K eller M")
+        value = record.get("value")
+        if value is not None:
+            try:
+                value = _decimal(value)
+            except InvalidOperation:
+                problems.append(f"värdet {record.get('value')!r} är inte ett tal")
+        if problems:
+            errors.append(f"{where}: {'; '.join(problems)}.")
+            continue
+        if value is None:
+            result.skipped += 1
+            continue
+        slot = grouped.setdefault((kpi, kommun, period), {"rad": where})
+        slot[GENDERS[gender]] = value
+
+    writes = []
+    for (kpi, kommun, period), split in grouped.items():
+        for ind in indicators[kpi]:
+            totalt = split.get("totalt")
+            kvinnor = split.get("kvinnor") if ind.konsuppdelad else None
+            man = split.get("man") if ind.konsuppdelad else None
+            if totalt is None and kvinnor is None and man is None:
+                continue
+            try:
+                check_period_in_goal(ind.mal, period)
+                check_konsuppdelning(ind, totalt, kvinnor, man)
+            except ValidationError as exc:
+                messages = [m for msgs in exc.message_dict.values() for m in msgs]
+                errors.append(f"{split['rad']}: {kpi} för {kommun}, {period}: {' '.join(messages)}")
+                continue
+            writes.append((ind, organisations[kommun], period, totalt, kvinnor, man))
+    if errors:
+        raise ValidationError(errors, code="import")
+
+    existing = {
+        (v.indikator_id, v.organisation_id, v.period): v
+        for v in Varde.objects.filter(indikator__kpi_id__in=[k for k, _, _ in grouped])
+    }
+    for ind, org, period, totalt, kvinnor, man in writes:
+        current = existing.get((ind.pk, org.pk, period))
+        new = {"totalt": totalt, "kvinnor": kvinnor, "man": man}
+        if current is None:
+            result.created += 1
+            if not dry_run:
+                Varde.objects.create(
+                    indikator=ind,
+                    organisation=org,
+                    ar=period.ar,
+                    periodtyp=period.typ,
+                    periodnummer=period.nummer,
+                    importerad=True,
+                    registrerad_av=user,
+                    **new,
+                )
+        elif any(getattr(current, k) != v for k, v in new.items()) or current.preliminar:
+            result.updated += 1
+            if not dry_run:
+                for key, value in new.items():
+                    setattr(current, key, value)
+                current.preliminar = False
+                current.importerad = True
+                current.save(update_fields=[*new, "preliminar", "importerad", "andrad"])
+        else:
+            result.unchanged += 1
+    return result

@@ -1,0 +1,219 @@
+"""Writes with rules in the goal chain. Each takes the acting user, runs in a transaction and
+refuses bad input with a Swedish message keyed to the field at fault."""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from mal.models import Bedomning, Indikator, Mal, Malvarde, Uppdrag, Uppdragskommentar, Varde
+from mal.periods import Period
+from styrning.models import Organisation
+from styrning.queries import OrganisationTree
+
+
+def _fmt(value: Decimal) -> str:
+    return f"{value.normalize():f}".replace(".", ",")
+
+
+def check_overordnade(mal: Mal, overordnade, tree: OrganisationTree | None = None) -> None:
+    """A goal may only contribute to a goal of a body at or above its owner, and never to
+    itself or to a goal below it (a cycle)."""
+    overordnade = list(overordnade)
+    if not overordnade:
+        return
+    tree = tree or OrganisationTree.load(Organisation.objects.only("pk", "overordnad_id", "typ"))
+    errors = []
+    for parent in overordnade:
+        if mal.pk is not None and parent.pk == mal.pk:
+            errors.append("Ett mål kan inte bidra till sig självt.")
+        elif not tree.is_at_or_above(parent.agare_id, mal.agare_id):
+            errors.append(
+                f"”{parent}” hör till {parent.agare}, som inte ligger på samma nivå som eller "
+                f"över {mal.agare}. Ett mål kan bara bidra till mål hos samma eller ett högre "
+                "organ."
+            )
+    if mal.pk is not None:
+        down: dict[int, list[int]] = defaultdict(list)
+        for child, parent in Mal.overordnade.through.objects.values_list(
+            "from_mal_id", "to_mal_id"
+        ):
+            down[parent].append(child)
+        below: set[int] = set()
+        queue = list(down.get(mal.pk, []))
+        while queue:
+            pk = queue.pop()
+            if pk not in below:
+                below.add(pk)
+                queue.extend(down.get(pk, []))
+        for parent in overordnade:
+            if parent.pk in below:
+                errors.append(
+                    f"”{parent}” bidrar redan, direkt eller via andra mål, till ”{mal}”. "
+                    "Att låta målet bidra dit skulle bli en cykel."
+                )
+    if errors:
+        raise ValidationError({"overordnade": errors}, code="overordnade")
+
+
+@transaction.atomic
+def set_overordnade(*, mal: Mal, overordnade, user) -> Mal:
+    check_overordnade(mal, overordnade)
+    mal.overordnade.set(overordnade)
+    return mal
+
+
+def check_period_in_goal(mal: Mal, period: Period, field: str = "period") -> None:
+    if not mal.covers_year(period.ar):
+        raise ValidationError(
+            {
+                field: f"Perioden {period.label} ligger utanför målets period "
+                f"({mal.period_label}): ange en period {mal.forsta_ar}"
+                + (f"–{mal.sista_ar}." if mal.sista_ar != mal.forsta_ar else ".")
+            },
+            code="period_utanfor",
+        )
+
+
+def check_konsuppdelning(
+    indikator: Indikator,
+    totalt: Decimal | None,
+    kvinnor: Decimal | None,
+    man: Decimal | None,
+) -> None:
+    """When the split and the total are both given they must agree: counts add up, shares and
+    averages put the total between women's and men's values."""
+    if (kvinnor is not None or man is not None) and not indikator.konsuppdelad:
+        raise ValidationError(
+            {"kvinnor": f"Indikatorn ”{indikator}” är inte uppdelad på kön: ange bara totalt."},
+            code="inte_konsuppdelad",
+        )
+    if totalt is None or kvinnor is None or man is None:
+        return
+    if indikator.summerbar:
+        tolerance = Decimal(1).scaleb(-indikator.decimaler) / 2
+        if abs(kvinnor + man - totalt) > tolerance:
+            raise ValidationError(
+                {
+                    "totalt": f"Kvinnor ({_fmt(kvinnor)}) och män ({_fmt(man)}) blir "
+                    f"{_fmt(kvinnor + man)}, inte totalt {_fmt(totalt)}."
+                },
+                code="summa",
+            )
+    elif not min(kvinnor, man) <= totalt <= max(kvinnor, man):
+        raise ValidationError(
+            {
+                "totalt": f"Totalt ({_fmt(totalt)}) ligger utanför kvinnors ({_fmt(kvinnor)}) "
+                f"och mäns ({_fmt(man)}) värden; totalen måste ligga mellan dem."
+            },
+            code="mellan",
+        )
+
+
+def _check_value_input(indikator, organisation, period, totalt, kvinnor, man) -> None:
+    if totalt is None and kvinnor is None and man is None:
+        raise ValidationError({"totalt": "Ange ett värde."}, code="tomt")
+    check_period_in_goal(indikator.mal, period)
+    check_konsuppdelning(indikator, totalt, kvinnor, man)
+
+
+@transaction.atomic
+def registrera_varde(
+    *,
+    indikator: Indikator,
+    organisation: Organisation,
+    period: Period,
+    totalt: Decimal | None,
+    kvinnor: Decimal | None = None,
+    man: Decimal | None = None,
+    preliminar: bool = False,
+    kommentar: str = "",
+    user,
+) -> Varde:
+    """Enter or correct the value of an indicator for an organisation and a period."""
+    _check_value_input(indikator, organisation, period, totalt, kvinnor, man)
+    varde, _ = Varde.objects.update_or_create(
+        indikator=indikator,
+        organisation=organisation,
+        ar=period.ar,
+        periodtyp=period.typ,
+        periodnummer=period.nummer,
+        defaults={
+            "totalt": totalt,
+            "kvinnor": kvinnor,
+            "man": man,
+            "preliminar": preliminar,
+            "kommentar": kommentar,
+            "registrerad_av": user,
+            "importerad": False,
+        },
+    )
+    return varde
+
+
+@transaction.atomic
+def satt_malvarde(*, indikator: Indikator, ar: int, varde: Decimal, user) -> Malvarde:
+    """Set an indicator's target for a year inside the goal's period."""
+    check_period_in_goal(indikator.mal, Period.year(ar), field="ar")
+    malvarde, _ = Malvarde.objects.update_or_create(
+        indikator=indikator, ar=ar, defaults={"varde": varde}
+    )
+    return malvarde
+
+
+@transaction.atomic
+def bedom_mal(*, mal: Mal, period: Period, utfall: str, analys: str, user) -> Bedomning:
+    """Record the responsible person's assessment, with the analysis it rests on."""
+    check_period_in_goal(mal, period)
+    if utfall != Bedomning._meta.get_field("utfall").default and not analys.strip():
+        raise ValidationError(
+            {"analys": "Skriv en analys som förklarar bedömningen."}, code="analys_saknas"
+        )
+    bedomning, _ = Bedomning.objects.update_or_create(
+        mal=mal,
+        ar=period.ar,
+        periodtyp=period.typ,
+        periodnummer=period.nummer,
+        defaults={"utfall": utfall, "analys": analys.strip(), "bedomd_av": user},
+    )
+    return bedomning
+
+
+@transaction.atomic
+def kommentera_uppdrag(
+    *, uppdrag: Uppdrag, period: Period, status: str, kommentar: str, user
+) -> Uppdragskommentar:
+    """Report an assignment's state for a period; the assignment takes the reported status."""
+    if not kommentar.strip():
+        raise ValidationError({"kommentar": "Skriv en kommentar."}, code="kommentar_saknas")
+    rad, _ = Uppdragskommentar.objects.update_or_create(
+        uppdrag=uppdrag,
+        ar=period.ar,
+        periodtyp=period.typ,
+        periodnummer=period.nummer,
+        defaults={"status": status, "kommentar": kommentar.strip(), "skriven_av": user},
+    )
+    if uppdrag.status != status:
+        uppdrag.status = status
+        uppdrag.save(update_fields=["status"])
+    return rad
+
+
+def check_uppdrag(uppdrag: Uppdrag, tree: OrganisationTree | None = None) -> None:
+    """An assignment goes from KF or a nämnd (a political body) to a body at or below it."""
+    tree = tree or OrganisationTree.load(Organisation.objects.only("pk", "overordnad_id", "typ"))
+    errors = {}
+    if uppdrag.givet_av_id and not uppdrag.givet_av.is_political:
+        errors["givet_av"] = "Uppdrag ges av kommunfullmäktige, kommunstyrelsen eller en nämnd."
+    elif (
+        uppdrag.givet_av_id
+        and uppdrag.givet_till_id
+        and not tree.is_at_or_above(uppdrag.givet_av_id, uppdrag.givet_till_id)
+    ):
+        errors["givet_till"] = (
+            f"{uppdrag.givet_till} ligger inte under {uppdrag.givet_av}: ett uppdrag ges till "
+            "ett organ under den som ger det."
+        )
+    if errors:
+        raise ValidationError(errors, code="uppdrag")
