@@ -39,13 +39,13 @@ SORT_FIELDS = {
 }
 
 
-def _organ():
+def _organ(request):
     return Organisation.objects.filter(typ__in=Organisation.POLITISKA_TYPER).order_by(
         "ordning", "namn"
     )
 
 
-def _alla_organisationer():
+def _alla_organisationer(request):
     return Organisation.objects.exclude(typ=Organisation.Typ.ENHET).order_by("ordning", "namn")
 
 
