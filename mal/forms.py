@@ -100,7 +100,9 @@ class MalForm(forms.ModelForm):
             "uppfoljning",
             "regel",
             "vikt",
+            "ansvarig",
             "dokument",
+            "ordning",
         ]
         localized_fields = ["vikt"]
 

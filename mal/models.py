@@ -333,6 +333,12 @@ class Uppdrag(models.Model):
     def get_absolute_url(self):
         return reverse("mal:uppdrag", args=[self.pk])
 
+    @property
+    def senaste_kommentar(self) -> "Uppdragskommentar | None":
+        """The latest period's comment (reads prefetched comments when there are any)."""
+        comments = list(self.kommentarer.all())
+        return max(comments, key=lambda k: k.period.slut, default=None)
+
 
 class Uppdragskommentar(models.Model):
     """The state of an assignment as reported for one period."""
