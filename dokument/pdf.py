@@ -74,6 +74,10 @@ def _header_rows(version) -> list[tuple[str, str]]:
     return rows
 
 
+def _attaches_file(version) -> bool:
+    return bool(version.fil) and version.fil.name.lower().endswith(".pdf")
+
+
 def document_pdf_context(version) -> dict:
     dokument = version.dokument
     site = settings.SITE_URL.rstrip("/")
@@ -87,6 +91,7 @@ def document_pdf_context(version) -> dict:
         "version_url": site + version.get_absolute_url(),
         "fonts_url": FONTS_DIR.resolve().as_uri() + "/",
         "fil_namn": Path(version.fil.name).name if version.fil else "",
+        "fil_bifogad": _attaches_file(version),
         "skapad": timezone.localtime(),
     }
 
@@ -102,7 +107,7 @@ def render_document_pdf(version) -> bytes:
     attachment (PDF/A-3 allows it), so the archived record holds the original too."""
     fetcher = LocalFileFetcher()
     attachments = []
-    if version.fil and version.fil.name.lower().endswith(".pdf"):
+    if _attaches_file(version):
         try:
             with version.fil.open("rb") as f:
                 data = f.read()

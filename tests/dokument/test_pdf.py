@@ -248,3 +248,23 @@ def test_version_pdf_view_unknown_version_is_404(client, publicerad):
     response = client.get(reverse("dokument:version_pdf", args=[publicerad.dokument_id, 9]))
 
     assert response.status_code == 404
+
+
+def test_pdf_embeds_an_uploaded_pdf_file_as_attachment(publicerad, settings, tmp_path):
+    from django.core.files.base import ContentFile
+    from pypdf import PdfWriter
+
+    settings.MEDIA_ROOT = tmp_path
+    original = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(original)
+    publicerad.fil.save("BUN-2025-39.pdf", ContentFile(original.getvalue()))
+
+    reader = PdfReader(io.BytesIO(render_document_pdf(publicerad)))
+
+    assert list(reader.attachments) == ["BUN-2025-39.pdf"]
+    assert reader.attachments["BUN-2025-39.pdf"] == [original.getvalue()]
+    assert "Originalfil: BUN-2025-39.pdf (bifogad i den här PDF-filen)" in (
+        reader.pages[0].extract_text()
+    )
