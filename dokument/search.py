@@ -233,44 +233,49 @@ def _search_fallback(queryset, q: str):
 # --- The text search configuration (used by the migration) ---------------------------------
 
 
-def create_search_configuration(schema_editor) -> bool:
-    """Create `styrning_sv` (ispell `sv_hunspell` first, then `swedish_stem`) and the GIN index,
-    on PostgreSQL only. Without the dictionary files on the server, `styrning_sv` is a plain
-    copy of `swedish`. Returns whether the Hunspell dictionary is in use. Idempotent."""
+def create_search_configuration(
+    schema_editor,
+    *,
+    config: str = SEARCH_CONFIG,
+    dictionary: str = ISPELL_DICTIONARY,
+    dict_file: str = "sv_se",
+) -> bool:
+    """Create the text search configuration `config` (ispell `dictionary` first, then
+    `swedish_stem`), on PostgreSQL only. Without the dictionary files (`dict_file`.dict and
+    .affix in the server's tsearch_data), the configuration is a plain copy of `swedish`.
+    Returns whether the Hunspell dictionary is in use. Idempotent."""
     if schema_editor.connection.vendor != "postgresql":
         return False
     with schema_editor.connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_ts_config WHERE cfgname = %s", [SEARCH_CONFIG])
+        cursor.execute("SELECT 1 FROM pg_ts_config WHERE cfgname = %s", [config])
         if cursor.fetchone() is None:
-            cursor.execute(
-                f"CREATE TEXT SEARCH CONFIGURATION {SEARCH_CONFIG} (COPY = pg_catalog.swedish)"
-            )
-        has_ispell = _create_ispell_dictionary(cursor)
+            cursor.execute(f"CREATE TEXT SEARCH CONFIGURATION {config} (COPY = pg_catalog.swedish)")
+        has_ispell = _create_ispell_dictionary(cursor, dictionary, dict_file)
         if has_ispell:
             cursor.execute(
-                f"ALTER TEXT SEARCH CONFIGURATION {SEARCH_CONFIG} ALTER MAPPING FOR "
+                f"ALTER TEXT SEARCH CONFIGURATION {config} ALTER MAPPING FOR "
                 "asciiword, asciihword, hword_asciipart, word, hword, hword_part "
-                f"WITH {ISPELL_DICTIONARY}, swedish_stem"
+                f"WITH {dictionary}, swedish_stem"
             )
     return has_ispell
 
 
-def _create_ispell_dictionary(cursor) -> bool:
-    cursor.execute("SELECT 1 FROM pg_ts_dict WHERE dictname = %s", [ISPELL_DICTIONARY])
+def _create_ispell_dictionary(cursor, dictionary: str, dict_file: str) -> bool:
+    cursor.execute("SELECT 1 FROM pg_ts_dict WHERE dictname = %s", [dictionary])
     if cursor.fetchone() is not None:
         return True
     # PostgreSQL reads the files when the dictionary is created and refuses it when they are
     # missing; a savepoint keeps the migration's transaction usable in that case.
-    cursor.execute("SAVEPOINT styrning_sv_hunspell")
+    cursor.execute("SAVEPOINT styrning_ispell")
     try:
         cursor.execute(
-            f"CREATE TEXT SEARCH DICTIONARY {ISPELL_DICTIONARY} (TEMPLATE = ispell, "
-            "DictFile = sv_se, AffFile = sv_se, StopWords = swedish)"
+            f"CREATE TEXT SEARCH DICTIONARY {dictionary} (TEMPLATE = ispell, "
+            f"DictFile = {dict_file}, AffFile = {dict_file}, StopWords = swedish)"
         )
     except Exception:  # noqa: BLE001 - any failure means: no dictionary, fall back
-        cursor.execute("ROLLBACK TO SAVEPOINT styrning_sv_hunspell")
+        cursor.execute("ROLLBACK TO SAVEPOINT styrning_ispell")
         return False
-    cursor.execute("RELEASE SAVEPOINT styrning_sv_hunspell")
+    cursor.execute("RELEASE SAVEPOINT styrning_ispell")
     return True
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from dokument.models import Dokument, Dokumenttyp, Dokumentversion
 from dokument.queries import published_documents
 from dokument.search import (
+    create_search_configuration,
     first_match_in_context,
     marked_to_html,
     search_documents,
@@ -280,3 +281,22 @@ def test_search_results_page_runs_the_same_queries_for_1_and_500_documents(clien
 
     assert with_many[0] == with_one[0]
     assert (with_one[1], with_many[1]) == (1, 25)
+
+
+@pytest.mark.postgres
+@on_postgresql
+def test_configuration_falls_back_to_swedish_without_the_dictionary_files(db):
+    with connection.schema_editor() as editor:
+        has_ispell = create_search_configuration(
+            editor, config="styrning_sv_prov", dictionary="sv_saknas", dict_file="finns_inte"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT to_tsvector('styrning_sv_prov', 'Skolorna'), "
+            "to_tsvector('swedish', 'Skolorna'), "
+            "(SELECT count(*) FROM pg_ts_dict WHERE dictname = 'sv_saknas')"
+        )
+        fallback, plain, dictionaries = cursor.fetchone()
+
+    assert has_ispell is False
+    assert (fallback, dictionaries) == (plain, 0)
