@@ -126,27 +126,48 @@ class _Headline(SearchHeadline):
 
 
 def first_match_in_context(word: str, texts: list[str]) -> str:
-    """The first text that contains `word` (case-insensitively), cut to the context around the
-    first occurrence, with the occurrence between the markers. The first non-empty text when
-    no text contains the word."""
+    """The first text that contains `word` (case-insensitively), cut to whole words around the
+    first occurrence, with the word it occurs in between the markers. The first non-empty text
+    when no text contains the word."""
     needle = word.casefold()
     for text in texts:
         position = text.casefold().find(needle) if needle else -1
         if position < 0:
             continue
-        start = max(position - SNIPPET_CONTEXT, 0)
-        end = min(position + len(word) + SNIPPET_CONTEXT, len(text))
+        # Mark the whole word ("förskolans" when "skola" was searched for).
+        first, last = position, position + len(word)
+        while first > 0 and text[first - 1].isalnum():
+            first -= 1
+        while last < len(text) and text[last].isalnum():
+            last += 1
+        start = _word_boundary(text, max(first - SNIPPET_CONTEXT, 0), forward=True)
+        end = _word_boundary(text, min(last + SNIPPET_CONTEXT, len(text)), forward=False)
         return (
             ("… " if start > 0 else "")
-            + text[start:position]
+            + text[start:first]
             + _START
-            + text[position : position + len(word)]
+            + text[first:last]
             + _STOP
-            + text[position + len(word) : end]
+            + text[last:end]
             + (" …" if end < len(text) else "")
         )
-    first = next((t for t in texts if t.strip()), "")
-    return first[: 2 * SNIPPET_CONTEXT] + (" …" if len(first) > 2 * SNIPPET_CONTEXT else "")
+    first_text = next((t for t in texts if t.strip()), "")
+    if len(first_text) <= 2 * SNIPPET_CONTEXT:
+        return first_text
+    return first_text[: _word_boundary(first_text, 2 * SNIPPET_CONTEXT, forward=False)] + " …"
+
+
+def _word_boundary(text: str, index: int, *, forward: bool) -> int:
+    """`index` moved to the nearest whitespace (forward or back), so no word is cut."""
+    if index <= 0 or index >= len(text):
+        return index
+    if forward:
+        while index < len(text) and not text[index - 1].isspace():
+            index += 1
+        return index
+    while index > 0 and not text[index].isspace():
+        index -= 1
+    return index
 
 
 def query_words(q: str) -> list[str]:

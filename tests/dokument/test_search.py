@@ -214,12 +214,18 @@ def test_snippet_around_the_first_match_is_escaped_and_highlighted():
     )
 
 
-def test_snippet_is_cut_to_the_context_around_the_match():
-    text = "a" * 200 + " skolan " + "b" * 200
+def test_snippet_is_cut_to_whole_words_around_the_match():
+    text = "ord " * 50 + "skolan " + "ord " * 50
 
     html = marked_to_html(first_match_in_context("skolan", [text]))
 
-    assert html == "… " + "a" * 79 + " <mark>skolan</mark> " + "b" * 79 + " …"
+    assert html == "… " + "ord " * 20 + "<mark>skolan</mark> " + " ".join(["ord"] * 20) + " …"
+
+
+def test_snippet_marks_the_whole_word_the_match_is_in():
+    html = marked_to_html(first_match_in_context("skola", ["Rutin för förskolans mat."]))
+
+    assert html == "Rutin för <mark>förskolans</mark> mat."
 
 
 # --- SQLite: the fallback ----------------------------------------------------------------------
