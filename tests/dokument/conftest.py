@@ -60,7 +60,9 @@ def make_dokument(org, typer, administrator, beslut):
         **overrides,
     ):
         owner = org[agare]
-        data = header(faststalld_av=owner, beslutsdatum=beslut, paragraf="§ 12", **overrides)
+        data = header(
+            **{"faststalld_av": owner, "beslutsdatum": beslut, "paragraf": "§ 12", **overrides}
+        )
         dokument = services.registrera_dokument(
             user=administrator,
             typ=typer[typ],

@@ -1,0 +1,455 @@
+"""The pages: who may see and do what, the public list's filters, the document page."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from dokument import services
+from dokument.models import Dokument, Dokumentlank, Granskning
+from tests.dokument.conftest import header
+
+
+@pytest.fixture
+def bun_doc(make_dokument):
+    """A published riktlinje of BUN."""
+    return make_dokument(titel="Riktlinjer för skolskjuts", diarienummer="BUN 2024/1")
+
+
+@pytest.fixture
+def bun_draft(make_dokument):
+    """A draft of BUN: internal, so outsiders get 404."""
+    return make_dokument(titel="Utkast till elevhälsoplan", publish=False)
+
+
+def _login(client, user):
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+# --- Public pages ---------------------------------------------------------------------------------
+
+
+def test_list_shows_published_documents_to_anyone(client, bun_doc, bun_draft):
+    response = client.get(reverse("dokument:lista"))
+
+    assert response.status_code == 200
+    assert [d.pk for d in response.context["page"].object_list] == [bun_doc.pk]
+    assert "Riktlinjer för skolskjuts" in response.content.decode()
+
+
+def test_list_filters_by_type_status_year_and_text_from_the_url(client, make_dokument, org):
+    skolskjuts = make_dokument(titel="Riktlinjer för skolskjuts", diarienummer="BUN 2024/1")
+    make_dokument(titel="Riktlinjer för elevhälsa", diarienummer="BUN 2024/2")
+    make_dokument(typ="Policy", agare="kf", titel="Kvalitetspolicy för skolan")
+    riktlinje = skolskjuts.typ
+
+    response = client.get(
+        reverse("dokument:lista"),
+        {"typ": riktlinje.pk, "status": "gallande", "ar": 2024, "q": "skolskjuts"},
+    )
+
+    assert [d.pk for d in response.context["page"].object_list] == [skolskjuts.pk]
+
+
+def test_list_filters_expired_and_repealed(client, make_dokument, administrator):
+    gallande = make_dokument(titel="Gällande")
+    utgangen = make_dokument(
+        titel="Utgången",
+        giltig_fran=datetime.date(2020, 1, 1),
+        giltig_till=datetime.date(2021, 1, 1),
+    )
+    upphavd = make_dokument(titel="Upphävd")
+    services.upphav_dokument(
+        user=administrator, dokument=upphavd, datum=datetime.date(2025, 1, 1), beslut="BUN § 1"
+    )
+
+    def found(status):
+        response = client.get(reverse("dokument:lista"), {"status": status})
+        return [d.pk for d in response.context["page"].object_list]
+
+    assert (found("gallande"), found("utgangen"), found("upphavd")) == (
+        [gallande.pk],
+        [utgangen.pk],
+        [upphavd.pk],
+    )
+
+
+def test_list_filters_by_adopting_body_and_scope(client, make_dokument, org, typer):
+    kf_doc = make_dokument(typ="Policy", agare="kf", titel="Policy A")
+    bun_doc = make_dokument(titel="Riktlinje B")
+    bun_doc.aktuell_version.giltighetsomrade.set([org["buf"]])
+
+    by_body = client.get(reverse("dokument:lista"), {"organ": org["kf"].pk})
+    by_scope = client.get(reverse("dokument:lista"), {"omfattar": org["buf"].pk})
+
+    assert [d.pk for d in by_body.context["page"].object_list] == [kf_doc.pk]
+    assert [d.pk for d in by_scope.context["page"].object_list] == [bun_doc.pk]
+
+
+def test_list_sorts_by_title_or_newest_decision(client, make_dokument, beslut):
+    b = make_dokument(titel="Bbb", beslutsdatum=datetime.date(2023, 1, 1))
+    a = make_dokument(titel="Aaa", beslutsdatum=datetime.date(2022, 1, 1))
+
+    by_title = client.get(reverse("dokument:lista"))
+    newest = client.get(reverse("dokument:lista"), {"sortering": "nyast"})
+
+    assert [d.pk for d in by_title.context["page"].object_list] == [a.pk, b.pk]
+    assert [d.pk for d in newest.context["page"].object_list] == [b.pk, a.pk]
+
+
+def test_list_paginates_with_the_filters_kept_in_the_links(client, make_dokument):
+    for i in range(26):
+        make_dokument(titel=f"Riktlinje {i:02d}")
+
+    response = client.get(reverse("dokument:lista"), {"q": "Riktlinje"})
+
+    assert response.context["page"].paginator.num_pages == 2
+    assert 'href="?q=Riktlinje&amp;sida=2"' in response.content.decode()
+
+
+def test_document_page_shows_header_content_links_and_versions(client, make_dokument, org):
+    policy = make_dokument(typ="Policy", agare="kf", titel="Kvalitetspolicy")
+    dokument = make_dokument(
+        titel="Riktlinjer för skolskjuts",
+        diarienummer="BUN 2024/5",
+        overordnade=[policy],
+        text="## Syfte\n\nEleverna ska ha en **trygg** skolväg.",
+    )
+
+    response = client.get(reverse("dokument:detalj", args=[dokument.pk]))
+    policy_page = client.get(reverse("dokument:detalj", args=[policy.pk]))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<dt>Diarienummer</dt><dd>BUN 2024/5</dd>" in html
+    assert "<dt>Fastställt av</dt><dd>Barn- och utbildningsnämnden</dd>" in html
+    assert "<strong>trygg</strong>" in html
+    assert [lnk.till_id for lnk in response.context["konkretiserar"]] == [policy.pk]
+    assert [lnk.fran_id for lnk in policy_page.context["konkretiseras_av"]] == [dokument.pk]
+
+
+def test_document_page_shows_last_review_publicly(client, make_dokument, administrator):
+    dokument = make_dokument()
+    services.registrera_granskning(
+        user=administrator,
+        dokument=dokument,
+        datum=datetime.date(2025, 9, 1),
+        utfall=Granskning.Utfall.AKTUELL,
+    )
+
+    html = client.get(reverse("dokument:detalj", args=[dokument.pk])).content.decode()
+
+    assert "<dt>Senast prövad</dt><dd>2025-09-01</dd>" in html
+
+
+def test_script_in_a_body_is_never_rendered(client, make_dokument):
+    dokument = make_dokument(text="Hej <script>alert('x')</script><img src=x onerror=alert(1)>")
+
+    html = client.get(reverse("dokument:detalj", args=[dokument.pk])).content.decode()
+
+    assert "<script>alert" not in html
+    assert "onerror" not in html
+
+
+def test_audit_trail_is_shown_to_staff_only(client, bun_doc, fortroendevald_bun):
+    anonymous = client.get(reverse("dokument:detalj", args=[bun_doc.pk]))
+    staff = _login(client, fortroendevald_bun).get(reverse("dokument:detalj", args=[bun_doc.pk]))
+
+    assert anonymous.context["audit"] == []
+    assert sorted((e["objekt"], e["vad"], tuple(e["falt"])) for e in staff.context["audit"]) == [
+        ("Dokumentet", "Skapad", ()),
+        (
+            "Dokumentet",
+            "Ändrad",
+            ("Status", "Senast prövad", "Nästa aktualitetsprövning"),
+        ),
+        ("Version 1", "Skapad", ()),
+        ("Version 1", "Ändrad", ("Status", "Aktuell version", "Publicerad")),
+    ]
+    assert "Ändringshistorik" in staff.content.decode()
+    assert "Ändringshistorik" not in anonymous.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("user", "status"),
+    [(None, 404), ("sekreterare_sn", 404), ("fortroendevald_bun", 200), ("sekreterare_bun", 200)],
+)
+def test_draft_page_is_internal(client, request, bun_draft, user, status):
+    who = request.getfixturevalue(user) if user else None
+
+    response = _login(client, who).get(reverse("dokument:detalj", args=[bun_draft.pk]))
+
+    assert response.status_code == status
+
+
+def test_unknown_document_is_404(client, db):
+    assert client.get(reverse("dokument:detalj", args=[999])).status_code == 404
+
+
+def test_version_page_and_diff(client, make_dokument, administrator, org):
+    dokument = make_dokument(text="Rad ett\nRad två")
+    ny = services.revidera_dokument(
+        user=administrator,
+        dokument=dokument,
+        data=header(
+            text="Rad ett\nRad tre",
+            faststalld_av=org["bun"],
+            beslutsdatum=datetime.date(2025, 1, 1),
+            diarienummer="BUN 2025/9",
+        ),
+    )
+    services.publicera_version(user=administrator, version=ny)
+
+    version_page = client.get(reverse("dokument:version", args=[dokument.pk, 1]))
+    diff = client.get(reverse("dokument:jamfor", args=[dokument.pk]), {"fran": 1, "till": 2})
+
+    assert version_page.status_code == 200
+    assert [(line.kind, line.text) for line in diff.context["lines"]] == [
+        ("lika", "Rad ett"),
+        ("borttagen", "Rad två"),
+        ("tillagd", "Rad tre"),
+    ]
+    assert [(c.label, c.old, c.new) for c in diff.context["header"]] == [
+        ("Beslutsdatum", "2024-03-01", "2025-01-01"),
+        ("Paragraf", "§ 12", "–"),
+        ("Diarienummer", "–", "BUN 2025/9"),
+    ]
+
+
+def test_unpublished_version_is_hidden_from_the_public(client, bun_doc, administrator, org):
+    services.revidera_dokument(user=administrator, dokument=bun_doc, data=header(titel="Nytt"))
+
+    public = client.get(reverse("dokument:version", args=[bun_doc.pk, 2]))
+    staff = _login(client, administrator).get(reverse("dokument:version", args=[bun_doc.pk, 2]))
+
+    assert (public.status_code, staff.status_code) == (404, 200)
+
+
+def test_statute_book_lists_rules_in_force_and_repealed(client, make_dokument, administrator):
+    taxa = make_dokument(typ="Taxa", agare="kf", titel="Renhållningstaxa")
+    reglemente = make_dokument(typ="Reglemente", agare="kf", titel="Reglemente för BUN")
+    services.upphav_dokument(
+        user=administrator, dokument=reglemente, datum=datetime.date(2025, 3, 3), beslut="KF § 7"
+    )
+
+    response = client.get(reverse("dokument:forfattningssamling"))
+
+    assert [d.pk for d in response.context["gallande"]] == [taxa.pk]
+    assert [d.pk for d in response.context["upphavda"]] == [reglemente.pk]
+    assert "KF § 7" in response.content.decode()
+
+
+# --- Staff pages: the four actors -------------------------------------------------------------
+
+STAFF_GET = ["revidera", "granska", "upphav"]
+
+
+@pytest.mark.parametrize("name", STAFF_GET)
+def test_staff_page_editor_ok(client, bun_doc, sekreterare_bun, name):
+    response = _login(client, sekreterare_bun).get(reverse(f"dokument:{name}", args=[bun_doc.pk]))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("name", STAFF_GET)
+def test_staff_page_reader_forbidden(client, bun_doc, fortroendevald_bun, name):
+    response = _login(client, fortroendevald_bun).get(
+        reverse(f"dokument:{name}", args=[bun_doc.pk])
+    )
+
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("name", STAFF_GET)
+def test_staff_page_published_doc_of_other_body_forbidden(client, bun_doc, sekreterare_sn, name):
+    response = _login(client, sekreterare_sn).get(reverse(f"dokument:{name}", args=[bun_doc.pk]))
+
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("name", STAFF_GET)
+def test_staff_page_outsider_not_found(client, bun_draft, sekreterare_sn, name):
+    response = _login(client, sekreterare_sn).get(reverse(f"dokument:{name}", args=[bun_draft.pk]))
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("name", STAFF_GET)
+def test_staff_page_anonymous_redirected_to_login(client, bun_doc, name):
+    response = client.get(reverse(f"dokument:{name}", args=[bun_doc.pk]))
+
+    assert (response.status_code, response.url.split("?")[0]) == (302, reverse("login"))
+
+
+@pytest.mark.parametrize(
+    ("user", "status"),
+    [("sekreterare_bun", 200), ("fortroendevald_bun", 403), ("utomstaende", 403), (None, 302)],
+)
+@pytest.mark.parametrize("name", ["registrera", "granskning"])
+def test_register_and_review_pages_access(client, request, org, user, status, name):
+    who = request.getfixturevalue(user) if user else None
+
+    response = _login(client, who).get(reverse(f"dokument:{name}"))
+
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize(
+    ("user", "status"),
+    [("sekreterare_bun", 200), ("fortroendevald_bun", 403), ("sekreterare_sn", 404), (None, 302)],
+)
+@pytest.mark.parametrize("name", ["faststall", "publicera"])
+def test_version_actions_access(client, request, bun_draft, user, status, name):
+    who = request.getfixturevalue(user) if user else None
+
+    response = _login(client, who).get(reverse(f"dokument:{name}", args=[bun_draft.pk, 1]))
+
+    assert response.status_code == status
+
+
+def test_controller_handles_kf_documents(client, make_dokument, controller):
+    policy = make_dokument(typ="Policy", agare="kf")
+
+    response = _login(client, controller).get(reverse("dokument:revidera", args=[policy.pk]))
+
+    assert response.status_code == 200
+
+
+# --- Staff workflows ---------------------------------------------------------------------------
+
+
+def test_register_in_one_form_with_decision(client, org, typer, sekreterare_bun):
+    response = _login(client, sekreterare_bun).post(
+        reverse("dokument:registrera"),
+        {
+            "typ": typer["Riktlinje"].pk,
+            "agare": org["bun"].pk,
+            "titel": "Riktlinjer för skolskjuts",
+            "text": "## Syfte",
+            "faststalld_av": org["bun"].pk,
+            "beslutsdatum": "2025-02-03",
+            "paragraf": "§ 14",
+            "diarienummer": "BUN 2025/12",
+            "giltighetsomrade": [org["buf"].pk],
+            "giltig_fran": "2025-03-01",
+        },
+    )
+
+    dokument = Dokument.objects.get()
+    version = dokument.versioner.get()
+    assert response.status_code == 302
+    assert response.url == reverse("dokument:detalj", args=[dokument.pk])
+    assert (version.status, version.diarienummer, list(version.giltighetsomrade.all())) == (
+        "faststalld",
+        "BUN 2025/12",
+        [org["buf"]],
+    )
+
+
+def test_revise_form_is_prefilled_from_the_last_version(client, bun_doc, sekreterare_bun):
+    response = _login(client, sekreterare_bun).get(reverse("dokument:revidera", args=[bun_doc.pk]))
+
+    form = response.context["form"]
+    assert (form.initial["titel"], form.initial["revideringsansvarig"]) == (
+        "Riktlinjer för skolskjuts",
+        "Barn- och utbildningsförvaltningen",
+    )
+    assert "diarienummer" not in form.initial
+
+
+def test_revise_creates_a_new_version(client, bun_doc, sekreterare_bun, org):
+    response = _login(client, sekreterare_bun).post(
+        reverse("dokument:revidera", args=[bun_doc.pk]),
+        {"titel": "Riktlinjer för skolskjuts 2025", "text": "Ny text"},
+    )
+
+    assert response.status_code == 302
+    assert list(bun_doc.versioner.order_by("versionsnummer").values_list("status", flat=True)) == [
+        "publicerad",
+        "utkast",
+    ]
+
+
+def test_record_review_and_repeal(client, bun_doc, sekreterare_bun):
+    client = _login(client, sekreterare_bun)
+
+    review = client.post(
+        reverse("dokument:granska", args=[bun_doc.pk]),
+        {"datum": "2025-05-05", "utfall": "aktuell", "kommentar": "Aktuell."},
+    )
+    repeal = client.post(
+        reverse("dokument:upphav", args=[bun_doc.pk]),
+        {"datum": "2025-06-06", "beslut": "BUN 2025-06-06 § 50"},
+    )
+
+    bun_doc.refresh_from_db()
+    assert (review.status_code, repeal.status_code) == (302, 302)
+    assert (bun_doc.granskning_senast, bun_doc.status) == (datetime.date(2025, 5, 5), "upphavd")
+
+
+def test_set_review_date_by_hand(client, bun_doc, sekreterare_bun):
+    response = _login(client, sekreterare_bun).post(
+        reverse("dokument:granskningsdatum", args=[bun_doc.pk]), {"datum": "2027-01-31"}
+    )
+
+    bun_doc.refresh_from_db()
+    assert (response.status_code, bun_doc.granskning_nasta, bun_doc.granskning_manuell) == (
+        302,
+        datetime.date(2027, 1, 31),
+        True,
+    )
+
+
+def test_link_to_lower_document_is_refused_with_message(client, make_dokument, sekreterare_bun):
+    riktlinje = make_dokument()
+    rutin = make_dokument(typ="Rutin", agare="buf")
+
+    response = _login(client, sekreterare_bun).post(
+        reverse("dokument:lanka", args=[riktlinje.pk]),
+        {"typ": "konkretiserar", "till": rutin.pk},
+        follow=True,
+    )
+
+    assert Dokumentlank.objects.count() == 0
+    assert "har lägre rang" in response.content.decode()
+
+
+def test_link_is_post_only(client, bun_doc, sekreterare_bun):
+    response = _login(client, sekreterare_bun).get(reverse("dokument:lanka", args=[bun_doc.pk]))
+
+    assert response.status_code == 405
+
+
+def test_review_page_groups_documents(client, make_dokument, sekreterare_bun, administrator, org):
+    from django.contrib.auth import get_user_model
+
+    left = get_user_model().objects.create_user("slutat", is_active=False)
+    overdue = make_dokument(titel="Försenad", beslutsdatum=datetime.date(2020, 1, 1))
+    ansvarig = make_dokument(
+        titel="Ansvarig slutat",
+        dokumentansvarig=left,
+        beslutsdatum=datetime.date.today() - datetime.timedelta(days=10),
+    )
+    make_dokument(typ="Policy", agare="kf", titel="KF-policy")  # not the secretary's body
+
+    response = _login(client, sekreterare_bun).get(reverse("dokument:granskning"))
+
+    groups = response.context["groups"]
+    assert [d.pk for d in groups["forsenade"]] == [overdue.pk]
+    assert [d.pk for d in groups["ansvarig_slutat"]] == [ansvarig.pk]
+
+
+def test_file_download(client, make_dokument, administrator, org, typer):
+    from django.core.files.base import ContentFile
+
+    dokument = make_dokument()
+    version = dokument.aktuell_version
+    version.fil.save("riktlinje.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+
+    response = client.get(reverse("dokument:fil", args=[dokument.pk, 1]))
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 test"
