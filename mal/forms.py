@@ -13,7 +13,7 @@ class PeriodField(forms.CharField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", "Period")
-        kwargs.setdefault("max_length", 10)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"maxlength": 10, "size": 10}))
         kwargs.setdefault(
             "help_text", "Ett år (2025), ett tertial (2025T2) eller en månad (2025M03)."
         )

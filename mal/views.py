@@ -92,12 +92,9 @@ def _tree_items(chain, results, roots, keep, open_all):
 def trad(request: HttpRequest) -> HttpResponse:
     """The goal chain as a tree from the vision down to the units."""
     org_tree = OrganisationTree.load(Organisation.objects.only("pk", "overordnad_id", "namn"))
-    periods = [
-        Period(ar, typ, n)
-        for ar in Budgetar.objects.values_list("ar", flat=True)
-        for typ, n in [(Periodtyp.AR, 0), *[(Periodtyp.TERTIAL, t) for t in (1, 2, 3)]]
-    ]
     period = _period_param(request)
+    years = sorted({*Budgetar.objects.values_list("ar", flat=True), period.ar})
+    periods = [p for ar in years for p in (Period.year(ar), *tertials(ar))]
     in_term = Q(mandatperiod__start_ar__lte=period.ar, mandatperiod__slut_ar__gte=period.ar)
     areas = list(Malomrade.objects.filter(in_term))
     vision = Vision.objects.filter(in_term).first()

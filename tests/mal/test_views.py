@@ -1,0 +1,469 @@
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from mal.models import Bedomning, Mal, Malvarde, Uppdragskommentar, Utfall, Varde
+from tests.factories import OrganisationFactory
+from tests.mal.factories import (
+    BedomningFactory,
+    IndikatorFactory,
+    MalFactory,
+    MalvardeFactory,
+    UppdragFactory,
+    VardeFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def draft(org, period):
+    """A draft goal of Solrosen: only those who read Solrosen's internal material see it."""
+    return MalFactory(
+        agare=org["solrosen"],
+        titel="Utkast till enhetsmål",
+        status=Mal.Status.UTKAST,
+        mandatperiod=period,
+    )
+
+
+# The tree -------------------------------------------------------------------------------------
+
+
+def test_tree_is_public_and_shows_status_text_and_shape(client, chain):
+    VardeFactory(indikator=chain["indikator"], ar=2025, totalt=Decimal(95))
+    BedomningFactory(mal=chain["kf"], ar=2025, utfall=Utfall.DELVIS, analys="Delvis.")
+
+    response = client.get(reverse("mal:trad") + "?period=2025")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('<details class="chain__details" open>') == 1
+    assert (
+        '<span class="status status--delvis"><span class="status__shape" aria-hidden="true">◐</span> Delvis uppfyllt</span>'
+        in html
+    )
+
+
+def test_tree_hides_drafts_from_the_public_but_not_from_staff(client, chain, draft, chef_solrosen):
+    public = client.get(reverse("mal:trad") + "?period=2025").content.decode()
+    staff = login(client, chef_solrosen).get(reverse("mal:trad") + "?period=2025").content.decode()
+
+    assert ("Utkast till enhetsmål" in public, "Utkast till enhetsmål" in staff) == (False, True)
+
+
+def test_tree_filter_only_deviations_keeps_the_path_to_them(client, chain, org, period):
+    ok_goal = MalFactory(agare=org["sn"], titel="Ett uppfyllt mål", mandatperiod=period)
+    BedomningFactory(mal=ok_goal, ar=2025, utfall=Utfall.UPPFYLLT)
+    BedomningFactory(mal=chain["solrosen"], ar=2025, utfall=Utfall.EJ_UPPFYLLT, analys="Nej.")
+
+    response = client.get(reverse("mal:trad") + "?period=2025&avvikelser=on")
+
+    html = response.content.decode()
+    assert response.context["antal"] == 3
+    assert ("Ett uppfyllt mål" in html, "Barnen känner sig trygga" in html) == (False, True)
+
+
+def _many_goals(org, period, n):
+    parent = MalFactory(agare=org["kf"], mandatperiod=period)
+    for i in range(n):
+        goal = MalFactory(agare=org["bun"], mandatperiod=period, malomrade=None)
+        goal.overordnade.add(parent)
+        ind = IndikatorFactory(mal=goal, konsuppdelad=bool(i % 2))
+        MalvardeFactory(indikator=ind, ar=2025)
+        VardeFactory(indikator=ind, ar=2025, totalt=Decimal(70 + i % 20))
+        VardeFactory(indikator=ind, ar=2024, totalt=Decimal(70))
+        BedomningFactory(mal=goal, ar=2025, utfall=Utfall.DELVIS)
+
+
+@pytest.mark.parametrize("n", [1, 40])
+def test_tree_query_count_does_not_grow_with_goals(
+    client, org, period, controller, n, django_assert_num_queries
+):
+    _many_goals(org, period, n)
+    login(client, controller)
+
+    with django_assert_num_queries(14):
+        response = client.get(reverse("mal:trad") + "?period=2025")
+
+    assert response.context["antal"] == n + 1
+
+
+# The goal page --------------------------------------------------------------------------------
+
+
+def test_goal_page_is_public_with_chart_table_chain_and_documents(client, chain):
+    VardeFactory(
+        indikator=chain["indikator"],
+        ar=2025,
+        totalt=Decimal(88),
+        kvinnor=Decimal(90),
+        man=Decimal(86),
+    )
+    BedomningFactory(mal=chain["solrosen"], ar=2025, utfall=Utfall.UPPFYLLT, analys="Bra arbete.")
+
+    response = client.get(reverse("mal:detalj", args=[chain["solrosen"].pk]))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<title id="graf-' in html and '<desc id="graf-' in html
+    assert [b["ind"] for b in response.context["indikatorer"]] == [chain["indikator"]]
+    assert response.context["above"] == [chain["bun"], chain["kf"]]
+    assert response.context["r"].differs is True  # 88 against 90 is only partly met
+    assert "Bra arbete." in html
+
+
+def test_draft_goal_page_is_404_for_outsider_and_anonymous(
+    client, draft, chef_blaklockan, utomstaende
+):
+    url = reverse("mal:detalj", args=[draft.pk])
+
+    assert client.get(url).status_code == 404
+    assert login(client, utomstaende).get(url).status_code == 404
+    assert login(client, chef_blaklockan).get(url).status_code == 404
+
+
+def test_draft_goal_page_is_shown_to_reader_of_internal_material(client, draft, fortroendevald_bun):
+    response = login(client, fortroendevald_bun).get(reverse("mal:detalj", args=[draft.pk]))
+
+    assert response.status_code == 200
+
+
+def test_preliminary_value_is_hidden_from_the_public(client, chain, chef_solrosen):
+    VardeFactory(indikator=chain["indikator"], ar=2025, totalt=Decimal("87.5"), preliminar=True)
+    url = reverse("mal:detalj", args=[chain["solrosen"].pk])
+
+    public = client.get(url).context["indikatorer"][0]["table"]
+    staff = login(client, chef_solrosen).get(url).context["indikatorer"][0]["table"]
+
+    assert [row["varde"] for row in public if row["ar"] == 2025] == [None]
+    assert [row["varde"].totalt for row in staff if row["ar"] == 2025] == [Decimal("87.5")]
+
+
+@pytest.mark.parametrize("n", [1, 12])
+def test_goal_page_query_count_does_not_grow(
+    client, org, period, controller, n, django_assert_num_queries
+):
+    goal = MalFactory(agare=org["kf"], mandatperiod=period)
+    for i in range(n):
+        ind = IndikatorFactory(mal=goal, konsuppdelad=True)
+        MalvardeFactory(indikator=ind, ar=2025)
+        VardeFactory(
+            indikator=ind, ar=2025, totalt=Decimal(80), kvinnor=Decimal(81), man=Decimal(79)
+        )
+        sub = MalFactory(agare=org["bun"], mandatperiod=period)
+        sub.overordnade.add(goal)
+        BedomningFactory(mal=sub, ar=2025, utfall=Utfall.DELVIS)
+    login(client, controller)
+
+    with django_assert_num_queries(18):
+        response = client.get(reverse("mal:detalj", args=[goal.pk]))
+
+    assert len(response.context["below"]) == n
+
+
+# A body's page and the comparison -------------------------------------------------------------
+
+
+def test_body_page_counts_goals_per_area_and_lists_assignments(client, chain, org):
+    BedomningFactory(mal=chain["bun"], ar=2025, utfall=Utfall.EJ_UPPFYLLT, analys="Nej.")
+    UppdragFactory(givet_av=org["kf"], givet_till=org["bun"], titel="Utred lokalbehovet")
+
+    response = client.get(reverse("mal:organ", args=[org["bun"].pk]) + "?period=2025")
+
+    assert response.status_code == 200
+    assert [r.mal for r in response.context["goals"]] == [chain["bun"]]
+    assert [c["count"] for c in response.context["summary"][0]["counts"]] == [1]
+    assert [u.titel for u in response.context["uppdrag_till"]] == ["Utred lokalbehovet"]
+
+
+def test_body_page_of_unknown_body_is_404(client, db):
+    assert client.get(reverse("mal:organ", args=[999999])).status_code == 404
+
+
+def test_comparison_shows_each_year_side_by_side(client, chain, org):
+    BedomningFactory(mal=chain["kf"], ar=2024, utfall=Utfall.EJ_UPPFYLLT, analys="Nej.")
+    BedomningFactory(mal=chain["kf"], ar=2025, utfall=Utfall.UPPFYLLT, analys="Ja.")
+
+    response = client.get(reverse("mal:jamforelse") + f"?organ={org['kf'].pk}")
+
+    row = response.context["rows"][0]
+    by_year = {
+        p.ar: c.status if c else None
+        for p, c in zip(response.context["periods"], row["cells"], strict=True)
+    }
+    assert (by_year[2024], by_year[2025]) == (Utfall.EJ_UPPFYLLT, Utfall.UPPFYLLT)
+
+
+# The assessment form --------------------------------------------------------------------------
+
+
+def test_assessment_by_responsible_chef_is_saved(client, chain, chef_solrosen):
+    url = reverse("mal:bedomning", args=[chain["solrosen"].pk])
+
+    response = login(client, chef_solrosen).post(
+        url, {"period": "2025", "utfall": "delvis", "analys": "Tryggheten har ökat men inte nog."}
+    )
+
+    assert response.status_code == 302
+    assert list(Bedomning.objects.values_list("utfall", "analys")) == [
+        ("delvis", "Tryggheten har ökat men inte nog.")
+    ]
+
+
+def test_assessment_without_analysis_shows_error_by_the_field(client, chain, chef_solrosen):
+    response = login(client, chef_solrosen).post(
+        reverse("mal:bedomning", args=[chain["solrosen"].pk]),
+        {"period": "2025", "utfall": "uppfyllt", "analys": ""},
+    )
+
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "analys": ["Skriv en analys som förklarar bedömningen."]
+    }
+    assert 'id="id_analys_fel"' in response.content.decode()
+    assert Bedomning.objects.count() == 0
+
+
+def test_assessment_form_reader_403_outsider_404_anonymous_login(
+    client, chain, draft, fortroendevald_bun, chef_blaklockan
+):
+    url = reverse("mal:bedomning", args=[chain["solrosen"].pk])
+
+    assert client.get(url).status_code == 302
+    assert login(client, fortroendevald_bun).get(url).status_code == 403
+    assert (
+        login(client, chef_blaklockan).get(reverse("mal:bedomning", args=[draft.pk])).status_code
+        == 404
+    )
+
+
+# The value form -------------------------------------------------------------------------------
+
+
+def test_value_with_decimal_comma_is_saved(client, chain, org, chef_solrosen):
+    response = login(client, chef_solrosen).post(
+        reverse("mal:varde", args=[chain["indikator"].pk]),
+        {
+            "organisation": org["solrosen"].pk,
+            "period": "2026T1",
+            "totalt": "88,5",
+            "kvinnor": "90",
+            "man": "87",
+            "preliminar": "on",
+        },
+    )
+
+    assert response.status_code == 302
+    assert list(Varde.objects.values_list("totalt", "preliminar")) == [(Decimal("88.5"), True)]
+
+
+def test_value_with_split_outside_total_is_refused_by_the_field(client, chain, org, chef_solrosen):
+    response = login(client, chef_solrosen).post(
+        reverse("mal:varde", args=[chain["indikator"].pk]),
+        {
+            "organisation": org["solrosen"].pk,
+            "period": "2025",
+            "totalt": "70",
+            "kvinnor": "90",
+            "man": "87",
+        },
+    )
+
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "totalt": [
+            "Totalt (70) ligger utanför kvinnors (90) och mäns (87) värden; totalen måste ligga mellan dem."
+        ]
+    }
+    assert Varde.objects.count() == 0
+
+
+def test_value_for_period_outside_goal_is_refused_by_the_field(client, chain, org, chef_solrosen):
+    response = login(client, chef_solrosen).post(
+        reverse("mal:varde", args=[chain["indikator"].pk]),
+        {"organisation": org["solrosen"].pk, "period": "2027T1", "totalt": "70"},
+    )
+
+    assert list(response.context["form"].errors) == ["period"]
+    assert Varde.objects.count() == 0
+
+
+def test_value_form_reader_403_outsider_404_anonymous_login(
+    client, chain, draft, fortroendevald_bun, chef_blaklockan
+):
+    url = reverse("mal:varde", args=[chain["indikator"].pk])
+    draft_ind = IndikatorFactory(mal=draft)
+
+    assert client.get(url).status_code == 302
+    assert login(client, fortroendevald_bun).get(url).status_code == 403
+    assert login(client, chef_blaklockan).get(url).status_code == 403
+    assert (
+        login(client, chef_blaklockan).get(reverse("mal:varde", args=[draft_ind.pk])).status_code
+        == 404
+    )
+
+
+# The target form ------------------------------------------------------------------------------
+
+
+def test_target_is_set_by_goal_editor(client, chain, sekreterare_bun):
+    response = login(client, sekreterare_bun).post(
+        reverse("mal:malvarde", args=[chain["indikator"].pk]), {"ar": "2026", "varde": "92,5"}
+    )
+
+    assert response.status_code == 302
+    assert Malvarde.objects.get(ar=2026).varde == Decimal("92.5")
+
+
+def test_target_of_wrong_type_is_refused_by_the_field(client, chain, sekreterare_bun):
+    response = login(client, sekreterare_bun).post(
+        reverse("mal:malvarde", args=[chain["indikator"].pk]), {"ar": "2026", "varde": "många"}
+    )
+
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"varde": ["Fyll i ett tal."]}
+    assert Malvarde.objects.filter(ar=2026).count() == 0
+
+
+def test_target_form_reader_403_outsider_404_anonymous_login(
+    client, chain, draft, fortroendevald_bun, sekreterare_sn
+):
+    url = reverse("mal:malvarde", args=[chain["indikator"].pk])
+    draft_ind = IndikatorFactory(mal=draft)
+
+    assert client.get(url).status_code == 302
+    assert login(client, fortroendevald_bun).get(url).status_code == 403
+    assert (
+        login(client, sekreterare_sn).get(reverse("mal:malvarde", args=[draft_ind.pk])).status_code
+        == 404
+    )
+
+
+# The goal form --------------------------------------------------------------------------------
+
+
+def _goal_data(org, period, **extra):
+    return {
+        "titel": "Nytt nämndmål",
+        "agare": org["bun"].pk,
+        "typ": "namndmal",
+        "status": "utkast",
+        "mandatperiod": period.pk,
+        "regel": "alla",
+        "vikt": "1",
+        "ordning": "0",
+        **extra,
+    }
+
+
+def test_goal_editor_creates_goal_under_kf_goal(client, chain, org, period, sekreterare_bun):
+    response = login(client, sekreterare_bun).post(
+        reverse("mal:nytt"), _goal_data(org, period, overordnade=[chain["kf"].pk])
+    )
+
+    assert response.status_code == 302
+    assert list(Mal.objects.get(titel="Nytt nämndmål").overordnade.all()) == [chain["kf"]]
+
+
+def test_goal_contributing_to_lower_body_is_refused_by_the_field(
+    client, chain, org, period, sekreterare_bun
+):
+    response = login(client, sekreterare_bun).post(
+        reverse("mal:nytt"), _goal_data(org, period, overordnade=[chain["solrosen"].pk])
+    )
+
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == ["overordnade"]
+    assert Mal.objects.filter(titel="Nytt nämndmål").count() == 0
+
+
+def test_goal_form_reader_403_outsider_404_anonymous_login(
+    client, chain, draft, fortroendevald_bun, chef_blaklockan
+):
+    url = reverse("mal:andra", args=[chain["bun"].pk])
+
+    assert client.get(url).status_code == 302
+    assert login(client, fortroendevald_bun).get(url).status_code == 403
+    assert (
+        login(client, chef_blaklockan).get(reverse("mal:andra", args=[draft.pk])).status_code == 404
+    )
+
+
+# Assignments ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def uppdrag(org):
+    return UppdragFactory(givet_av=org["bun"], givet_till=org["solrosen"], titel="Öka utevistelsen")
+
+
+def test_assignment_is_public_and_comment_by_reporter_sets_status(client, uppdrag, chef_solrosen):
+    assert client.get(uppdrag.get_absolute_url()).status_code == 200
+
+    response = login(client, chef_solrosen).post(
+        reverse("mal:uppdrag_kommentar", args=[uppdrag.pk]),
+        {"period": "2026T2", "status": "pagar", "kommentar": "Vi har börjat."},
+    )
+
+    uppdrag.refresh_from_db()
+    assert response.status_code == 302
+    assert (uppdrag.status, Uppdragskommentar.objects.get().kommentar) == (
+        "pagar",
+        "Vi har börjat.",
+    )
+
+
+def test_assignment_comment_reader_403_unknown_404_anonymous_login(
+    client, uppdrag, fortroendevald_bun
+):
+    url = reverse("mal:uppdrag_kommentar", args=[uppdrag.pk])
+    data = {"period": "2026", "status": "pagar", "kommentar": "x"}
+
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data)["Location"].startswith(reverse("login"))
+    assert login(client, fortroendevald_bun).post(url, data).status_code == 403
+    assert client.post(reverse("mal:uppdrag_kommentar", args=[999999]), data).status_code == 404
+    assert Uppdragskommentar.objects.count() == 0
+
+
+# Export ---------------------------------------------------------------------------------------
+
+
+def test_export_csv_and_json_leave_out_drafts_and_preliminary_values_for_the_public(
+    client, chain, draft
+):
+    VardeFactory(indikator=chain["indikator"], ar=2024, totalt=Decimal(80))
+    VardeFactory(indikator=chain["indikator"], ar=2025, totalt=Decimal(85), preliminar=True)
+
+    goals = client.get(reverse("mal:export", args=["mal", "csv"])).content.decode("utf-8-sig")
+    values = client.get(reverse("mal:export", args=["varden", "json"])).json()
+
+    assert goals.splitlines()[0] == (
+        "id;nummer;titel;agare;typ;status;period;malomrade;bidrar_till;krav_uppfyllt;uppfoljning;regel"
+    )
+    assert len(goals.splitlines()) == 4
+    assert [v["period"] for v in values["varden"]] == ["2024"]
+
+
+def test_unknown_export_is_404(client, db):
+    assert client.get(reverse("mal:export", args=["hemligt", "csv"])).status_code == 404
+
+
+def test_navigation_shows_the_goal_section(client, db):
+    response = client.get(reverse("start"))
+
+    assert {"url": "/mal/", "label": "Mål"} in [
+        {"url": i["url"], "label": i["label"]} for i in response.context["nav_items"]
+    ]
+
+
+def test_unknown_org_does_not_break(client, db):
+    OrganisationFactory()
+    assert client.get(reverse("mal:trad")).status_code == 200
