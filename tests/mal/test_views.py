@@ -46,8 +46,8 @@ def test_tree_is_public_and_shows_status_text_and_shape(client, chain):
     html = response.content.decode()
     assert html.count('<details class="chain__details" open>') == 1
     assert (
-        '<span class="status status--delvis"><span class="status__shape" aria-hidden="true">◐</span> Delvis uppfyllt</span>'
-        in html
+        '<span class="status status--delvis"><span class="status__shape" aria-hidden="true">'
+        "◐</span> Delvis uppfyllt</span>" in html
     )
 
 
@@ -151,7 +151,7 @@ def test_goal_page_query_count_does_not_grow(
     client, org, period, controller, n, django_assert_num_queries
 ):
     goal = MalFactory(agare=org["kf"], mandatperiod=period)
-    for i in range(n):
+    for _ in range(n):
         ind = IndikatorFactory(mal=goal, konsuppdelad=True)
         MalvardeFactory(indikator=ind, ar=2025)
         VardeFactory(
@@ -279,7 +279,8 @@ def test_value_with_split_outside_total_is_refused_by_the_field(client, chain, o
     assert response.status_code == 400
     assert response.context["form"].errors == {
         "totalt": [
-            "Totalt (70) ligger utanför kvinnors (90) och mäns (87) värden; totalen måste ligga mellan dem."
+            "Totalt (70) ligger utanför kvinnors (90) och mäns (87) värden; totalen måste "
+            "ligga mellan dem."
         ]
     }
     assert Varde.objects.count() == 0
