@@ -42,6 +42,15 @@ PER_PAGE = 25
 # --- Access helpers -----------------------------------------------------------------------------
 
 
+def _post(request: HttpRequest):
+    """The POST data of a POST request (even an empty one), else None: an unbound form."""
+    return request.POST if request.method == "POST" else None
+
+
+def _files(request: HttpRequest):
+    return request.FILES if request.method == "POST" else None
+
+
 def _get_dokument_for_user(request: HttpRequest, pk: int) -> Dokument:
     """A document the user may see, or 404."""
     return get_object_or_404(dokument_for_user(request.user), pk=pk)
@@ -248,7 +257,7 @@ def forfattningssamling(request: HttpRequest) -> HttpResponse:
 def registrera(request: HttpRequest) -> HttpResponse:
     if not permissions.document_editor_ids(request.user):
         raise PermissionDenied("Du får inte registrera styrdokument.")
-    form = RegistreraForm(request.POST or None, request.FILES or None, user=request.user)
+    form = RegistreraForm(_post(request), _files(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             dokument = services.registrera_dokument(
@@ -286,9 +295,7 @@ def revidera(request: HttpRequest, pk: int) -> HttpResponse:
     dokument = _get_dokument_for_editor(request, pk)
     last = dokument.versioner.prefetch_related("giltighetsomrade").order_by("-versionsnummer")
     last = last.first()
-    form = VersionForm(
-        request.POST or None, request.FILES or None, dokument=dokument, initial=_prefill(last)
-    )
+    form = VersionForm(_post(request), _files(request), dokument=dokument, initial=_prefill(last))
     if request.method == "POST" and form.is_valid():
         try:
             ny = services.revidera_dokument(
@@ -313,7 +320,7 @@ def revidera(request: HttpRequest, pk: int) -> HttpResponse:
 def faststall(request: HttpRequest, pk: int, nummer: int) -> HttpResponse:
     dokument = _get_dokument_for_editor(request, pk)
     target = get_object_or_404(dokument.versioner, versionsnummer=nummer)
-    form = FaststallForm(request.POST or None)
+    form = FaststallForm(_post(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.faststall_version(user=request.user, version=target, **form.cleaned_data)
@@ -334,7 +341,7 @@ def publicera(request: HttpRequest, pk: int, nummer: int) -> HttpResponse:
     """Publish: shows what the personnummer scan found and asks for confirmation."""
     dokument = _get_dokument_for_editor(request, pk)
     target = get_object_or_404(dokument.versioner, versionsnummer=nummer)
-    form = PubliceraForm(request.POST or None)
+    form = PubliceraForm(_post(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.publicera_version(
@@ -366,7 +373,7 @@ def publicera(request: HttpRequest, pk: int, nummer: int) -> HttpResponse:
 @login_required
 def granska(request: HttpRequest, pk: int) -> HttpResponse:
     dokument = _get_dokument_for_editor(request, pk)
-    form = GranskningForm(request.POST or None, initial={"datum": timezone.localdate()})
+    form = GranskningForm(_post(request), initial={"datum": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             services.registrera_granskning(
@@ -398,7 +405,7 @@ def granskningsdatum(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def upphav(request: HttpRequest, pk: int) -> HttpResponse:
     dokument = _get_dokument_for_editor(request, pk)
-    form = UpphavForm(request.POST or None)
+    form = UpphavForm(_post(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.upphav_dokument(user=request.user, dokument=dokument, **form.cleaned_data)

@@ -1,0 +1,107 @@
+"""The personnummer scan before publishing, and confidential versions."""
+
+import pytest
+from django.urls import reverse
+
+from dokument.markdown import render_markdown
+from dokument.personnummer import find_personnummer, luhn_ok
+
+
+def test_luhn_check_digit():
+    assert (luhn_ok("8112189876"), luhn_ok("8112189875")) == (True, False)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Kontakta 811218-9876 vid frågor.", ["811218-9876"]),
+        ("Med sekel: 19811218-9876.", ["19811218-9876"]),
+        ("Utan bindestreck 8112189876 här.", ["8112189876"]),
+        ("Samordningsnummer 701063-2391.", ["701063-2391"]),
+        ("Fel kontrollsiffra 811218-9875.", []),
+        ("Omöjligt datum 811318-9876.", []),
+        ("Diarienummer KS 2025/39 och telefon 070-123 45 67.", []),
+    ],
+)
+def test_finds_personnummer_with_valid_check_digit(text, found):
+    assert [f.text for f in find_personnummer(text)] == found
+
+
+def test_samordningsnummer_is_named_as_such():
+    assert [f.slag for f in find_personnummer("701063-2391 och 811218-9876")] == [
+        "samordningsnummer",
+        "personnummer",
+    ]
+
+
+def test_publish_page_lists_what_the_scan_found(client, make_dokument, sekreterare_bun):
+    dokument = make_dokument(publish=False, text="Handläggare: Eva, 811218-9876.")
+    client.force_login(sekreterare_bun)
+
+    response = client.get(reverse("dokument:publicera", args=[dokument.pk, 1]))
+
+    assert [f.text for f in response.context["fynd"]] == ["811218-9876"]
+    assert "<code>811218-9876</code> (personnummer)" in response.content.decode()
+
+
+def test_publish_with_personnummer_needs_confirmation(client, make_dokument, sekreterare_bun):
+    dokument = make_dokument(publish=False, text="Handläggare: Eva, 811218-9876.")
+    client.force_login(sekreterare_bun)
+    url = reverse("dokument:publicera", args=[dokument.pk, 1])
+
+    refused = client.post(url, {})
+    status_after_refusal = dokument.versioner.get().status
+    confirmed = client.post(url, {"bekrafta": "on"})
+
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["bekrafta"] == [
+        "Texten innehåller det som ser ut som person- eller samordningsnummer (811218-9876). "
+        "Ta bort dem, eller bekräfta att de får publiceras."
+    ]
+    assert status_after_refusal == "faststalld"
+    assert (confirmed.status_code, dokument.versioner.get().status) == (302, "publicerad")
+
+
+def test_personnummer_in_the_file_text_is_found_too(client, make_dokument, sekreterare_bun):
+    dokument = make_dokument(publish=False, text="Ren text.")
+    dokument.versioner.update(fil_text="Bilaga: 19811218-9876")
+    client.force_login(sekreterare_bun)
+
+    response = client.post(reverse("dokument:publicera", args=[dokument.pk, 1]), {})
+
+    assert response.status_code == 200
+    assert dokument.versioner.get().status == "faststalld"
+
+
+def test_publish_without_findings_needs_no_confirmation(client, make_dokument, sekreterare_bun):
+    dokument = make_dokument(publish=False)
+    client.force_login(sekreterare_bun)
+
+    response = client.post(reverse("dokument:publicera", args=[dokument.pk, 1]), {})
+
+    assert (response.status_code, dokument.versioner.get().status) == (302, "publicerad")
+
+
+def test_confidential_version_cannot_be_published_from_the_page(
+    client, make_dokument, sekreterare_bun
+):
+    dokument = make_dokument(publish=False, sekretess=True, sekretess_paragraf="26 kap. 1 § OSL")
+    client.force_login(sekreterare_bun)
+
+    response = client.post(reverse("dokument:publicera", args=[dokument.pk, 1]), {"bekrafta": "on"})
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "Versionen innehåller sekretessbelagda uppgifter (26 kap. 1 § OSL) och kan inte publiceras."
+    ]
+    assert dokument.versioner.get().status == "faststalld"
+
+
+def test_markdown_is_sanitised():
+    html = render_markdown(
+        "# Rubrik\n\n<script>alert(1)</script>\n\n[länk](javascript:alert(1)) **fet**"
+    )
+
+    assert html == (
+        '<h2>Rubrik</h2>\n\n\n<p><a rel="noopener noreferrer">länk</a> <strong>fet</strong></p>'
+    )
