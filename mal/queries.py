@@ -155,6 +155,11 @@ class Chain:
                 stack.extend((c, False) for c in self.children.get(pk, []) if c not in seen)
         return order
 
+    def children_in(self, pk: int, period: Period) -> list[int]:
+        """The goals contributing to a goal that cover the period's year (a goal of another
+        budget year says nothing about this one)."""
+        return [c for c in self.children.get(pk, []) if self.goals[c].covers_year(period.ar)]
+
     def _visible_value(self, mal: Mal, varde: Varde | None) -> Varde | None:
         if varde is None or mal.agare_id in self.internal:
             return varde
@@ -190,7 +195,7 @@ class Chain:
             inputs = [Input("indikator", i.result, i.indikator.vikt) for i in indicators]
             inputs += [
                 Input("delmal", results[c].status, self.goals[c].vikt)
-                for c in self.children.get(pk, [])
+                for c in self.children_in(pk, period)
             ]
             suggestion = fulfilment.suggest(mal.regel, inputs)
             bedomning = self.assessments.get((pk, period))

@@ -282,12 +282,16 @@ def detalj(request: HttpRequest, pk: int) -> HttpResponse:
             "r": mine,
             "shown": shown,
             "above": [chain.goals[pk] for pk in above if pk in chain.goals],
-            "below": [
+            "children": [results[c] for c in chain.children_in(mal.pk, shown)],
+            "further": [
                 results[pk]
-                for pk in sorted(below, key=lambda pk: chain.goals[pk].titel)
+                for pk in sorted(
+                    below, key=lambda pk: (chain.goals[pk].agare.ordning, chain.goals[pk].titel)
+                )
                 if pk in chain.goals
+                and chain.goals[pk].covers_year(shown.ar)
+                and pk not in chain.children.get(mal.pk, [])
             ],
-            "children": [results[c] for c in chain.children.get(mal.pk, [])],
             "indikatorer": ind_blocks,
             "year_rows": year_rows,
             "tertial_rows": tertial_rows,

@@ -64,3 +64,19 @@ def test_lower_is_better_indicator_under_target_is_met(org, period, controller):
     result = load_chain(controller, [Y2025], today=TODAY).rollup(Y2025)[ind.mal_id]
 
     assert (result.indicators[0].result, result.status) == (Utfall.UPPFYLLT, Utfall.UPPFYLLT)
+
+
+def test_goal_of_another_budget_year_does_not_count_for_the_year(chain, org, controller):
+    from tests.factories import BudgetarFactory
+    from tests.mal.factories import MalFactory
+
+    next_year = MalFactory(
+        agare=org["blaklockan"], mandatperiod=None, budgetar=BudgetarFactory(ar=2026)
+    )
+    next_year.overordnade.add(chain["bun"])
+    VardeFactory(indikator=chain["indikator"], ar=2025, totalt=Decimal(95))
+    goals = Mal.objects.select_related("agare", "budgetar", "mandatperiod", "malomrade")
+
+    results = load_chain(controller, [Y2025], goals=goals, today=TODAY).rollup(Y2025)
+
+    assert results[chain["bun"].pk].suggestion.explanation == "1 av 1 delmål uppfyllda → uppfyllt"

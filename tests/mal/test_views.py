@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from mal.models import Bedomning, Mal, Malvarde, Uppdragskommentar, Utfall, Varde
+from tests.dokument.factories import DokumentFactory, published
 from tests.factories import OrganisationFactory
 from tests.mal.factories import (
     BedomningFactory,
@@ -98,7 +99,7 @@ def test_tree_query_count_does_not_grow_with_goals(
 # The goal page --------------------------------------------------------------------------------
 
 
-def test_goal_page_is_public_with_chart_table_chain_and_documents(client, chain):
+def test_goal_page_is_public_with_chart_table_chain_and_documents(client, chain, org):
     VardeFactory(
         indikator=chain["indikator"],
         ar=2025,
@@ -107,16 +108,29 @@ def test_goal_page_is_public_with_chart_table_chain_and_documents(client, chain)
         man=Decimal(86),
     )
     BedomningFactory(mal=chain["solrosen"], ar=2025, utfall=Utfall.UPPFYLLT, analys="Bra arbete.")
+    policy = DokumentFactory(agare=org["bun"])
+    published(policy, titel="Policy för trygghet")
+    chain["solrosen"].dokument.add(policy, DokumentFactory(agare=org["sn"]))  # one draft
 
     response = client.get(reverse("mal:detalj", args=[chain["solrosen"].pk]))
 
     html = response.content.decode()
     assert response.status_code == 200
+    assert html.count('<svg class="chart"') == 1
     assert '<title id="graf-' in html and '<desc id="graf-' in html
     assert [b["ind"] for b in response.context["indikatorer"]] == [chain["indikator"]]
     assert response.context["above"] == [chain["bun"], chain["kf"]]
     assert response.context["r"].differs is True  # 88 against 90 is only partly met
     assert "Bra arbete." in html
+    assert response.context["dokument"] == [policy]
+
+
+def test_document_lists_goals_resting_on_it(chain, org):
+    policy = DokumentFactory(agare=org["bun"])
+
+    chain["bun"].dokument.add(policy)
+
+    assert list(policy.mal.all()) == [chain["bun"]]
 
 
 def test_draft_goal_page_is_404_for_outsider_and_anonymous(
@@ -165,7 +179,7 @@ def test_goal_page_query_count_does_not_grow(
     with django_assert_num_queries(18):
         response = client.get(reverse("mal:detalj", args=[goal.pk]))
 
-    assert len(response.context["below"]) == n
+    assert len(response.context["children"]) == n
 
 
 # A body's page and the comparison -------------------------------------------------------------
