@@ -24,15 +24,15 @@ def _documents_to_remind(today: datetime.date):
     from dokument.queries import with_current_version
 
     return (
-        with_current_version(
-            Dokument.objects.filter(
-                status=Dokument.Status.GALLANDE,
-                granskning_nasta__isnull=False,
-                granskning_nasta__gte=today,
-                granskning_nasta__lte=limit,
-                aktuell__dokumentansvarig__is_active=True,
-            ).exclude(aktuell__dokumentansvarig__email="")
+        with_current_version(Dokument.objects.all())
+        .filter(
+            status=Dokument.Status.GALLANDE,
+            granskning_nasta__isnull=False,
+            granskning_nasta__gte=today,
+            granskning_nasta__lte=limit,
+            aktuell__dokumentansvarig__is_active=True,
         )
+        .exclude(aktuell__dokumentansvarig__email="")
         .select_for_update(of=("self",))
         .order_by("pk")
     )
