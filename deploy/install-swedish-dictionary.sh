@@ -17,7 +17,7 @@
 #   3. checks that each server's tsearch_data holds sv_se.dict and sv_se.affix,
 #   4. with a DATABASE_URL: (re)creates the sv_hunspell dictionary and maps the styrning_sv
 #      text search configuration to it (ispell first, the snowball stemmer as fallback),
-#      then rebuilds the search index. New databases get this from the migration
+#      then recomputes the stored search vectors. New databases get this from the migration
 #      dokument/migrations/*_swedish_search.py; this step is for a database migrated before
 #      the dictionary was installed.
 set -eu
@@ -90,7 +90,17 @@ ALTER TEXT SEARCH CONFIGURATION styrning_sv
     WITH sv_hunspell, swedish_stem;
 COMMIT;
 SQL
-    psql "$1" -v ON_ERROR_STOP=1 -q -c \
-        "DO \$\$ BEGIN IF to_regclass('dokument_sokindex') IS NOT NULL THEN REINDEX INDEX dokument_sokindex; END IF; END \$\$;"
+    # The stored search vectors were computed with the old mapping: an UPDATE recomputes the
+    # generated column sokvektor (dokument/search.py) for every version.
+    psql "$1" -v ON_ERROR_STOP=1 -q <<'SQL'
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM information_schema.columns
+               WHERE table_name = 'dokument_dokumentversion' AND column_name = 'sokvektor') THEN
+        UPDATE dokument_dokumentversion SET titel = titel;
+    END IF;
+END
+$$;
+SQL
     echo "Sökkonfigurationen styrning_sv använder nu den svenska ordlistan."
 fi

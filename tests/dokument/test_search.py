@@ -178,13 +178,27 @@ def test_search_snippet_escapes_markup_in_the_body(make_document):
 
 @pytest.mark.postgres
 @on_postgresql
-def test_search_uses_the_gin_index(make_document):
+def test_stored_vector_has_a_gin_index(make_document):
     make_document("Plan", text="Förskolan.")
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-    plan = search_documents(published_documents(), "förskola").explain()
+        cursor.execute(
+            "EXPLAIN SELECT id FROM dokument_dokumentversion "
+            "WHERE sokvektor @@ plainto_tsquery('styrning_sv', 'förskola')"
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
 
-    assert "dokument_sokindex" in plan
+    assert "Bitmap Index Scan on dokument_sokindex" in plan
+
+
+@pytest.mark.postgres
+@on_postgresql
+def test_stored_vector_follows_changes_without_any_service_call(make_document):
+    dokument = make_document("Plan", text="Om vägar.")
+    Dokumentversion.objects.filter(dokument=dokument).update(text="Om förskolorna.")
+
+    assert _found("förskola") == [dokument.pk]
+    assert _found("väg") == []
 
 
 # --- Both databases --------------------------------------------------------------------------
@@ -226,6 +240,15 @@ def test_snippet_marks_the_whole_word_the_match_is_in():
     html = marked_to_html(first_match_in_context("skola", ["Rutin för förskolans mat."]))
 
     assert html == "Rutin för <mark>förskolans</mark> mat."
+
+
+def test_search_finds_the_case_number(make_document):
+    wanted = make_document("Plan")
+    Dokumentversion.objects.filter(dokument=wanted).update(diarienummer="KS 2021/1137")
+    other = make_document("Plan")
+    Dokumentversion.objects.filter(dokument=other).update(diarienummer="KS 2021/1138")
+
+    assert _found("KS 2021/1137") == [wanted.pk]
 
 
 # --- SQLite: the fallback ----------------------------------------------------------------------
