@@ -755,6 +755,93 @@ NAMND_GOALS = {
         ),
         ("MBN 3", "Företagen ska vara nöjda med myndighetsutövningen", "5.2", []),
     ],
+    "VN": [
+        (
+            "VN 1",
+            "Alla röstberättigade ska kunna rösta tillgängligt",
+            "4.1",
+            [
+                (
+                    "Andel vallokaler som uppfyller tillgänglighetskraven",
+                    "%",
+                    R.HOGRE,
+                    0,
+                    K.EGEN,
+                    "",
+                    False,
+                    False,
+                    88,
+                    100,
+                )
+            ],
+        ),
+        (
+            "VN 2",
+            "Röstmottagarna ska vara väl utbildade",
+            "4.1",
+            [
+                (
+                    "Andel röstmottagare som gått utbildningen",
+                    "%",
+                    R.HOGRE,
+                    0,
+                    K.EGEN,
+                    "",
+                    False,
+                    False,
+                    91,
+                    100,
+                )
+            ],
+        ),
+        ("VN 3", "Valresultatet ska redovisas snabbt och korrekt", "4.1", []),
+    ],
+    "ÖFN": [
+        (
+            "ÖFN 1",
+            "Årsräkningar ska granskas i tid",
+            "2.3",
+            [
+                (
+                    "Andel årsräkningar granskade före 1 oktober",
+                    "%",
+                    R.HOGRE,
+                    0,
+                    K.EGEN,
+                    "",
+                    False,
+                    False,
+                    70,
+                    95,
+                )
+            ],
+        ),
+        (
+            "ÖFN 2",
+            "Fler ska vilja bli gode män",
+            "4.1",
+            [("Antal nya ställföreträdare", "antal", R.HOGRE, 0, K.EGEN, "", True, True, 12, 25)],
+        ),
+        (
+            "ÖFN 3",
+            "Handläggningstiden för nya ärenden ska vara kort",
+            "2.3",
+            [
+                (
+                    "Handläggningstid för nya ärenden, median",
+                    "dagar",
+                    R.LAGRE,
+                    0,
+                    K.EGEN,
+                    "",
+                    False,
+                    False,
+                    45,
+                    30,
+                )
+            ],
+        ),
+    ],
 }
 
 # Unit goals: verksamhet kod → (nämnd goal number, title, indicator or None)

@@ -7,7 +7,16 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from mal.models import Bedomning, Indikator, Mal, Malvarde, Uppdrag, Uppdragskommentar, Varde
+from mal.models import (
+    Bedomning,
+    Indikator,
+    Mal,
+    Malvarde,
+    Uppdrag,
+    Uppdragskommentar,
+    Utfall,
+    Varde,
+)
 from mal.periods import Period
 from styrning.models import Organisation
 from styrning.queries import OrganisationTree
@@ -166,7 +175,7 @@ def satt_malvarde(*, indikator: Indikator, ar: int, varde: Decimal, user) -> Mal
 def bedom_mal(*, mal: Mal, period: Period, utfall: str, analys: str, user) -> Bedomning:
     """Record the responsible person's assessment, with the analysis it rests on."""
     check_period_in_goal(mal, period)
-    if utfall != Bedomning._meta.get_field("utfall").default and not analys.strip():
+    if utfall != Utfall.EJ_BEDOMT and not analys.strip():
         raise ValidationError(
             {"analys": "Skriv en analys som förklarar bedömningen."}, code="analys_saknas"
         )

@@ -160,6 +160,7 @@ def trad(request: HttpRequest) -> HttpResponse:
             "filtered": filtered,
             "antal": sum(1 for pk in chain.goals if keep[pk]),
             "is_staff": permissions.is_staff_member(request.user),
+            "can_add": bool(permissions.goal_editor_ids(request.user)),
         },
     )
 
