@@ -482,3 +482,40 @@ def test_navigation_shows_the_goal_section(client, db):
 def test_unknown_org_does_not_break(client, db):
     OrganisationFactory()
     assert client.get(reverse("mal:trad")).status_code == 200
+
+
+@pytest.mark.parametrize("n", [1, 25])
+def test_body_page_and_comparison_query_counts_do_not_grow(
+    client, org, period, controller, n, django_assert_num_queries
+):
+    _many_goals(org, period, n)
+    for i in range(n):
+        UppdragFactory(givet_av=org["kf"], givet_till=org["bun"], titel=f"Uppdrag {i}")
+    login(client, controller)
+
+    with django_assert_num_queries(13):
+        body = client.get(reverse("mal:organ", args=[org["bun"].pk]) + "?period=2025")
+    with django_assert_num_queries(11):
+        comparison = client.get(reverse("mal:jamforelse") + f"?organ={org['bun'].pk}")
+
+    assert (len(body.context["goals"]), len(comparison.context["rows"])) == (n, n)
+
+
+@pytest.mark.parametrize("n", [1, 25])
+def test_exports_query_counts_do_not_grow(client, org, period, n, django_assert_num_queries):
+    _many_goals(org, period, n)
+
+    with django_assert_num_queries(2):
+        client.get(reverse("mal:export", args=["mal", "csv"]))
+    with django_assert_num_queries(2):
+        client.get(reverse("mal:export", args=["indikatorer", "json"]))
+    with django_assert_num_queries(1):
+        client.get(reverse("mal:export", args=["varden", "csv"]))
+
+
+def test_start_page_panel_lists_goals_the_chef_has_not_assessed(client, chain, chef_solrosen):
+    response = login(client, chef_solrosen).get(reverse("min_sida"))
+
+    html = response.content.decode()
+    assert "Mål att bedöma för" in html
+    assert "Barnen känner sig trygga" in html
