@@ -123,7 +123,7 @@ class StoredVector(models.Expression):
         (self.source,) = exprs
 
     def as_sql(self, compiler, connection):
-        alias = compiler.quote_name_unless_alias(self.source.alias)
+        alias = compiler.quote_name(self.source.alias)
         return f"{alias}.{connection.ops.quote_name(STORED_VECTOR_COLUMN)}", []
 
 
