@@ -316,7 +316,7 @@ def publicera_version(
     in force, a statute-book number is given if the type has one, the next review is set, and
     the documents below are flagged when this is a revision."""
     dokument = (
-        Dokument.objects.select_for_update()
+        Dokument.objects.select_for_update(of=("self",))
         .select_related("typ", "agare")
         .get(pk=version.dokument_id)
     )
