@@ -6,6 +6,7 @@ static/fonts, and the URL fetcher refuses everything that is not a file inside s
 body can never make the server fetch something from the network.
 """
 
+import logging
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -20,6 +21,9 @@ from dokument.markdown import render_markdown
 STATIC_DIR = Path(settings.BASE_DIR) / "static"
 FONTS_DIR = STATIC_DIR / "fonts"
 PDF_VARIANT = "pdf/a-3b"
+
+# WeasyPrint logs every rendering step at INFO; only its warnings belong in the server log.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 class LocalFileFetcher(URLFetcher):
