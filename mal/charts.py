@@ -23,7 +23,7 @@ SERIES = [
 
 
 def _fmt(value: Decimal | float, decimals: int) -> str:
-    return f"{value:.{decimals}f}".replace(".", ",")
+    return f"{value:,.{decimals}f}".replace(",", "\u00a0").replace(".", ",")
 
 
 def _marker(shape: str, x: float, y: float) -> str:
@@ -39,7 +39,13 @@ def _marker(shape: str, x: float, y: float) -> str:
 
 
 def indicator_chart(
-    *, title: str, enhet: str, decimals: int, labels: list[str], rows: dict[str, list]
+    *,
+    title: str,
+    enhet: str,
+    decimals: int,
+    labels: list[str],
+    rows: dict[str, list],
+    chart_id: str,
 ) -> dict | None:
     """`rows` maps a series key to one value (or None) per label."""
     numbers = [float(v) for values in rows.values() for v in values if v is not None]
@@ -86,6 +92,7 @@ def indicator_chart(
         ticks.append({"y": f"{y_at(value):.1f}", "label": _fmt(value, decimals)})
     described = ", ".join(s["name"].lower() for s in series)
     return {
+        "id": chart_id,
         "width": WIDTH,
         "height": HEIGHT,
         "left": LEFT,

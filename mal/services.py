@@ -23,7 +23,7 @@ from styrning.queries import OrganisationTree
 
 
 def _fmt(value: Decimal) -> str:
-    return f"{value.normalize():f}".replace(".", ",")
+    return f"{value.normalize():,f}".replace(",", "\u00a0").replace(".", ",")
 
 
 def check_overordnade(mal: Mal, overordnade, tree: OrganisationTree | None = None) -> None:

@@ -235,12 +235,15 @@ def detalj(request: HttpRequest, pk: int) -> HttpResponse:
             i = chart_years.index(ind.utgangsar)
             if rows["totalt"][i] is None:
                 rows["totalt"][i] = ind.utgangsvarde
+        split = {}
         if ind.konsuppdelad:
             for key in ("kvinnor", "man"):
-                rows[key] = [
+                split[key] = [
                     getattr(values[ind.pk][ar], key) if ar in values[ind.pk] else None
                     for ar in chart_years
                 ]
+        if not ind.summerbar:
+            rows.update(split)  # shares and averages share the total's scale
         table = [
             {
                 "ar": ar,
@@ -260,7 +263,18 @@ def detalj(request: HttpRequest, pk: int) -> HttpResponse:
                     decimals=ind.decimaler,
                     labels=[str(ar) for ar in chart_years],
                     rows=rows,
+                    chart_id=str(ind.pk),
                 ),
+                "split_chart": charts.indicator_chart(
+                    title=f"{ind.namn}: kvinnor och män",
+                    enhet=ind.enhet,
+                    decimals=ind.decimaler,
+                    labels=[str(ar) for ar in chart_years],
+                    rows=split,
+                    chart_id=f"{ind.pk}-kon",
+                )
+                if ind.summerbar and split
+                else None,
                 "table": table,
                 "others": others[ind.pk],
                 "can_report": permissions.can_report(user, ind.matt_for_id)

@@ -119,8 +119,8 @@ def test_split_that_does_not_add_up_is_refused(kpi, tmp_path):
         call_command("import_kpi", write(tmp_path, text), stdout=StringIO(), stderr=err)
 
     assert err.getvalue().splitlines() == [
-        "Rad 9 (post 1): N01951 för 2299, 2024: Kvinnor (30100) och män (29900) blir 60000, "
-        "inte totalt 61000."
+        "Rad 9 (post 1): N01951 för 2299, 2024: Kvinnor (30\u00a0100) och män (29\u00a0900) blir "
+        "60\u00a0000, inte totalt 61\u00a0000."
     ]
     assert Varde.objects.count() == 0
 
