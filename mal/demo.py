@@ -1166,6 +1166,8 @@ def load_mal(say: Callable[[str], None]) -> None:
         # A profile per indicator: most reach their targets, some come close, some fall short.
         reach = rng.choice([1.05, 1.0, 1.0, 0.97, 0.9, 0.75, 0.5, 1.1])
         steps = len(range(2023, 2027))
+        women_share = rng.uniform(0.49, 0.52)  # stable per indicator, as in real statistics
+        gap = rng.uniform(0.01, 0.05) * rng.choice([1, 1, -1])  # women above or below total
         for ar in span:
             progress = (ar - 2022) / steps
             goal_value = base + (target - base) * progress
@@ -1188,13 +1190,11 @@ def load_mal(say: Callable[[str], None]) -> None:
                 women = men = None
                 if kon:
                     if summerbar:
-                        women = _q(v * rng.uniform(0.48, 0.53), dec)
+                        women = _q(v * (women_share + rng.uniform(-0.002, 0.002)), dec)
                         men = total - women
                     else:
-                        spread = abs(v) * rng.uniform(0.01, 0.06)
+                        spread = abs(v) * (gap + rng.uniform(-0.005, 0.005))
                         women, men = _q(v + spread, dec), _q(v - spread, dec)
-                        if rng.random() < 0.4:
-                            women, men = men, women
                 values.append(
                     Varde(
                         indikator=ind,
