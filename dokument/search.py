@@ -3,7 +3,8 @@
 `search_documents(queryset, q)` takes a queryset of `Dokument` and returns it filtered to the
 documents whose current version matches `q`, annotated with
 
-- `sok_rank`: the relevance (PostgreSQL: `ts_rank` over title A, body B, file text C; SQLite: 0),
+- `sok_rank`: the relevance (PostgreSQL: `ts_rank` over title and case number A, body B, file
+  text C; SQLite: 0),
 - `sok_utdrag`: a short snippet where the words occur, as safe HTML: everything is escaped and
   the matched words are wrapped in `<mark>`,
 
@@ -29,7 +30,8 @@ expensive an ispell `to_tsvector` is, computed it for every current version and 
 recomputing it, about 200 ms for 150 documents; the stored vector answers in a few ms.)
 
 SQLite (development and tests): every word of `q` must occur (case-insensitively, as SQLite's
-LIKE understands it) in the title, the body or the file text of the current version.
+LIKE understands it) in the title, the case number, the body or the file text of the current
+version.
 """
 
 import re
@@ -252,8 +254,7 @@ def _with_current_version(queryset):
         queryset = queryset.annotate(
             aktuell=FilteredRelation("versioner", condition=Q(versioner__ar_aktuell=True))
         )
-    # `aktuell__isnull=False` lets PostgreSQL turn the outer join into an inner one (the
-    # vector's COALESCE hides that the match needs a row), so the GIN index can drive the join.
+    # Only documents with a current version; it also makes the outer join an inner one.
     return queryset.filter(aktuell__isnull=False)
 
 
