@@ -72,6 +72,7 @@ def _run_worker():
     )
 
 
+@pytest.mark.django_db(transaction=True)  # the worker manages its own connections
 def test_worker_sends_reminder_to_the_responsible_official(smtp_server, due_soon):
     call_command("dokument_paminnelser", stdout=io.StringIO())
 
