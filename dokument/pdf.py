@@ -135,5 +135,6 @@ def render_document_pdf(version) -> bytes:
     return html.write_pdf(
         pdf_variant=PDF_VARIANT,
         attachments=attachments or None,
+        pdf_tags=True,  # a tagged PDF: structure and reading order for screen readers
         pdf_identifier=f"styrning-{version.dokument_id}-{version.versionsnummer}".encode(),
     )

@@ -85,6 +85,13 @@ def test_pdf_claims_pdf_a_3b_in_its_xmp_metadata(publicerad):
     assert reader.metadata.title == "Riktlinje för skolplaner"
 
 
+def test_pdf_is_tagged_and_in_swedish_for_screen_readers(publicerad):
+    root = PdfReader(io.BytesIO(render_document_pdf(publicerad))).trailer["/Root"]
+
+    assert (root["/MarkInfo"]["/Marked"], root["/Lang"]) == (True, "sv")
+    assert "/StructTreeRoot" in root
+
+
 def test_pdf_has_the_header_as_cover_page(publicerad):
     reader = PdfReader(io.BytesIO(render_document_pdf(publicerad)))
 
