@@ -3,9 +3,11 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from mal.models import Mal, Uppdrag, Utfall
+from mal.models import Aktivitet, Indikator, Mal, Uppdrag, Utfall
 from mal.periods import Period
 from mal.services import check_overordnade, check_uppdrag
+from styrning.models import Organisation
+from styrning.queries import OrganisationTree
 
 
 class PeriodField(forms.CharField):
@@ -121,6 +123,66 @@ class MalForm(forms.ModelForm):
                 check_overordnade(probe, overordnade)
             except ValidationError as exc:
                 self.add_error(None, exc)
+            if self.instance.pk is not None and agare.pk != self.instance.agare_id:
+                tree = OrganisationTree.load(Organisation.objects.only("pk", "overordnad_id"))
+                lower = [
+                    str(d)
+                    for d in self.instance.delmal.select_related("agare")
+                    if not tree.is_at_or_above(agare.pk, d.agare_id)
+                ]
+                if lower:
+                    self.add_error(
+                        "agare",
+                        f"Delmålen {', '.join(lower)} hör till organ som inte ligger under "
+                        f"{agare}: flytta dem först.",
+                    )
+        return cleaned
+
+
+class IndikatorForm(forms.ModelForm):
+    class Meta:
+        model = Indikator
+        fields = [
+            "namn",
+            "enhet",
+            "riktning",
+            "decimaler",
+            "kalla",
+            "kpi_id",
+            "matt_for",
+            "konsuppdelad",
+            "summerbar",
+            "utgangsvarde",
+            "utgangsar",
+            "tolerans",
+            "vikt",
+            "ordning",
+        ]
+        localized_fields = ["utgangsvarde", "tolerans", "vikt"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kalla") == Indikator.Kalla.KOLADA and not cleaned.get("kpi_id"):
+            self.add_error("kpi_id", "Ett nyckeltal från Kolada behöver sitt id, t.ex. U11401.")
+        if cleaned.get("summerbar") and not cleaned.get("konsuppdelad"):
+            self.add_error("summerbar", "Gäller bara indikatorer som är uppdelade på kön.")
+        return cleaned
+
+
+class AktivitetForm(forms.ModelForm):
+    class Meta:
+        model = Aktivitet
+        fields = ["titel", "beskrivning", "ansvarig_text", "startdatum", "slutdatum", "status"]
+        widgets = {
+            "startdatum": forms.DateInput(attrs={"type": "date"}),
+            "slutdatum": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        start, slut = cleaned.get("startdatum"), cleaned.get("slutdatum")
+        if start and slut and slut < start:
+            self.add_error("slutdatum", "Slutdatum kan inte vara före startdatum.")
         return cleaned
 
 

@@ -15,7 +15,9 @@ from dokument.queries import dokument_for_user
 from mal import charts, services
 from mal.filters import TradFilterForm
 from mal.forms import (
+    AktivitetForm,
     BedomningForm,
+    IndikatorForm,
     MalForm,
     MalvardeForm,
     UppdragskommentarForm,
@@ -23,6 +25,7 @@ from mal.forms import (
 )
 from mal.fulfilment import status_label, status_shape
 from mal.models import (
+    Aktivitet,
     Bedomning,
     Indikator,
     Mal,
@@ -642,6 +645,59 @@ def mal_andra(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         {"mal": mal, "form": form},
         status=400 if form.is_bound else 200,
     )
+
+
+def _editable_mal(user, pk: int) -> Mal:
+    mal = _get_mal_for_user(user, pk)
+    if not permissions.can_edit_goals(user, mal.agare_id):
+        raise PermissionDenied("Du kan inte ändra det här målet.")
+    return mal
+
+
+def _save_form(request, form, mal, template, message):
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, message)
+        return redirect(mal)
+    return render(
+        request,
+        template,
+        {"mal": mal, "form": form, "object": form.instance if form.instance.pk else None},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+def indikator_andra(request: HttpRequest, pk: int | None = None, mal_pk: int | None = None):
+    """Add an indicator to a goal, or change one (also possible in the admin)."""
+    if pk is not None:
+        ind = _indikator_for_user(request.user, pk)
+        mal = _editable_mal(request.user, ind.mal_id)
+    else:
+        mal = _editable_mal(request.user, mal_pk)
+        ind = Indikator(mal=mal, matt_for=mal.agare)
+    form = IndikatorForm(request.POST or None, instance=ind)
+    tree = OrganisationTree.load(Organisation.objects.only("pk", "overordnad_id"))
+    nearby = tree.descendant_ids(mal.agare_id) | {a.pk for a in tree.ancestors(mal.agare_id)}
+    form.fields["matt_for"].queryset = Organisation.objects.filter(pk__in=nearby)
+    return _save_form(request, form, mal, "mal/indikator_form.html", "Indikatorn är sparad.")
+
+
+@login_required
+def aktivitet_andra(request: HttpRequest, pk: int | None = None, mal_pk: int | None = None):
+    """The unit's own activities under a goal: added and followed up by the unit."""
+    if pk is not None:
+        aktivitet = Aktivitet.objects.filter(
+            pk=pk, mal__in=mal_for_user(request.user).values("pk")
+        ).first()
+        if aktivitet is None:
+            raise Http404("Aktiviteten finns inte.")
+        mal = _editable_mal(request.user, aktivitet.mal_id)
+    else:
+        mal = _editable_mal(request.user, mal_pk)
+        aktivitet = Aktivitet(mal=mal)
+    form = AktivitetForm(request.POST or None, instance=aktivitet)
+    return _save_form(request, form, mal, "mal/aktivitet_form.html", "Aktiviteten är sparad.")
 
 
 EXPORT_FIELDS = {

@@ -519,3 +519,113 @@ def test_start_page_panel_lists_goals_the_chef_has_not_assessed(client, chain, c
     html = response.content.decode()
     assert "Mål att bedöma för" in html
     assert "Barnen känner sig trygga" in html
+
+
+# Indicators and activities ---------------------------------------------------------------------
+
+
+def test_chef_adds_activity_to_own_unit_goal(client, chain, chef_solrosen):
+    response = login(client, chef_solrosen).post(
+        reverse("mal:aktivitet_ny", args=[chain["solrosen"].pk]),
+        {
+            "titel": "Trygghetsvandring",
+            "ansvarig_text": "Förskolechefen",
+            "startdatum": "2026-02-01",
+            "slutdatum": "2026-05-31",
+            "status": "pagar",
+        },
+    )
+
+    assert response.status_code == 302
+    assert list(chain["solrosen"].aktiviteter.values_list("titel", "status")) == [
+        ("Trygghetsvandring", "pagar")
+    ]
+
+
+def test_activity_ending_before_it_starts_is_refused_by_the_field(client, chain, chef_solrosen):
+    response = login(client, chef_solrosen).post(
+        reverse("mal:aktivitet_ny", args=[chain["solrosen"].pk]),
+        {
+            "titel": "Baklänges",
+            "startdatum": "2026-05-01",
+            "slutdatum": "2026-02-01",
+            "status": "planerad",
+        },
+    )
+
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "slutdatum": ["Slutdatum kan inte vara före startdatum."]
+    }
+    assert chain["solrosen"].aktiviteter.count() == 0
+
+
+def test_activity_form_reader_403_outsider_404_anonymous_login(
+    client, chain, draft, fortroendevald_bun, chef_blaklockan
+):
+    url = reverse("mal:aktivitet_ny", args=[chain["solrosen"].pk])
+
+    assert client.get(url).status_code == 302
+    assert login(client, fortroendevald_bun).get(url).status_code == 403
+    assert login(client, chef_blaklockan).get(url).status_code == 403
+    outsider = login(client, chef_blaklockan).get(reverse("mal:aktivitet_ny", args=[draft.pk]))
+    assert outsider.status_code == 404
+
+
+def test_goal_editor_adds_indicator_and_kolada_source_needs_kpi_id(client, chain, sekreterare_bun):
+    url = reverse("mal:indikator_ny", args=[chain["bun"].pk])
+    data = {
+        "namn": "Meritvärde",
+        "enhet": "poäng",
+        "riktning": "hogre",
+        "decimaler": "1",
+        "kalla": "kolada",
+        "kpi_id": "",
+        "matt_for": chain["bun"].agare_id,
+        "tolerans": "5",
+        "vikt": "1",
+        "ordning": "0",
+    }
+    login(client, sekreterare_bun)
+
+    refused = client.post(url, data)
+    saved = client.post(url, {**data, "kpi_id": "N15505"})
+
+    assert refused.context["form"].errors == {
+        "kpi_id": ["Ett nyckeltal från Kolada behöver sitt id, t.ex. U11401."]
+    }
+    assert saved.status_code == 302
+    assert list(chain["bun"].indikatorer.values_list("namn", "kpi_id")) == [
+        ("Meritvärde", "N15505")
+    ]
+
+
+def test_indicator_form_reader_403_outsider_404_anonymous_login(
+    client, chain, draft, fortroendevald_bun, sekreterare_sn
+):
+    url = reverse("mal:indikator_andra", args=[chain["indikator"].pk])
+    draft_ind = IndikatorFactory(mal=draft)
+
+    assert client.get(url).status_code == 302
+    assert login(client, fortroendevald_bun).get(url).status_code == 403
+    outsider = login(client, sekreterare_sn).get(
+        reverse("mal:indikator_andra", args=[draft_ind.pk])
+    )
+    assert outsider.status_code == 404
+
+
+def test_changing_owner_below_its_sub_goals_is_refused(client, chain, org, period, sekreterare_bun):
+    response = login(client, sekreterare_bun).post(
+        reverse("mal:andra", args=[chain["bun"].pk]),
+        _goal_data(
+            org,
+            period,
+            titel=chain["bun"].titel,
+            agare=org["blaklockan"].pk,
+            overordnade=[chain["kf"].pk],
+        ),
+    )
+
+    chain["bun"].refresh_from_db()
+    assert list(response.context["form"].errors) == ["agare"]
+    assert chain["bun"].agare == org["bun"]
