@@ -6,11 +6,13 @@ static/fonts, and the URL fetcher refuses everything that is not a file inside s
 body can never make the server fetch something from the network.
 """
 
+import hashlib
 import logging
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from weasyprint import HTML, Attachment
@@ -21,6 +23,7 @@ from dokument.markdown import render_markdown
 STATIC_DIR = Path(settings.BASE_DIR) / "static"
 FONTS_DIR = STATIC_DIR / "fonts"
 PDF_VARIANT = "pdf/a-3b"
+PDF_CACHE_SECONDS = 24 * 60 * 60
 
 # WeasyPrint logs every rendering step at INFO; only its warnings belong in the server log.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -96,7 +99,9 @@ def document_pdf_context(version) -> dict:
         "fonts_url": FONTS_DIR.resolve().as_uri() + "/",
         "fil_namn": Path(version.fil.name).name if version.fil else "",
         "fil_bifogad": _attaches_file(version),
-        "skapad": timezone.localtime(),
+        # The record's own time, not the time of rendering: the same version always gives
+        # the same PDF (and the same cache key in `document_pdf`).
+        "skapad": timezone.localtime(version.publicerad_tid or version.skapad),
     }
 
 
@@ -106,7 +111,7 @@ def render_document_html(version) -> str:
         return render_to_string("dokument/pdf/dokument.html", document_pdf_context(version))
 
 
-def render_document_pdf(version) -> bytes:
+def render_document_pdf(version, html: str | None = None) -> bytes:
     """The PDF/A-3b of one version of a document. An uploaded PDF file is embedded as an
     attachment (PDF/A-3 allows it), so the archived record holds the original too."""
     fetcher = LocalFileFetcher()
@@ -127,14 +132,27 @@ def render_document_pdf(version) -> bytes:
                     url_fetcher=fetcher,
                 )
             )
-    html = HTML(
-        string=render_document_html(version),
+    document = HTML(
+        string=html if html is not None else render_document_html(version),
         base_url=STATIC_DIR.resolve().as_uri() + "/",
         url_fetcher=fetcher,
     )
-    return html.write_pdf(
+    return document.write_pdf(
         pdf_variant=PDF_VARIANT,
         attachments=attachments or None,
         pdf_tags=True,  # a tagged PDF: structure and reading order for screen readers
         pdf_identifier=f"styrning-{version.dokument_id}-{version.versionsnummer}".encode(),
     )
+
+
+def document_pdf(version) -> bytes:
+    """`render_document_pdf`, cached by content: the key is a hash of the HTML the PDF is
+    made from (which names the attached file), so any change to the version, its header or
+    the templates gives a new PDF, and an unchanged one is rendered once per cache lifetime."""
+    html = render_document_html(version)
+    key = "dokument-pdf:" + hashlib.sha256(html.encode()).hexdigest()
+    data = cache.get(key)
+    if data is None:
+        data = render_document_pdf(version, html)
+        cache.set(key, data, PDF_CACHE_SECONDS)
+    return data

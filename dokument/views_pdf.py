@@ -6,13 +6,13 @@ from django.shortcuts import get_object_or_404
 from django.utils.text import slugify
 
 from dokument.models import Dokumentversion
-from dokument.pdf import render_document_pdf
+from dokument.pdf import document_pdf
 from dokument.queries import dokument_for_user, versions_for_user
 
 
 def _pdf_response(version: Dokumentversion) -> HttpResponse:
     filename = f"{slugify(version.titel)[:80] or 'dokument'}-version-{version.versionsnummer}.pdf"
-    response = HttpResponse(render_document_pdf(version), content_type="application/pdf")
+    response = HttpResponse(document_pdf(version), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
 

@@ -275,3 +275,22 @@ def test_pdf_embeds_an_uploaded_pdf_file_as_attachment(publicerad, settings, tmp
     assert "Originalfil: BUN-2025-39.pdf (bifogad i den här PDF-filen)" in (
         reader.pages[0].extract_text()
     )
+
+
+def test_pdf_is_cached_by_content_and_follows_changes(publicerad):
+    import hashlib
+
+    from django.core.cache import cache
+
+    from dokument.pdf import document_pdf
+
+    cache.clear()
+    first = document_pdf(publicerad)
+    key = "dokument-pdf:" + hashlib.sha256(render_document_html(publicerad).encode()).hexdigest()
+    publicerad.text = "Ny lydelse om förskolan."
+    publicerad.save(update_fields=["text"])
+    changed = document_pdf(publicerad)
+
+    assert cache.get(key) == first
+    assert "Ny lydelse om förskolan." in _pdf_text(changed)
+    assert "Ny lydelse om förskolan." not in _pdf_text(first)
