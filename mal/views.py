@@ -20,6 +20,7 @@ from mal.forms import (
     IndikatorForm,
     MalForm,
     MalvardeForm,
+    UppdragForm,
     UppdragskommentarForm,
     VardeForm,
 )
@@ -31,6 +32,7 @@ from mal.models import (
     Mal,
     Malomrade,
     Malvarde,
+    Uppdrag,
     Utfall,
     Varde,
     Vision,
@@ -416,6 +418,44 @@ def jamforelse(request: HttpRequest) -> HttpResponse:
             "organisations": organisations,
             "chosen": chosen,
         },
+    )
+
+
+def uppdrag_lista(request: HttpRequest) -> HttpResponse:
+    """Every assignment with its status, filtered by status."""
+    rows = uppdrag_for_user(request.user).prefetch_related("kommentarer")
+    status = request.GET.get("status", "")
+    if status in Uppdrag.Status.values:
+        rows = rows.filter(status=status)
+    return render(
+        request,
+        "mal/uppdrag_lista.html",
+        {
+            "rows": list(rows),
+            "status": status,
+            "statuses": Uppdrag.Status.choices,
+            "can_add": bool(permissions.goal_editor_ids(request.user)),
+        },
+    )
+
+
+@login_required
+def uppdrag_nytt(request: HttpRequest) -> HttpResponse:
+    """Register an assignment given by a body whose goals the user maintains."""
+    editable = permissions.goal_editor_ids(request.user)
+    if not editable:
+        raise PermissionDenied("Du kan inte registrera uppdrag.")
+    form = UppdragForm(request.POST or None)
+    form.fields["givet_av"].queryset = Organisation.objects.filter(
+        pk__in=editable, typ__in=Organisation.POLITISKA_TYPER
+    )
+    form.fields["mal"].queryset = mal_for_user(request.user)
+    if request.method == "POST" and form.is_valid():
+        uppdrag = form.save()
+        messages.success(request, "Uppdraget är registrerat.")
+        return redirect(uppdrag)
+    return render(
+        request, "mal/uppdrag_form.html", {"form": form}, status=400 if form.is_bound else 200
     )
 
 

@@ -629,3 +629,52 @@ def test_changing_owner_below_its_sub_goals_is_refused(client, chain, org, perio
     chain["bun"].refresh_from_db()
     assert list(response.context["form"].errors) == ["agare"]
     assert chain["bun"].agare == org["bun"]
+
+
+@pytest.mark.parametrize("n", [1, 20])
+def test_assignment_list_filters_by_status_in_constant_queries(
+    client, org, n, django_assert_num_queries
+):
+    for i in range(n):
+        UppdragFactory(givet_av=org["kf"], givet_till=org["bun"], titel=f"Uppdrag {i}")
+    UppdragFactory(givet_av=org["kf"], givet_till=org["sn"], titel="Klart", status="genomfort")
+
+    with django_assert_num_queries(2):
+        response = client.get(reverse("mal:uppdrag_lista") + "?status=ej_paborjat")
+
+    assert len(response.context["rows"]) == n
+
+
+def test_secretary_registers_assignment_to_body_below(client, org, sekreterare_bun):
+    budgetar = UppdragFactory(givet_av=org["kf"], givet_till=org["bun"]).budgetar
+    data = {
+        "titel": "Utred fler förskoleplatser",
+        "givet_av": org["bun"].pk,
+        "givet_till": org["buf"].pk,
+        "budgetar": budgetar.pk,
+        "status": "ej_paborjat",
+    }
+    login(client, sekreterare_bun)
+
+    saved = client.post(reverse("mal:uppdrag_nytt"), data)
+    refused = client.post(
+        reverse("mal:uppdrag_nytt"), {**data, "titel": "Fel håll", "givet_till": org["sof"].pk}
+    )
+
+    assert saved.status_code == 302
+    assert refused.context["form"].errors == {
+        "givet_till": [
+            "Socialförvaltningen ligger inte under Barn- och utbildningsnämnden: ett uppdrag ges "
+            "till ett organ under den som ger det."
+        ]
+    }
+    assert list(org["bun"].givna_uppdrag.values_list("titel", flat=True)) == [
+        "Utred fler förskoleplatser"
+    ]
+
+
+def test_assignment_form_reader_403_anonymous_login(client, db, fortroendevald_bun):
+    url = reverse("mal:uppdrag_nytt")
+
+    assert client.get(url).status_code == 302
+    assert login(client, fortroendevald_bun).get(url).status_code == 403
