@@ -468,9 +468,10 @@ def load_dokument(say: Callable[[str], None]) -> None:
         return
     officials = _officials()
     orgs = {o.kod: o for o in Organisation.objects.all()}
+    active = [o for o in orgs.values() if o.aktiv_till is None]
     scopes = {
-        "alla": [o for o in orgs.values() if o.typ in (T.NAMND, T.BOLAGSSTYRELSE)]
-        + [o for o in orgs.values() if o.typ == T.FORVALTNING],
+        "alla": [o for o in active if o.typ in (T.NAMND, T.BOLAGSSTYRELSE)]
+        + [o for o in active if o.typ == T.FORVALTNING],
     }
     plans = _plans(rng)
     existing = set(
