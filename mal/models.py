@@ -11,6 +11,17 @@ from mal.periods import Period, Periodtyp
 from styrning.models import Budgetar, Mandatperiod, Organisation
 
 
+def period_constraint(name: str) -> models.CheckConstraint:
+    """A year has number 0, a tertial 1–3, a month 1–12."""
+    return models.CheckConstraint(
+        condition=Q(periodtyp=Periodtyp.AR, periodnummer=0)
+        | Q(periodtyp=Periodtyp.TERTIAL, periodnummer__gte=1, periodnummer__lte=3)
+        | Q(periodtyp=Periodtyp.MANAD, periodnummer__gte=1, periodnummer__lte=12),
+        name=name,
+        violation_error_message="Periodnumret passar inte periodtypen.",
+    )
+
+
 class Utfall(models.TextChoices):
     """Goal fulfilment: the responsible person's assessment, and the computed suggestion."""
 
@@ -374,6 +385,7 @@ class Uppdragskommentar(models.Model):
                 name="uppdragskommentar_en_per_period",
                 violation_error_message="Uppdraget har redan en kommentar för perioden.",
             ),
+            period_constraint("uppdragskommentar_giltig_period"),
         ]
 
     def __str__(self):
@@ -545,6 +557,7 @@ class Varde(models.Model):
                 name="varde_ett_per_period",
                 violation_error_message="Det finns redan ett värde för perioden.",
             ),
+            period_constraint("varde_giltig_period"),
             models.CheckConstraint(
                 condition=Q(totalt__isnull=False) | Q(kvinnor__isnull=False) | Q(man__isnull=False),
                 name="varde_har_nagot_varde",
@@ -597,6 +610,7 @@ class Bedomning(models.Model):
                 name="bedomning_en_per_period",
                 violation_error_message="Målet har redan en bedömning för perioden.",
             ),
+            period_constraint("bedomning_giltig_period"),
         ]
 
     def __str__(self):

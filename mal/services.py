@@ -123,6 +123,15 @@ def check_konsuppdelning(
 def _check_value_input(indikator, organisation, period, totalt, kvinnor, man) -> None:
     if totalt is None and kvinnor is None and man is None:
         raise ValidationError({"totalt": "Ange ett värde."}, code="tomt")
+    tree = OrganisationTree.load(Organisation.objects.only("pk", "overordnad_id", "typ"))
+    if not tree.is_at_or_above(indikator.matt_for_id, organisation.pk):
+        raise ValidationError(
+            {
+                "organisation": f"Indikatorn mäts för {indikator.matt_for}; värden kan bara "
+                f"anges för {indikator.matt_for} och enheterna under."
+            },
+            code="organisation",
+        )
     check_period_in_goal(indikator.mal, period)
     check_konsuppdelning(indikator, totalt, kvinnor, man)
 

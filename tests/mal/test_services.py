@@ -185,3 +185,31 @@ def test_assessment_needs_an_analysis(chain, chef_solrosen):
 
     assert exc.value.message_dict == {"analys": ["Skriv en analys som förklarar bedömningen."]}
     assert Bedomning.objects.count() == 0
+
+
+def test_value_for_organisation_outside_the_measured_one_is_refused(chain, org, controller):
+    with pytest.raises(ValidationError) as exc:
+        services.registrera_varde(
+            indikator=chain["indikator"],
+            organisation=org["hemtjanst"],
+            period=Period.parse("2025"),
+            totalt=Decimal(80),
+            user=controller,
+        )
+
+    assert list(exc.value.message_dict) == ["organisation"]
+    assert Varde.objects.count() == 0
+
+
+def test_database_refuses_a_tertial_numbered_four(chain, org):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Varde.objects.create(
+            indikator=chain["indikator"],
+            organisation=org["solrosen"],
+            ar=2025,
+            periodtyp="tertial",
+            periodnummer=4,
+            totalt=Decimal(1),
+        )
