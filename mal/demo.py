@@ -1164,7 +1164,7 @@ def load_mal(say: Callable[[str], None]) -> None:
         rng = _rng(mal.agare.kod, ind.namn, mal.forsta_ar)
         span = range(2023, 2027) if mal.mandatperiod_id else range(mal.forsta_ar, mal.sista_ar + 1)
         # A profile per indicator: most reach their targets, some come close, some fall short.
-        reach = rng.choice([1.05, 1.0, 1.0, 0.97, 0.9, 0.75, 0.5, 1.1])
+        reach = rng.choice([1.05, 1.0, 1.0, 0.97, 0.9, 0.6, 0.4, 1.1, 0.3])
         steps = len(range(2023, 2027))
         women_share = rng.uniform(0.49, 0.52)  # stable per indicator, as in real statistics
         gap = rng.uniform(0.01, 0.05) * rng.choice([1, 1, -1])  # women above or below total
@@ -1233,7 +1233,9 @@ def load_mal(say: Callable[[str], None]) -> None:
                 if parent and goal_by_key[parent].pk == mal.pk and (c.pk, ar) in status_of
             ]
             if not inputs:
-                status = Utfall.DELVIS
+                status = rng.choices(
+                    [Utfall.UPPFYLLT, Utfall.DELVIS, Utfall.EJ_UPPFYLLT], weights=[45, 35, 20]
+                )[0]
             elif all(s == Utfall.UPPFYLLT for s in inputs):
                 status = Utfall.UPPFYLLT
             elif all(s == Utfall.EJ_UPPFYLLT for s in inputs):
