@@ -678,3 +678,48 @@ def test_assignment_form_reader_403_anonymous_login(client, db, fortroendevald_b
 
     assert client.get(url).status_code == 302
     assert login(client, fortroendevald_bun).get(url).status_code == 403
+
+
+def test_goal_form_refuses_a_cycle_by_the_field(client, chain, org, period, controller):
+    kf_sub = MalFactory(agare=org["kf"], titel="Delmål i KF", mandatperiod=period)
+    kf_sub.overordnade.add(chain["kf"])
+
+    response = login(client, controller).post(
+        reverse("mal:andra", args=[chain["kf"].pk]),
+        _goal_data(
+            org, period, titel=chain["kf"].titel, agare=org["kf"].pk, overordnade=[kf_sub.pk]
+        ),
+    )
+
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "overordnade": [
+            "”Delmål i KF” bidrar redan, direkt eller via andra mål, till ”Alla barn ska nå "
+            "målen”. Att låta målet bidra dit skulle bli en cykel."
+        ]
+    }
+    assert chain["kf"].overordnade.count() == 0
+
+
+def test_new_goal_form_is_403_for_reader(client, db, fortroendevald_bun):
+    assert login(client, fortroendevald_bun).get(reverse("mal:nytt")).status_code == 403
+
+
+def test_admin_refuses_goal_contributing_to_lower_body(client, chain, org, period):
+    from tests.factories import UserFactory
+
+    superuser = UserFactory(username="superuser", is_staff=True, is_superuser=True)
+    data = {
+        **_goal_data(org, period, titel="Via admin", agare=org["kf"].pk),
+        "overordnade": [chain["solrosen"].pk],
+        "indikatorer-TOTAL_FORMS": "0",
+        "indikatorer-INITIAL_FORMS": "0",
+        "aktiviteter-TOTAL_FORMS": "0",
+        "aktiviteter-INITIAL_FORMS": "0",
+    }
+
+    response = login(client, superuser).post(reverse("admin:mal_mal_add"), data)
+
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == ["overordnade"]
+    assert Mal.objects.filter(titel="Via admin").count() == 0
