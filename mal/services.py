@@ -67,6 +67,17 @@ def check_overordnade(mal: Mal, overordnade, tree: OrganisationTree | None = Non
 
 
 @transaction.atomic
+def spara_mal(*, mal: Mal, overordnade, dokument, user) -> Mal:
+    """Save a goal with the goals it contributes to and the documents it rests on."""
+    check_overordnade(mal, overordnade)
+    mal.full_clean(exclude=["overordnade", "dokument"])
+    mal.save()
+    mal.overordnade.set(overordnade)
+    mal.dokument.set(dokument)
+    return mal
+
+
+@transaction.atomic
 def set_overordnade(*, mal: Mal, overordnade, user) -> Mal:
     check_overordnade(mal, overordnade)
     mal.overordnade.set(overordnade)
@@ -216,6 +227,15 @@ def kommentera_uppdrag(
         uppdrag.status = status
         uppdrag.save(update_fields=["status"])
     return rad
+
+
+@transaction.atomic
+def ge_uppdrag(*, uppdrag: Uppdrag, user) -> Uppdrag:
+    """Register an assignment from a political body to a body at or below it."""
+    check_uppdrag(uppdrag)
+    uppdrag.full_clean()
+    uppdrag.save()
+    return uppdrag
 
 
 def check_uppdrag(uppdrag: Uppdrag, tree: OrganisationTree | None = None) -> None:

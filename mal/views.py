@@ -451,9 +451,13 @@ def uppdrag_nytt(request: HttpRequest) -> HttpResponse:
     )
     form.fields["mal"].queryset = mal_for_user(request.user)
     if request.method == "POST" and form.is_valid():
-        uppdrag = form.save()
-        messages.success(request, "Uppdraget är registrerat.")
-        return redirect(uppdrag)
+        try:
+            uppdrag = services.ge_uppdrag(uppdrag=form.save(commit=False), user=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Uppdraget är registrerat.")
+            return redirect(uppdrag)
     return render(
         request, "mal/uppdrag_form.html", {"form": form}, status=400 if form.is_bound else 200
     )
@@ -676,9 +680,18 @@ def mal_andra(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form.fields["overordnade"].queryset = mal_for_user(request.user).exclude(pk=pk)
     form.fields["dokument"].queryset = dokument_for_user(request.user)
     if request.method == "POST" and form.is_valid():
-        saved = form.save()
-        messages.success(request, "Målet är sparat.")
-        return redirect(saved)
+        try:
+            saved = services.spara_mal(
+                mal=form.save(commit=False),
+                overordnade=form.cleaned_data["overordnade"],
+                dokument=form.cleaned_data["dokument"],
+                user=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Målet är sparat.")
+            return redirect(saved)
     return render(
         request,
         "mal/mal_form.html",
