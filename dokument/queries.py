@@ -166,3 +166,28 @@ def granskning_for_user(user, today: datetime.date | None = None) -> dict[str, l
         "flaggade": [d for d in docs if d.granskning_flagga],
         "ansvarig_slutat": [d for d in docs if d.ansvarig_slutat],
     }
+
+
+def vantande_for_user(user) -> list[Dokument]:
+    """Documents of the user's bodies with a version waiting for a decision or publication
+    (drafts and adopted versions not yet public). The waiting versions are in `vantande`."""
+    waiting = [Dokumentversion.Status.UTKAST, Dokumentversion.Status.FASTSTALLD]
+    return list(
+        Dokument.objects.filter(
+            agare_id__in=permissions.document_editor_ids(user),
+            versioner__status__in=waiting,
+        )
+        .exclude(status__in=[Dokument.Status.UPPHAVD, Dokument.Status.ERSATT])
+        .distinct()
+        .select_related("typ", "agare")
+        .prefetch_related(
+            Prefetch(
+                "versioner",
+                queryset=Dokumentversion.objects.filter(status__in=waiting).order_by(
+                    "-versionsnummer"
+                ),
+                to_attr="vantande",
+            )
+        )
+        .order_by("-pk")
+    )

@@ -32,6 +32,7 @@ from dokument.queries import (
     dokument_for_user,
     granskning_for_user,
     published_documents,
+    vantande_for_user,
     versions_for_user,
 )
 from styrning import permissions
@@ -441,9 +442,12 @@ def lanka(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def granskning(request: HttpRequest) -> HttpResponse:
-    """The nämndsekreterare's review page: overdue, due within 90 days, flagged, and documents
-    whose responsible official has left."""
+    """The nämndsekreterare's page: documents overdue for review, due within 90 days, flagged,
+    whose responsible official has left, and versions waiting for a decision or publication."""
     if not permissions.document_editor_ids(request.user):
         raise PermissionDenied("Sidan är för den som hanterar styrdokument.")
-    groups = granskning_for_user(request.user)
-    return render(request, "dokument/granskning.html", {"groups": groups})
+    return render(
+        request,
+        "dokument/granskning.html",
+        {"groups": granskning_for_user(request.user), "vantande": vantande_for_user(request.user)},
+    )

@@ -109,11 +109,19 @@ def test_review_page_queries_do_not_grow(client, make_dokument, typer, org, sekr
                                          django_assert_num_queries):  # fmt: skip
     client.force_login(sekreterare_bun)
     make_dokument(beslutsdatum=datetime.date(2020, 1, 1))
+    make_dokument(publish=False, titel="Utkast")
     url = reverse("dokument:granskning")
     with_one = _count(client, url)
 
     _bulk_published(300, typer["Riktlinje"], org["bun"])
+    drafts = Dokument.objects.bulk_create(
+        [Dokument(typ=typer["Rutin"], agare=org["buf"]) for _ in range(100)]
+    )
+    Dokumentversion.objects.bulk_create(
+        [Dokumentversion(dokument=d, versionsnummer=1, titel="Utkast") for d in drafts]
+    )
 
     with django_assert_num_queries(with_one):
         response = client.get(url)
     assert len(response.context["groups"]["forsenade"]) == 301
+    assert len(response.context["vantande"]) == 101

@@ -453,3 +453,18 @@ def test_file_download(client, make_dokument, administrator, org, typer):
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     assert b"".join(response.streaming_content) == b"%PDF-1.4 test"
+
+
+def test_review_page_lists_versions_waiting_for_decision_or_publication(
+    client, make_dokument, sekreterare_bun
+):
+    utkast = make_dokument(publish=False, titel="Utkast", faststalld_av=None, beslutsdatum=None)
+    faststalld = make_dokument(publish=False, titel="Fastställd")
+    make_dokument(titel="Publicerad")
+
+    response = _login(client, sekreterare_bun).get(reverse("dokument:granskning"))
+
+    assert [(d.pk, [v.status for v in d.vantande]) for d in response.context["vantande"]] == [
+        (faststalld.pk, ["faststalld"]),
+        (utkast.pk, ["utkast"]),
+    ]
