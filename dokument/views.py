@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -352,6 +353,14 @@ def publicera(request: HttpRequest, pk: int, nummer: int) -> HttpResponse:
             )
         except ValidationError as error:
             _apply(form, error)
+        except IntegrityError:
+            # The statute-book counter is locked, so this should not happen; if a number was
+            # set by hand elsewhere, nothing is saved and the publisher can try again.
+            form.add_error(
+                None,
+                "Dokumentet kunde inte publiceras: numret i författningssamlingen är redan "
+                "upptaget. Ingenting har sparats; försök igen.",
+            )
         else:
             dokument.refresh_from_db()
             text = f"Version {target.versionsnummer} är publicerad."

@@ -468,3 +468,23 @@ def test_review_page_lists_versions_waiting_for_decision_or_publication(
         (faststalld.pk, ["faststalld"]),
         (utkast.pk, ["utkast"]),
     ]
+
+
+def test_statute_book_number_collision_is_refused_and_nothing_saved(
+    client, make_dokument, sekreterare_bun, administrator
+):
+    from dokument.models import Forfattningsnummer
+
+    taken = make_dokument(typ="Taxa", agare="kf", titel="Taxa ett")
+    Forfattningsnummer.objects.filter(ar=taken.kfs_ar).update(senaste=0)  # counter out of step
+    ny = make_dokument(typ="Taxa", agare="kf", titel="Taxa två", publish=False)
+    client.force_login(administrator)
+
+    response = client.post(reverse("dokument:publicera", args=[ny.pk, 1]), {})
+
+    ny.refresh_from_db()
+    assert response.context["form"].non_field_errors() == [
+        "Dokumentet kunde inte publiceras: numret i författningssamlingen är redan upptaget. "
+        "Ingenting har sparats; försök igen."
+    ]
+    assert (ny.kfs_nummer, ny.status, ny.versioner.get().status) == ("", "utkast", "faststalld")
