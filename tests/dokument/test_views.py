@@ -488,3 +488,48 @@ def test_statute_book_number_collision_is_refused_and_nothing_saved(
         "Ingenting har sparats; försök igen."
     ]
     assert (ny.kfs_nummer, ny.status, ny.versioner.get().status) == ("", "utkast", "faststalld")
+
+
+@pytest.mark.parametrize(
+    ("user", "status"),
+    [("sekreterare_bun", 302), ("fortroendevald_bun", 403), ("sekreterare_sn", 404)],
+)
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [("granskningsdatum", {"datum": "2027-01-01"}), ("lanka", {"typ": "konkretiserar"})],
+)
+def test_post_actions_access(client, request, bun_draft, user, status, name, data):
+    response = _login(client, request.getfixturevalue(user)).post(
+        reverse(f"dokument:{name}", args=[bun_draft.pk]), data
+    )
+
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize("name", ["granskningsdatum", "lanka"])
+def test_post_actions_anonymous_redirected_to_login(client, bun_doc, name):
+    response = client.post(reverse(f"dokument:{name}", args=[bun_doc.pk]), {})
+
+    assert (response.status_code, response.url.split("?")[0]) == (302, reverse("login"))
+
+
+@pytest.mark.parametrize(
+    ("user", "status"),
+    [(None, 404), ("sekreterare_sn", 404), ("fortroendevald_bun", 200), ("sekreterare_bun", 200)],
+)
+def test_file_of_a_draft_is_internal(client, request, bun_draft, user, status):
+    from django.core.files.base import ContentFile
+
+    version = bun_draft.versioner.get()
+    version.fil.save("utkast.pdf", ContentFile(b"%PDF-1.4 utkast"), save=True)
+    who = request.getfixturevalue(user) if user else None
+
+    response = _login(client, who).get(reverse("dokument:fil", args=[bun_draft.pk, 1]))
+
+    assert response.status_code == status
+
+
+def test_diff_of_unknown_versions_is_404(client, bun_doc):
+    response = client.get(reverse("dokument:jamfor", args=[bun_doc.pk]), {"fran": 1, "till": 7})
+
+    assert response.status_code == 404
