@@ -4,6 +4,7 @@ links between documents, reviews and the statute book's per-year counter."""
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -58,7 +59,8 @@ class Dokumenttyp(models.Model):
         ordering = ["-rang", "namn"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(granskningsregel="ar") | Q(granskning_ar__gte=1),
+                condition=~Q(granskningsregel="ar")
+                | Q(granskning_ar__isnull=False, granskning_ar__gte=1),
                 name="dokumenttyp_granskning_ar_kravs",
                 violation_error_message="Ange antal år mellan prövningarna.",
             ),
@@ -66,6 +68,19 @@ class Dokumenttyp(models.Model):
 
     def __str__(self):
         return self.namn
+
+    def clean(self):
+        known = set(Organisation.Typ.values)
+        if not isinstance(self.antas_av_typer, list) or any(
+            t not in known for t in self.antas_av_typer
+        ):
+            raise ValidationError(
+                {
+                    "antas_av_typer": "Ange en lista med organisationstyper: "
+                    + ", ".join(sorted(known))
+                    + "."
+                }
+            )
 
     def may_be_adopted_by(self, organisation_typ: str) -> bool:
         return organisation_typ in self.antas_av_typer
