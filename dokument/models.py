@@ -1,13 +1,12 @@
 """Governing documents: types (data), documents with a stable identity, their versions, the typed
 links between documents, reviews and the statute book's per-year counter."""
 
-import datetime
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from styrning.models import Organisation
@@ -185,7 +184,7 @@ class Dokument(models.Model):
             self.status == self.Status.GALLANDE
             and version
             and version.giltig_till
-            and version.giltig_till < datetime.date.today()
+            and version.giltig_till < timezone.localdate()
         )
 
     @property
@@ -194,7 +193,7 @@ class Dokument(models.Model):
 
     @property
     def granskning_forsenad(self) -> bool:
-        return bool(self.granskning_nasta and self.granskning_nasta < datetime.date.today())
+        return bool(self.granskning_nasta and self.granskning_nasta < timezone.localdate())
 
 
 class Dokumentversion(models.Model):
