@@ -4,6 +4,7 @@ decision, publication, review, repeal and links."""
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 
 from dokument import services
 from dokument.files import check_upload
@@ -97,12 +98,7 @@ class VersionForm(forms.ModelForm):
 
     def clean_fil(self):
         fil = self.cleaned_data.get("fil")
-        if (
-            fil
-            and hasattr(fil, "size")
-            and not isinstance(fil, str)
-            and fil is not self.initial.get("fil")
-        ):
+        if isinstance(fil, UploadedFile):
             self.fil_text = check_upload(fil)
         return fil
 
@@ -138,7 +134,7 @@ class VersionForm(forms.ModelForm):
 
     def uploaded_file(self):
         fil = self.cleaned_data.get("fil")
-        return fil if fil and hasattr(fil, "size") and fil is not self.initial.get("fil") else None
+        return fil if isinstance(fil, UploadedFile) else None
 
 
 class RegistreraForm(VersionForm):

@@ -205,6 +205,47 @@ def revidera_dokument(
 
 
 @transaction.atomic
+def andra_utkast(
+    *,
+    user,
+    version: Dokumentversion,
+    data: dict,
+    giltighetsomrade=(),
+    fil=None,
+    fil_text: str = "",
+) -> Dokumentversion:
+    """Change a draft in place. An adopted version is never edited: it is revised."""
+    dokument = version.dokument
+    check_may_edit(user, dokument.agare)
+    if version.status != Dokumentversion.Status.UTKAST:
+        raise ValidationError(
+            "Bara utkast kan ändras. En fastställd version revideras med en ny version."
+        )
+    if data.get("faststalld_av"):
+        check_adoption(dokument.typ, data["faststalld_av"])
+    check_header(
+        dokument_id=dokument.pk,
+        beslutsdatum=data.get("beslutsdatum"),
+        giltig_fran=data.get("giltig_fran"),
+        giltig_till=data.get("giltig_till"),
+        diarienummer=data.get("diarienummer", ""),
+    )
+    fields = [key for key in VERSION_FIELDS if key in data]
+    for key in fields:
+        setattr(version, key, data[key])
+    if _has_decision(data):
+        version.status = Dokumentversion.Status.FASTSTALLD
+        fields.append("status")
+    if fil:
+        version.fil = fil
+        version.fil_text = fil_text or ""
+        fields += ["fil", "fil_text"]
+    version.save(update_fields=fields)
+    version.giltighetsomrade.set(giltighetsomrade or [])
+    return version
+
+
+@transaction.atomic
 def faststall_version(
     *,
     user,

@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/version/<int:nummer>/", views.version, name="version"),
     path("<int:pk>/version/<int:nummer>/pdf/", views_pdf.version_pdf, name="version_pdf"),
     path("<int:pk>/version/<int:nummer>/fil/", views.fil, name="fil"),
+    path("<int:pk>/version/<int:nummer>/andra/", views.andra, name="andra"),
     path("<int:pk>/version/<int:nummer>/faststall/", views.faststall, name="faststall"),
     path("<int:pk>/version/<int:nummer>/publicera/", views.publicera, name="publicera"),
 ]

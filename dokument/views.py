@@ -319,6 +319,36 @@ def revidera(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def andra(request: HttpRequest, pk: int, nummer: int) -> HttpResponse:
+    """Change a draft version in place (only drafts: an adopted version is revised)."""
+    dokument = _get_dokument_for_editor(request, pk)
+    utkast = get_object_or_404(
+        dokument.versioner.prefetch_related("giltighetsomrade"),
+        versionsnummer=nummer,
+        status=Dokumentversion.Status.UTKAST,
+    )
+    form = VersionForm(_post(request), _files(request), dokument=dokument, instance=utkast)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.andra_utkast(
+                user=request.user,
+                version=utkast,
+                data=form.version_data(),
+                giltighetsomrade=form.cleaned_data["giltighetsomrade"],
+                fil=form.uploaded_file(),
+                fil_text=form.fil_text,
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, f"Utkastet (version {utkast.versionsnummer}) är sparat.")
+            return redirect(utkast)
+    return render(
+        request, "dokument/andra.html", {"form": form, "dokument": dokument, "version": utkast}
+    )
+
+
+@login_required
 def faststall(request: HttpRequest, pk: int, nummer: int) -> HttpResponse:
     dokument = _get_dokument_for_editor(request, pk)
     target = get_object_or_404(dokument.versioner, versionsnummer=nummer)

@@ -533,3 +533,43 @@ def test_diff_of_unknown_versions_is_404(client, bun_doc):
     response = client.get(reverse("dokument:jamfor", args=[bun_doc.pk]), {"fran": 1, "till": 7})
 
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("user", "status"),
+    [("sekreterare_bun", 200), ("fortroendevald_bun", 403), ("sekreterare_sn", 404), (None, 302)],
+)
+def test_edit_draft_access(client, request, make_dokument, user, status):
+    utkast = make_dokument(publish=False, faststalld_av=None, beslutsdatum=None)
+    who = request.getfixturevalue(user) if user else None
+
+    response = _login(client, who).get(reverse("dokument:andra", args=[utkast.pk, 1]))
+
+    assert response.status_code == status
+
+
+def test_edit_draft_saves_in_place(client, make_dokument, sekreterare_bun, org):
+    utkast = make_dokument(publish=False, faststalld_av=None, beslutsdatum=None)
+
+    response = _login(client, sekreterare_bun).post(
+        reverse("dokument:andra", args=[utkast.pk, 1]),
+        {"titel": "Rättad titel", "text": "Rättad text", "giltighetsomrade": [org["buf"].pk]},
+    )
+
+    version = utkast.versioner.get()
+    assert response.status_code == 302
+    assert (version.titel, version.text, version.status, utkast.versioner.count()) == (
+        "Rättad titel",
+        "Rättad text",
+        "utkast",
+        1,
+    )
+
+
+def test_adopted_version_cannot_be_edited(client, bun_draft, sekreterare_bun):
+    # bun_draft's version has a decision: it is adopted, not a draft.
+    response = _login(client, sekreterare_bun).get(
+        reverse("dokument:andra", args=[bun_draft.pk, 1])
+    )
+
+    assert response.status_code == 404
