@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -115,11 +115,16 @@ def _linked(user, dokument: Dokument):
     return list(upp), list(ned)
 
 
-def _mal_for(dokument: Dokument) -> list | None:
-    """The goals that rest on the document, once the goal app has the relation."""
-    if not hasattr(Dokument, "mal"):
-        return None
-    return list(dokument.mal.all())
+def _mal_for(user, dokument: Dokument) -> list:
+    """The goals that rest on the document and that the user may see. The goal app adds the
+    relation (Mal.dokument, related_name "mal"); the rule is that of mal.queries.mal_for_user:
+    adopted goals are public, drafts only for those who read the owner's internal material."""
+    internal = permissions.internal_ids(user)
+    return list(
+        dokument.mal.filter(Q(status="antaget") | Q(agare_id__in=internal))
+        .select_related("agare")
+        .order_by("agare__ordning", "nummer", "titel")
+    )
 
 
 def detalj(request: HttpRequest, pk: int) -> HttpResponse:
@@ -139,7 +144,7 @@ def detalj(request: HttpRequest, pk: int) -> HttpResponse:
         "ersatter": [lnk for lnk in upp if lnk.typ != Dokumentlank.Typ.KONKRETISERAR],
         "konkretiseras_av": [lnk for lnk in ned if lnk.typ == Dokumentlank.Typ.KONKRETISERAR],
         "ersatt_av": [lnk for lnk in ned if lnk.typ != Dokumentlank.Typ.KONKRETISERAR],
-        "mal": _mal_for(dokument),
+        "mal": _mal_for(request.user, dokument),
         "insider": insider,
         "can_edit": can_edit,
         "granskningar": list(dokument.granskningar.select_related("granskad_av"))
