@@ -400,6 +400,7 @@ def _plans(rng: random.Random) -> list[Plan]:
             plan.reviewed = plan.year <= 2022 and rng.random() < 0.5
         if plan.typ == "Vision":
             plan.year, plan.versions, plan.fate = 2023, 1, "gallande"
+            plan.diarienummer = dnr("KS", 2022)  # prepared the year before its decision
     # Vision and the big policies keep their decisions current; the taxes are revised yearly.
     for plan in plans:
         if plan.typ == "Taxa" and plan.fate == "gallande":
