@@ -18,6 +18,7 @@ $(STAMP): $(PY) uv.lock pyproject.toml
 
 setup: $(STAMP)
 
+demo: export SITE_URL ?= http://127.0.0.1:$(PORT)
 demo: setup
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(PY) manage.py demo

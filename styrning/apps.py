@@ -1,6 +1,14 @@
 from django.apps import AppConfig
 
+# Django 6.1's new empty choice of select boxes has no Swedish translation yet.
+BLANK_CHOICE_LABEL = "– Välj –"
+
 
 class StyrningConfig(AppConfig):
     name = "styrning"
     verbose_name = "Organisation och behörigheter"
+
+    def ready(self):
+        from django.db.models import fields
+
+        fields.BLANK_CHOICE_LABEL = BLANK_CHOICE_LABEL

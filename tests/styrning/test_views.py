@@ -167,3 +167,30 @@ def test_navigation_marks_the_current_section(client, org):
 
     current = [item["label"] for item in response.context["nav_items"] if item["current"]]
     assert current == ["Organisation"]
+
+
+@pytest.mark.django_db
+def test_every_aria_describedby_points_at_an_element_of_the_page(client, chef_solrosen):
+    import re
+
+    client.force_login(chef_solrosen)
+
+    html = client.post(
+        reverse("password_change"),
+        {"old_password": "fel", "new_password1": "kort", "new_password2": "annat"},
+    ).content.decode()
+
+    described = [
+        ref for refs in re.findall(r'aria-describedby="([^"]+)"', html) for ref in refs.split()
+    ]
+    ids = set(re.findall(r'\bid="([^"]+)"', html))
+    assert described != []
+    assert [ref for ref in described if ref not in ids] == []
+    assert 'id="id_old_password_error"' in html
+    assert 'id="id_new_password1_helptext"' in html
+
+
+def test_empty_choice_of_select_boxes_is_swedish():
+    from django.db.models.utils import get_blank_choice_label
+
+    assert get_blank_choice_label() == "– Välj –"
