@@ -31,6 +31,26 @@ class PeriodField(forms.CharField):
         return value.kod if isinstance(value, Period) else value
 
 
+class VersionField(forms.CharField):
+    """The saved version the form changes (empty for a new row): the service refuses to save
+    over a newer version (optimistic locking)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.HiddenInput)
+        super().__init__(**kwargs)
+
+
+class VersionedForm(forms.Form):
+    version = VersionField()
+
+    def carry_version(self, current) -> None:
+        """After a refused save: carry the version now saved, so that saving again (having
+        read it) replaces it."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("version")] = current.version if current else ""
+
+
 def _decimal(label: str, required: bool = False) -> forms.DecimalField:
     return forms.DecimalField(
         label=label,
@@ -42,7 +62,7 @@ def _decimal(label: str, required: bool = False) -> forms.DecimalField:
     )
 
 
-class VardeForm(forms.Form):
+class VardeForm(VersionedForm):
     organisation = forms.ModelChoiceField(label="Organisation", queryset=None)
     period = PeriodField()
     totalt = _decimal("Totalt")
@@ -60,12 +80,12 @@ class VardeForm(forms.Form):
         self.fields["totalt"].help_text = f"Enhet: {indikator.enhet}."
 
 
-class MalvardeForm(forms.Form):
+class MalvardeForm(VersionedForm):
     ar = forms.IntegerField(label="År", min_value=1900, max_value=2200)
     varde = _decimal("Målvärde", required=True)
 
 
-class BedomningForm(forms.Form):
+class BedomningForm(VersionedForm):
     period = PeriodField()
     utfall = forms.ChoiceField(label="Bedömning", choices=Utfall.choices, widget=forms.RadioSelect)
     analys = forms.CharField(

@@ -1,6 +1,8 @@
 """The goal chain: vision, goal areas, goals, activities, assignments, indicators, values and
 assessments of fulfilment."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -20,6 +22,11 @@ def period_constraint(name: str) -> models.CheckConstraint:
         name=name,
         violation_error_message="Periodnumret passar inte periodtypen.",
     )
+
+
+def version_token(changed: datetime.datetime | None) -> str:
+    """The token a form carries to show which saved version it changes (empty: a new row)."""
+    return changed.astimezone(datetime.UTC).isoformat() if changed else ""
 
 
 class Utfall(models.TextChoices):
@@ -495,6 +502,15 @@ class Malvarde(models.Model):
     )
     ar = models.PositiveSmallIntegerField("år")
     varde = models.DecimalField("målvärde", max_digits=14, decimal_places=4)
+    andrad_av = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="ändrat av",
+        related_name="malvarden",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    andrad = models.DateTimeField("ändrat", auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -511,6 +527,10 @@ class Malvarde(models.Model):
 
     def __str__(self):
         return f"{self.indikator}: {self.varde} ({self.ar})"
+
+    @property
+    def version(self) -> str:
+        return version_token(self.andrad)
 
 
 class Varde(models.Model):
@@ -572,6 +592,10 @@ class Varde(models.Model):
     def period(self) -> Period:
         return Period(self.ar, self.periodtyp, self.periodnummer)
 
+    @property
+    def version(self) -> str:
+        return version_token(self.andrad)
+
 
 class Bedomning(models.Model):
     """The responsible person's assessment of a goal for a period, with a written analysis:
@@ -619,3 +643,7 @@ class Bedomning(models.Model):
     @property
     def period(self) -> Period:
         return Period(self.ar, self.periodtyp, self.periodnummer)
+
+    @property
+    def version(self) -> str:
+        return version_token(self.andrad)

@@ -5,7 +5,9 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from mal.models import (
     Bedomning,
@@ -24,6 +26,54 @@ from styrning.queries import OrganisationTree
 
 def _fmt(value: Decimal) -> str:
     return f"{value.normalize():,f}".replace(",", "\u00a0").replace(".", ",")
+
+
+class VersionConflict(ValidationError):
+    """Someone else saved the row after the form was opened (or there is a row the form did not
+    know of): nothing is saved; `current` is the row as it is now."""
+
+    def __init__(self, message: str, current):
+        super().__init__(message, code="konflikt")
+        self.current = current
+
+
+def _who_when(user, changed) -> str:
+    name = (user.get_full_name() or user.username) if user else "okänd"
+    when = date_format(timezone.localtime(changed), "j F Y H:i") if changed else "okänt datum"
+    return f"{name}, {when}"
+
+
+def describe_varde(varde: Varde) -> str:
+    """ "83 % (registrerat av Anna Andersson, 3 mars 2026 14:05)": what a new value replaces."""
+    parts = [f"totalt {_fmt(varde.totalt)}" if varde.totalt is not None else ""]
+    if varde.kvinnor is not None:
+        parts.append(f"kvinnor {_fmt(varde.kvinnor)}")
+    if varde.man is not None:
+        parts.append(f"män {_fmt(varde.man)}")
+    text = ", ".join(p for p in parts if p)
+    return f"{text} (registrerat av {_who_when(varde.registrerad_av, varde.andrad)})"
+
+
+def describe_malvarde(malvarde: Malvarde) -> str:
+    return f"{_fmt(malvarde.varde)} (satt av {_who_when(malvarde.andrad_av, malvarde.andrad)})"
+
+
+def describe_bedomning(bedomning: Bedomning) -> str:
+    return (
+        f"{bedomning.get_utfall_display().lower()} "
+        f"(bedömt av {_who_when(bedomning.bedomd_av, bedomning.andrad)})"
+    )
+
+
+def _check_version(current, version: str, what: str, describe) -> None:
+    """Refuse to save over a row the form did not show, or over a newer save than it showed
+    (no row: nothing to lose, a new one is created)."""
+    if current is not None and current.version != version:
+        raise VersionConflict(
+            f"{what} har redan sparats: {describe(current)}. Ingenting har sparats. "
+            "Läs det sparade och spara igen om du vill ersätta det.",
+            current,
+        )
 
 
 def check_overordnade(mal: Mal, overordnade, tree: OrganisationTree | None = None) -> None:
@@ -158,55 +208,106 @@ def registrera_varde(
     man: Decimal | None = None,
     preliminar: bool = False,
     kommentar: str = "",
+    version: str = "",
     user,
 ) -> Varde:
-    """Enter or correct the value of an indicator for an organisation and a period."""
+    """Enter a value of an indicator for an organisation and a period, or correct one: a value
+    that is already there is replaced only by a form that carries its version."""
     _check_value_input(indikator, organisation, period, totalt, kvinnor, man)
-    varde, _ = Varde.objects.update_or_create(
-        indikator=indikator,
-        organisation=organisation,
-        ar=period.ar,
-        periodtyp=period.typ,
-        periodnummer=period.nummer,
-        defaults={
-            "totalt": totalt,
-            "kvinnor": kvinnor,
-            "man": man,
-            "preliminar": preliminar,
-            "kommentar": kommentar,
-            "registrerad_av": user,
-            "importerad": False,
-        },
+    key = {
+        "indikator": indikator,
+        "organisation": organisation,
+        "ar": period.ar,
+        "periodtyp": period.typ,
+        "periodnummer": period.nummer,
+    }
+    current = (
+        Varde.objects.select_for_update(of=("self",)).select_related("registrerad_av").filter(**key)
     )
-    return varde
+    current = current.first()
+    _check_version(
+        current,
+        version,
+        f"Ett värde för {organisation} {period.label}",
+        describe_varde,
+    )
+    fields = {
+        "totalt": totalt,
+        "kvinnor": kvinnor,
+        "man": man,
+        "preliminar": preliminar,
+        "kommentar": kommentar,
+        "registrerad_av": user,
+        "importerad": False,
+    }
+    if current is None:
+        return _create_once(Varde, key, fields, f"Ett värde för {organisation} {period.label}")
+    for name, value in fields.items():
+        setattr(current, name, value)
+    current.save(update_fields=[*fields, "andrad"])
+    return current
+
+
+def _create_once(model, key: dict, fields: dict, what: str):
+    """Create a row; if someone created it in the meantime, refuse like a version conflict."""
+    try:
+        with transaction.atomic():
+            return model.objects.create(**key, **fields)
+    except IntegrityError:
+        raise VersionConflict(
+            f"{what} sparades av någon annan samtidigt. Ingenting har sparats. "
+            "Läs det sparade och spara igen om du vill ersätta det.",
+            model.objects.filter(**key).first(),
+        ) from None
 
 
 @transaction.atomic
-def satt_malvarde(*, indikator: Indikator, ar: int, varde: Decimal, user) -> Malvarde:
-    """Set an indicator's target for a year inside the goal's period."""
+def satt_malvarde(
+    *, indikator: Indikator, ar: int, varde: Decimal, version: str = "", user
+) -> Malvarde:
+    """Set an indicator's target for a year inside the goal's period; a target that is already
+    set is replaced only by a form that carries its version."""
     check_period_in_goal(indikator.mal, Period.year(ar), field="ar")
-    malvarde, _ = Malvarde.objects.update_or_create(
-        indikator=indikator, ar=ar, defaults={"varde": varde}
+    key = {"indikator": indikator, "ar": ar}
+    current = (
+        Malvarde.objects.select_for_update(of=("self",)).select_related("andrad_av").filter(**key)
     )
-    return malvarde
+    current = current.first()
+    what = f"Målvärdet för {ar}"
+    _check_version(current, version, what, describe_malvarde)
+    if current is None:
+        return _create_once(Malvarde, key, {"varde": varde, "andrad_av": user}, what)
+    current.varde = varde
+    current.andrad_av = user
+    current.save(update_fields=["varde", "andrad_av", "andrad"])
+    return current
 
 
 @transaction.atomic
-def bedom_mal(*, mal: Mal, period: Period, utfall: str, analys: str, user) -> Bedomning:
-    """Record the responsible person's assessment, with the analysis it rests on."""
+def bedom_mal(
+    *, mal: Mal, period: Period, utfall: str, analys: str, version: str = "", user
+) -> Bedomning:
+    """Record the responsible person's assessment, with the analysis it rests on. An existing
+    assessment is changed only by a form that carries its version (optimistic locking)."""
     check_period_in_goal(mal, period)
     if utfall != Utfall.EJ_BEDOMT and not analys.strip():
         raise ValidationError(
             {"analys": "Skriv en analys som förklarar bedömningen."}, code="analys_saknas"
         )
-    bedomning, _ = Bedomning.objects.update_or_create(
-        mal=mal,
-        ar=period.ar,
-        periodtyp=period.typ,
-        periodnummer=period.nummer,
-        defaults={"utfall": utfall, "analys": analys.strip(), "bedomd_av": user},
+    key = {"mal": mal, "ar": period.ar, "periodtyp": period.typ, "periodnummer": period.nummer}
+    current = (
+        Bedomning.objects.select_for_update(of=("self",)).select_related("bedomd_av").filter(**key)
     )
-    return bedomning
+    current = current.first()
+    what = f"En bedömning för {period.label}"
+    _check_version(current, version, what, describe_bedomning)
+    fields = {"utfall": utfall, "analys": analys.strip(), "bedomd_av": user}
+    if current is None:
+        return _create_once(Bedomning, key, fields, what)
+    for name, value in fields.items():
+        setattr(current, name, value)
+    current.save(update_fields=[*fields, "andrad"])
+    return current
 
 
 @transaction.atomic

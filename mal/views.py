@@ -532,6 +532,7 @@ def bedomning(request: HttpRequest, pk: int) -> HttpResponse:
     period = (
         _default_period() if mal.covers_year(_default_period().ar) else Period.year(mal.sista_ar)
     )
+    replaces = None
     if request.method == "POST":
         form = BedomningForm(request.POST)
         if form.is_valid():
@@ -541,24 +542,35 @@ def bedomning(request: HttpRequest, pk: int) -> HttpResponse:
                     period=form.cleaned_data["period"],
                     utfall=form.cleaned_data["utfall"],
                     analys=form.cleaned_data["analys"],
+                    version=form.cleaned_data["version"],
                     user=request.user,
                 )
+            except services.VersionConflict as exc:
+                form.add_error(None, exc)
+                form.carry_version(exc.current)
+                replaces = exc.current and services.describe_bedomning(exc.current)
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
                 messages.success(request, "Bedömningen är sparad.")
                 return redirect(mal)
     else:
-        existing = Bedomning.objects.filter(
-            mal=mal, ar=period.ar, periodtyp=period.typ, periodnummer=period.nummer
-        ).first()
+        existing = (
+            Bedomning.objects.filter(
+                mal=mal, ar=period.ar, periodtyp=period.typ, periodnummer=period.nummer
+            )
+            .select_related("bedomd_av")
+            .first()
+        )
         form = BedomningForm(
             initial={
                 "period": period,
                 "utfall": existing.utfall if existing else Utfall.EJ_BEDOMT,
                 "analys": existing.analys if existing else "",
+                "version": existing.version if existing else "",
             }
         )
+        replaces = existing and services.describe_bedomning(existing)
     chain = load_chain(
         request.user,
         [period],
@@ -567,7 +579,13 @@ def bedomning(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "mal/bedomning.html",
-        {"mal": mal, "form": form, "r": chain.rollup(period)[mal.pk], "period": period},
+        {
+            "mal": mal,
+            "form": form,
+            "r": chain.rollup(period)[mal.pk],
+            "period": period,
+            "replaces": replaces,
+        },
         status=400 if form.is_bound else 200,
     )
 
@@ -585,13 +603,15 @@ def _indikator_for_user(user, pk: int) -> Indikator:
 
 @login_required
 def varde(request: HttpRequest, pk: int) -> HttpResponse:
-    """Enter a value of an indicator for an organisation the user reports for."""
+    """Enter a value of an indicator for an organisation the user reports for. A value already
+    there is replaced only after the form has shown it (and carries its version)."""
     ind = _indikator_for_user(request.user, pk)
     tree = OrganisationTree.load(Organisation.objects.only("pk", "overordnad_id"))
     allowed = tree.descendant_ids(ind.matt_for_id) & permissions.reporter_ids(request.user)
     if not allowed:
         raise PermissionDenied("Du kan inte rapportera värden för indikatorn.")
     organisations = Organisation.objects.filter(pk__in=allowed)
+    replaces = None
     if request.method == "POST":
         form = VardeForm(request.POST, indikator=ind, organisations=organisations)
         if form.is_valid():
@@ -606,36 +626,58 @@ def varde(request: HttpRequest, pk: int) -> HttpResponse:
                     man=data.get("man"),
                     preliminar=data["preliminar"],
                     kommentar=data["kommentar"],
+                    version=data["version"],
                     user=request.user,
                 )
+            except services.VersionConflict as exc:
+                form.add_error(None, exc)
+                form.carry_version(exc.current)
+                replaces = exc.current and services.describe_varde(exc.current)
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
                 messages.success(request, "Värdet är sparat.")
                 return redirect(ind.get_absolute_url())
     else:
+        organisation = ind.matt_for_id if ind.matt_for_id in allowed else None
+        period = Period.year(timezone.localdate().year)
+        existing = (
+            Varde.objects.filter(
+                indikator=ind,
+                organisation_id=organisation,
+                ar=period.ar,
+                periodtyp=period.typ,
+                periodnummer=period.nummer,
+            )
+            .select_related("registrerad_av")
+            .first()
+        )
         form = VardeForm(
             indikator=ind,
             organisations=organisations,
             initial={
-                "organisation": ind.matt_for_id if ind.matt_for_id in allowed else None,
-                "period": Period.year(timezone.localdate().year),
+                "organisation": organisation,
+                "period": period,
+                "version": existing.version if existing else "",
             },
         )
+        replaces = existing and services.describe_varde(existing)
     return render(
         request,
         "mal/varde.html",
-        {"ind": ind, "mal": ind.mal, "form": form},
+        {"ind": ind, "mal": ind.mal, "form": form, "replaces": replaces},
         status=400 if form.is_bound else 200,
     )
 
 
 @login_required
 def malvarde(request: HttpRequest, pk: int) -> HttpResponse:
-    """Set an indicator's target for a year."""
+    """Set an indicator's target for a year; a target already set is replaced only after the
+    form has shown it."""
     ind = _indikator_for_user(request.user, pk)
     if not permissions.can_edit_goals(request.user, ind.mal.agare_id):
         raise PermissionDenied("Du kan inte ändra indikatorns målvärden.")
+    replaces = None
     if request.method == "POST":
         form = MalvardeForm(request.POST)
         if form.is_valid():
@@ -644,15 +686,24 @@ def malvarde(request: HttpRequest, pk: int) -> HttpResponse:
                     indikator=ind,
                     ar=form.cleaned_data["ar"],
                     varde=form.cleaned_data["varde"],
+                    version=form.cleaned_data["version"],
                     user=request.user,
                 )
+            except services.VersionConflict as exc:
+                form.add_error(None, exc)
+                form.carry_version(exc.current)
+                replaces = exc.current and services.describe_malvarde(exc.current)
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
                 messages.success(request, "Målvärdet är sparat.")
                 return redirect(ind.get_absolute_url())
     else:
-        form = MalvardeForm(initial={"ar": ind.mal.sista_ar})
+        existing = ind.malvarden.filter(ar=ind.mal.sista_ar).select_related("andrad_av").first()
+        form = MalvardeForm(
+            initial={"ar": ind.mal.sista_ar, "version": existing.version if existing else ""}
+        )
+        replaces = existing and services.describe_malvarde(existing)
     return render(
         request,
         "mal/malvarde.html",
@@ -661,6 +712,7 @@ def malvarde(request: HttpRequest, pk: int) -> HttpResponse:
             "mal": ind.mal,
             "form": form,
             "malvarden": list(ind.malvarden.all()),
+            "replaces": replaces,
         },
         status=400 if form.is_bound else 200,
     )

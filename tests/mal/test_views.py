@@ -258,7 +258,7 @@ def test_assessment_without_analysis_shows_error_by_the_field(client, chain, che
     assert response.context["form"].errors == {
         "analys": ["Skriv en analys som förklarar bedömningen."]
     }
-    assert 'id="id_analys_fel"' in response.content.decode()
+    assert 'id="id_analys_error"' in response.content.decode()
     assert Bedomning.objects.count() == 0
 
 
