@@ -82,9 +82,29 @@ class VersionForm(forms.ModelForm):
             "faststalld_av": "Fyll i beslutet (organ och datum) om dokumentet redan är antaget.",
         }
 
-    def __init__(self, *args, dokument: Dokument | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        dokument: Dokument | None = None,
+        marke: tuple[str, int] | None = None,
+        **kwargs,
+    ):
         self.dokument = dokument
         super().__init__(*args, **kwargs)
+        if marke is not None:
+            # The optimistic-concurrency token: what the form was opened on (see services).
+            name, value = marke
+            self.fields[name] = forms.IntegerField(
+                label="Ändringskontroll",
+                widget=forms.HiddenInput,
+                initial=value,
+                error_messages={
+                    "required": "Formuläret saknar uppgift om vilken version det utgår från. "
+                    "Öppna sidan igen.",
+                    "invalid": "Formuläret saknar uppgift om vilken version det utgår från. "
+                    "Öppna sidan igen.",
+                },
+            )
         organisationer = Organisation.objects.filter(aktiv_till__isnull=True).order_by(
             "ordning", "namn"
         )

@@ -113,6 +113,69 @@ def next_review_date(typ: Dokumenttyp, base: datetime.date) -> datetime.date | N
     return None
 
 
+# --- Optimistic concurrency ---------------------------------------------------------------------
+
+
+def _person(user) -> str:
+    return (user.get_full_name() or user.username) if user else "någon annan"
+
+
+def _when(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def andringsmarke(version: Dokumentversion) -> int:
+    """The version's change token: the id of its latest audit-trail record. Every save of the
+    version writes one, so the token changes whenever anybody changes the version."""
+    return (
+        Dokumentversion.history.filter(id=version.pk)
+        .order_by("-history_id")
+        .values_list("history_id", flat=True)
+        .first()
+        or 0
+    )
+
+
+def _check_version_unchanged(version: Dokumentversion, token: int) -> None:
+    """Refuse to save over a change somebody else made after the form was opened."""
+    latest = (
+        Dokumentversion.history.filter(id=version.pk)
+        .select_related("history_user")
+        .order_by("-history_id")
+        .first()
+    )
+    if latest is None or latest.history_id == token:
+        return
+    raise ValidationError(
+        f"Utkastet har ändrats av {_person(latest.history_user)} {_when(latest.history_date)} "
+        "sedan du öppnade det. Ingenting har sparats. Öppna utkastet igen för att se "
+        "ändringen och gör om dina ändringar.",
+        code="andrat",
+    )
+
+
+def _check_no_newer_version(dokument: Dokument, senaste_version: int) -> None:
+    """Refuse a revision based on an older version than the document's latest."""
+    last = dokument.versioner.select_related("skapad_av").order_by("-versionsnummer").first()
+    if (last.versionsnummer if last else 0) == senaste_version:
+        return
+    raise ValidationError(
+        f"Version {last.versionsnummer} lades till av {_person(last.skapad_av)} "
+        f"{_when(last.skapad)} sedan du öppnade formuläret. Ingenting har sparats. Öppna "
+        "revideringen igen så utgår den från den senaste versionen.",
+        code="ny_version",
+    )
+
+
+def _lock_dokument(pk: int) -> Dokument:
+    return Dokument.objects.select_for_update().select_related("typ", "agare").get(pk=pk)
+
+
+def _lock_version(version: Dokumentversion) -> None:
+    """Re-read the version under a row lock, so its status is the committed one."""
+    version.refresh_from_db(from_queryset=Dokumentversion.objects.select_for_update())
+
+
 # --- Register, revise, adopt --------------------------------------------------------------------
 
 
@@ -145,6 +208,7 @@ def _create_version(
         fil_text=fil_text or "",
         **{key: data[key] for key in VERSION_FIELDS if key in data},
     )
+    version._history_user = user
     if fil:
         version.fil = fil
     elif last and last.fil:
@@ -186,10 +250,24 @@ def registrera_dokument(
 
 @transaction.atomic
 def revidera_dokument(
-    *, user, dokument: Dokument, data: dict, giltighetsomrade=(), fil=None, fil_text: str = ""
+    *,
+    user,
+    dokument: Dokument,
+    data: dict,
+    giltighetsomrade=(),
+    fil=None,
+    fil_text: str = "",
+    senaste_version: int | None = None,
 ) -> Dokumentversion:
-    """A revision: a new version of the same document, with its own decision."""
+    """A revision: a new version of the same document, with its own decision.
+
+    The document row is locked, so two revisions at once get consecutive numbers. With
+    `senaste_version` (the latest version number when the form was opened) a revision based
+    on an older version than the latest is refused."""
+    dokument = _lock_dokument(dokument.pk)
     check_may_edit(user, dokument.agare)
+    if senaste_version is not None:
+        _check_no_newer_version(dokument, senaste_version)
     if dokument.status in (Dokument.Status.UPPHAVD, Dokument.Status.ERSATT):
         raise ValidationError(
             f"Dokumentet är {dokument.get_status_display().lower()} och kan inte revideras."
@@ -213,10 +291,17 @@ def andra_utkast(
     giltighetsomrade=(),
     fil=None,
     fil_text: str = "",
+    andringsmarke: int | None = None,
 ) -> Dokumentversion:
-    """Change a draft in place. An adopted version is never edited: it is revised."""
-    dokument = version.dokument
+    """Change a draft in place. An adopted version is never edited: it is revised.
+
+    The document and the version are locked; with `andringsmarke` (the version's change token
+    when the form was opened) a change made meanwhile by somebody else is not overwritten."""
+    dokument = _lock_dokument(version.dokument_id)
     check_may_edit(user, dokument.agare)
+    _lock_version(version)
+    if andringsmarke is not None:
+        _check_version_unchanged(version, andringsmarke)
     if version.status != Dokumentversion.Status.UTKAST:
         raise ValidationError(
             "Bara utkast kan ändras. En fastställd version revideras med en ny version."
@@ -240,6 +325,7 @@ def andra_utkast(
         version.fil = fil
         version.fil_text = fil_text or ""
         fields += ["fil", "fil_text"]
+    version._history_user = user
     version.save(update_fields=fields)
     version.giltighetsomrade.set(giltighetsomrade or [])
     return version
@@ -255,10 +341,16 @@ def faststall_version(
     paragraf: str,
     diarienummer: str,
 ) -> Dokumentversion:
-    """Record the decision that adopts a draft version."""
-    check_may_edit(user, version.dokument.agare)
+    """Record the decision that adopts a draft version. The version is re-read under a lock:
+    of two people adopting the same draft, the second is refused."""
+    dokument = _lock_dokument(version.dokument_id)
+    check_may_edit(user, dokument.agare)
+    _lock_version(version)
     if version.status != Dokumentversion.Status.UTKAST:
-        raise ValidationError("Versionen är redan fastställd.")
+        raise ValidationError(
+            f"Versionen är redan fastställd ({version.beslut_display}). Ingenting har ändrats.",
+            code="faststalld",
+        )
     check_adoption(version.dokument.typ, faststalld_av)
     check_header(
         dokument_id=version.dokument_id,
@@ -272,6 +364,7 @@ def faststall_version(
     version.paragraf = paragraf
     version.diarienummer = diarienummer
     version.status = Dokumentversion.Status.FASTSTALLD
+    version._history_user = user
     version.save(
         update_fields=["faststalld_av", "beslutsdatum", "paragraf", "diarienummer", "status"]
     )
@@ -362,6 +455,9 @@ def publicera_version(
         .get(pk=version.dokument_id)
     )
     check_may_edit(user, dokument.agare)
+    # Re-read the version under the lock: a second publisher of the same version sees it
+    # published and is refused, instead of publishing (and flagging) a second time.
+    _lock_version(version)
     if dokument.status in (Dokument.Status.UPPHAVD, Dokument.Status.ERSATT):
         raise ValidationError(
             f"Dokumentet är {dokument.get_status_display().lower()} och kan inte publiceras."
@@ -378,7 +474,10 @@ def publicera_version(
             code="utkast",
         )
     if version.status == Dokumentversion.Status.PUBLICERAD:
-        raise ValidationError("Versionen är redan publicerad.", code="publicerad")
+        when = f" {_when(version.publicerad_tid)}" if version.publicerad_tid else ""
+        raise ValidationError(
+            f"Versionen är redan publicerad{when}. Ingenting har ändrats.", code="publicerad"
+        )
     newer = dokument.versioner.filter(
         status=Dokumentversion.Status.PUBLICERAD, versionsnummer__gt=version.versionsnummer
     )
@@ -403,6 +502,7 @@ def publicera_version(
     version.status = Dokumentversion.Status.PUBLICERAD
     version.ar_aktuell = True
     version.publicerad_tid = timezone.now()
+    version._history_user = user
     version.save(update_fields=["status", "ar_aktuell", "publicerad_tid"])
 
     today = timezone.localdate()

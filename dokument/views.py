@@ -302,7 +302,13 @@ def revidera(request: HttpRequest, pk: int) -> HttpResponse:
     dokument = _get_dokument_for_editor(request, pk)
     last = dokument.versioner.prefetch_related("giltighetsomrade").order_by("-versionsnummer")
     last = last.first()
-    form = VersionForm(_post(request), _files(request), dokument=dokument, initial=_prefill(last))
+    form = VersionForm(
+        _post(request),
+        _files(request),
+        dokument=dokument,
+        initial=_prefill(last),
+        marke=("senaste_version", last.versionsnummer if last else 0),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             ny = services.revidera_dokument(
@@ -312,6 +318,7 @@ def revidera(request: HttpRequest, pk: int) -> HttpResponse:
                 giltighetsomrade=form.cleaned_data["giltighetsomrade"],
                 fil=form.uploaded_file(),
                 fil_text=form.fil_text,
+                senaste_version=form.cleaned_data["senaste_version"],
             )
         except ValidationError as error:
             _apply(form, error)
@@ -332,7 +339,13 @@ def andra(request: HttpRequest, pk: int, nummer: int) -> HttpResponse:
         versionsnummer=nummer,
         status=Dokumentversion.Status.UTKAST,
     )
-    form = VersionForm(_post(request), _files(request), dokument=dokument, instance=utkast)
+    form = VersionForm(
+        _post(request),
+        _files(request),
+        dokument=dokument,
+        instance=utkast,
+        marke=("andringsmarke", services.andringsmarke(utkast)),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.andra_utkast(
@@ -342,6 +355,7 @@ def andra(request: HttpRequest, pk: int, nummer: int) -> HttpResponse:
                 giltighetsomrade=form.cleaned_data["giltighetsomrade"],
                 fil=form.uploaded_file(),
                 fil_text=form.fil_text,
+                andringsmarke=form.cleaned_data["andringsmarke"],
             )
         except ValidationError as error:
             _apply(form, error)

@@ -362,7 +362,7 @@ def test_revise_form_is_prefilled_from_the_last_version(client, bun_doc, sekrete
 def test_revise_creates_a_new_version(client, bun_doc, sekreterare_bun, org):
     response = _login(client, sekreterare_bun).post(
         reverse("dokument:revidera", args=[bun_doc.pk]),
-        {"titel": "Riktlinjer för skolskjuts 2025", "text": "Ny text"},
+        {"titel": "Riktlinjer för skolskjuts 2025", "text": "Ny text", "senaste_version": 1},
     )
 
     assert response.status_code == 302
@@ -553,7 +553,12 @@ def test_edit_draft_saves_in_place(client, make_dokument, sekreterare_bun, org):
 
     response = _login(client, sekreterare_bun).post(
         reverse("dokument:andra", args=[utkast.pk, 1]),
-        {"titel": "Rättad titel", "text": "Rättad text", "giltighetsomrade": [org["buf"].pk]},
+        {
+            "titel": "Rättad titel",
+            "text": "Rättad text",
+            "giltighetsomrade": [org["buf"].pk],
+            "andringsmarke": services.andringsmarke(utkast.versioner.get()),
+        },
     )
 
     version = utkast.versioner.get()
