@@ -2,6 +2,8 @@
 nothing saved."""
 
 import datetime
+import io
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -10,9 +12,11 @@ from django.urls import reverse
 from dokument.models import Dokument, Dokumentversion
 from tests.dokument.filefixtures import (
     PNG,
+    docx,
     minimal_docx,
     minimal_odt,
     minimal_pdf,
+    odt,
     text_pdf,
 )
 
@@ -151,3 +155,31 @@ def test_text_of_an_uploaded_pdf_is_extracted(post):
 
     assert response.status_code == 302
     assert Dokumentversion.objects.get().fil_text == "Skolskjuts beviljas"
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("riktlinje.docx", docx("Skolskjuts beviljas", "Handläggare Eva")),
+        ("riktlinje.odt", odt("Skolskjuts beviljas", "Handläggare Eva")),
+    ],
+)
+def test_text_of_an_uploaded_docx_or_odt_is_extracted(post, name, content):
+    response = post(fil=SimpleUploadedFile(name, content))
+
+    assert response.status_code == 302
+    assert Dokumentversion.objects.get().fil_text == "Skolskjuts beviljas\nHandläggare Eva"
+
+
+def test_docx_without_its_text_part_is_refused(post):
+    broken = io.BytesIO()
+    with zipfile.ZipFile(broken, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/styles.xml", "<styles/>")
+
+    response = post(fil=SimpleUploadedFile("riktlinje.docx", broken.getvalue()))
+
+    assert _errors(response, "fil") == [
+        "Filen riktlinje.docx är skadad och kan inte läsas. Spara om den och försök igen."
+    ]
+    assert _rows() == (0, 0)

@@ -1,10 +1,13 @@
 """The personnummer scan before publishing, and confidential versions."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from dokument.markdown import render_markdown
+from dokument.models import Dokumentversion
 from dokument.personnummer import find_personnummer, luhn_ok
+from tests.dokument.filefixtures import docx
 
 
 def test_luhn_check_digit():
@@ -105,3 +108,33 @@ def test_markdown_is_sanitised():
     assert html == (
         '<h2>Rubrik</h2>\n\n\n<p><a rel="noopener noreferrer">länk</a> <strong>fet</strong></p>'
     )
+
+
+def test_personnummer_in_an_uploaded_docx_needs_confirmation(client, org, typer, sekreterare_bun):
+    client.force_login(sekreterare_bun)
+    client.post(
+        reverse("dokument:registrera"),
+        {
+            "typ": typer["Riktlinje"].pk,
+            "agare": org["bun"].pk,
+            "titel": "Riktlinjer för skolskjuts",
+            "faststalld_av": org["bun"].pk,
+            "beslutsdatum": "2025-02-03",
+            "fil": SimpleUploadedFile(
+                "riktlinje.docx", docx("Beslut om skolskjuts", "Elev: 811218-9876")
+            ),
+        },
+    )
+    version = Dokumentversion.objects.get()
+    url = reverse("dokument:publicera", args=[version.dokument_id, 1])
+
+    refused = client.post(url, {})
+    status_after_refusal = Dokumentversion.objects.get().status
+    confirmed = client.post(url, {"bekrafta": "on"})
+
+    assert refused.context["form"].errors["bekrafta"] == [
+        "Texten innehåller det som ser ut som person- eller samordningsnummer (811218-9876). "
+        "Ta bort dem, eller bekräfta att de får publiceras."
+    ]
+    assert status_after_refusal == "faststalld"
+    assert (confirmed.status_code, Dokumentversion.objects.get().status) == (302, "publicerad")
