@@ -7,6 +7,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from dokument.models import (
@@ -400,10 +401,15 @@ def flag_underdokument(dokument: Dokument, orsak: str) -> int:
 
 def assign_kfs_nummer(dokument: Dokument, ar: int) -> str:
     """Take the next statute-book number of the year. The year's counter row is locked
-    (select_for_update) so two publishers at once get different numbers."""
+    (select_for_update) so two publishers at once get different numbers. When the counter lags
+    behind the numbers already given (set by hand, or restored from a backup), it catches up:
+    the next number follows the highest one given that year, so a retry succeeds."""
     Forfattningsnummer.objects.get_or_create(ar=ar)
     counter = Forfattningsnummer.objects.select_for_update().get(ar=ar)
-    counter.senaste += 1
+    highest = (
+        Dokument.objects.filter(kfs_ar=ar).aggregate(highest=Max("kfs_lopnummer"))["highest"] or 0
+    )
+    counter.senaste = max(counter.senaste, highest) + 1
     counter.save(update_fields=["senaste"])
     prefix = getattr(settings, "FORFATTNINGSSAMLING_PREFIX", "KFS")
     dokument.kfs_ar = ar

@@ -476,7 +476,9 @@ def test_statute_book_number_collision_is_refused_and_nothing_saved(
     from dokument.models import Forfattningsnummer
 
     taken = make_dokument(typ="Taxa", agare="kf", titel="Taxa ett")
-    Forfattningsnummer.objects.filter(ar=taken.kfs_ar).update(senaste=0)  # counter out of step
+    # A number written by hand (no running number) and a counter out of step.
+    Dokument.objects.filter(pk=taken.pk).update(kfs_lopnummer=None)
+    Forfattningsnummer.objects.filter(ar=taken.kfs_ar).update(senaste=0)
     ny = make_dokument(typ="Taxa", agare="kf", titel="Taxa två", publish=False)
     client.force_login(administrator)
 
@@ -488,6 +490,26 @@ def test_statute_book_number_collision_is_refused_and_nothing_saved(
         "Ingenting har sparats; försök igen."
     ]
     assert (ny.kfs_nummer, ny.status, ny.versioner.get().status) == ("", "utkast", "faststalld")
+
+
+def test_statute_book_counter_lagging_behind_catches_up_on_publish(
+    client, make_dokument, administrator
+):
+    from dokument.models import Forfattningsnummer
+
+    first = make_dokument(typ="Taxa", agare="kf", titel="Taxa ett")
+    second = make_dokument(typ="Taxa", agare="kf", titel="Taxa två")
+    Forfattningsnummer.objects.filter(ar=first.kfs_ar).update(senaste=0)  # counter out of step
+    ny = make_dokument(typ="Taxa", agare="kf", titel="Taxa tre", publish=False)
+    client.force_login(administrator)
+
+    response = client.post(reverse("dokument:publicera", args=[ny.pk, 1]), {})
+
+    ny.refresh_from_db()
+    year = first.kfs_ar
+    assert response.status_code == 302
+    assert (first.kfs_lopnummer, second.kfs_lopnummer, ny.kfs_lopnummer) == (1, 2, 3)
+    assert (ny.kfs_nummer, Forfattningsnummer.objects.get(ar=year).senaste) == (f"KFS {year}:3", 3)
 
 
 @pytest.mark.parametrize(
