@@ -246,7 +246,14 @@ def forfattningssamling(request: HttpRequest) -> HttpResponse:
         )
     )
     for dok in docs:
-        dok.anslagsdatum = dok.publicerade[0].publicerad_tid if dok.publicerade else None
+        # The row shows the current version: its decision and its own publication date
+        # (anslagsdatum); the first publication is shown apart when the document was revised.
+        current = dok.aktuell_version
+        dok.anslagsdatum = current.publicerad_tid if current else None
+        first = dok.publicerade[0] if dok.publicerade else None
+        dok.forsta_anslagsdatum = (
+            first.publicerad_tid if first and current and first.pk != current.pk else None
+        )
     return render(
         request,
         "dokument/forfattningssamling.html",

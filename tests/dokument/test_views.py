@@ -241,6 +241,47 @@ def test_statute_book_lists_rules_in_force_and_repealed(client, make_dokument, a
     assert "KF § 7" in response.content.decode()
 
 
+def test_statute_book_row_shows_the_current_versions_decision_and_publication(
+    client, make_dokument, administrator, org
+):
+    from dokument.models import Dokumentversion
+
+    taxa = make_dokument(typ="Taxa", agare="kf", titel="Renhållningstaxa")
+    ny = services.revidera_dokument(
+        user=administrator,
+        dokument=taxa,
+        data=header(
+            titel="Renhållningstaxa",
+            faststalld_av=org["kf"],
+            beslutsdatum=datetime.date(2025, 5, 5),
+        ),
+    )
+    services.publicera_version(user=administrator, version=ny)
+    stockholm = datetime.timezone(datetime.timedelta(hours=1))
+    Dokumentversion.objects.filter(dokument=taxa, versionsnummer=1).update(
+        publicerad_tid=datetime.datetime(2024, 3, 10, 12, tzinfo=stockholm)
+    )
+    Dokumentversion.objects.filter(dokument=taxa, versionsnummer=2).update(
+        publicerad_tid=datetime.datetime(2025, 5, 20, 12, tzinfo=stockholm)
+    )
+
+    response = client.get(reverse("dokument:forfattningssamling"))
+
+    row = response.context["gallande"][0]
+    assert (
+        row.aktuell_version.versionsnummer,
+        row.anslagsdatum.date(),
+        row.forsta_anslagsdatum.date(),
+    ) == (
+        2,
+        datetime.date(2025, 5, 20),
+        datetime.date(2024, 3, 10),
+    )
+    html = response.content.decode()
+    assert (html.count("Kommunfullmäktige 2025-05-05"), html.count("2024-03-01 § 12")) == (1, 0)
+    assert html.count('2025-05-20<br><span class="muted">Först anslagen 2024-03-10</span>') == 1
+
+
 # --- Staff pages: the four actors -------------------------------------------------------------
 
 STAFF_GET = ["revidera", "granska", "upphav"]
