@@ -64,7 +64,7 @@ def _header_rows(version) -> list[tuple[str, str]]:
         ("För uppföljning och tidplan ansvarar", version.uppfoljningsansvarig or "–"),
         (
             "Dokumentet gäller för",
-            ", ".join(o.namn for o in version.giltighetsomrade.all()) or "–",
+            ", ".join(o.namn for o in version.giltighetsomrade.all()) or "Ej angivet",
         ),
         ("Dokumentet gäller från", day(version.giltig_fran)),
         (

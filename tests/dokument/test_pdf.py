@@ -9,7 +9,12 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from dokument.models import Dokument, Dokumenttyp, Dokumentversion
-from dokument.pdf import LocalFileFetcher, render_document_html, render_document_pdf
+from dokument.pdf import (
+    LocalFileFetcher,
+    _header_rows,
+    render_document_html,
+    render_document_pdf,
+)
 from styrning.models import Organisation
 
 SCRIPT_BODY = (
@@ -294,3 +299,13 @@ def test_pdf_is_cached_by_content_and_follows_changes(publicerad):
     assert cache.get(key) == first
     assert "Ny lydelse om förskolan." in _pdf_text(changed)
     assert "Ny lydelse om förskolan." not in _pdf_text(first)
+
+
+def test_scope_not_recorded_reads_ej_angivet_on_the_page_and_in_the_pdf(client, publicerad):
+    publicerad.giltighetsomrade.clear()
+
+    page = client.get(reverse("dokument:detalj", args=[publicerad.dokument_id]))
+    rows = dict(_header_rows(publicerad))
+
+    assert page.content.decode().count("<dt>Dokumentet gäller för</dt><dd>Ej angivet</dd>") == 1
+    assert rows["Dokumentet gäller för"] == "Ej angivet"
