@@ -463,6 +463,14 @@ def uppdrag_nytt(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _visible_goal(user, uppdrag: Uppdrag) -> Mal | None:
+    """The goal an assignment belongs to, if the user may see it (a draft goal's title is not
+    public)."""
+    if uppdrag.mal_id is None:
+        return None
+    return mal_for_user(user).filter(pk=uppdrag.mal_id).first()
+
+
 def uppdrag_detalj(request: HttpRequest, pk: int) -> HttpResponse:
     uppdrag = uppdrag_for_user(request.user).filter(pk=pk).first()
     if uppdrag is None:
@@ -478,6 +486,7 @@ def uppdrag_detalj(request: HttpRequest, pk: int) -> HttpResponse:
         "mal/uppdrag.html",
         {
             "uppdrag": uppdrag,
+            "mal": _visible_goal(request.user, uppdrag),
             "kommentarer": list(
                 uppdrag.kommentarer.select_related("skriven_av").order_by("-ar", "-periodnummer")
             ),
@@ -515,6 +524,7 @@ def uppdrag_kommentera(request: HttpRequest, pk: int) -> HttpResponse:
         "mal/uppdrag.html",
         {
             "uppdrag": uppdrag,
+            "mal": _visible_goal(request.user, uppdrag),
             "kommentarer": list(uppdrag.kommentarer.all()),
             "can_report": True,
             "form": form,
