@@ -565,6 +565,9 @@ def _implements_transitively(start: Dokument, target: Dokument) -> bool:
 def add_lank(*, user, fran: Dokument, till: Dokument, typ: str) -> Dokumentlank:
     """Link two documents. A document may only konkretisera one of the same or higher rank."""
     check_may_edit(user, fran.agare)
+    if fran.status in (Dokument.Status.UPPHAVD, Dokument.Status.ERSATT):
+        ended = "upphävt" if fran.status == Dokument.Status.UPPHAVD else "ersatt"
+        raise ValidationError(f"Dokumentet är {ended} och kan inte få nya länkar.")
     if fran.pk == till.pk:
         raise ValidationError({"till": "Ett dokument kan inte länka till sig självt."})
     if typ == Dokumentlank.Typ.KONKRETISERAR:

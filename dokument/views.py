@@ -135,6 +135,8 @@ def detalj(request: HttpRequest, pk: int) -> HttpResponse:
     shown = current or (versions[0] if versions else None)
     upp, ned = _linked(request.user, dokument)
     can_edit = permissions.can_edit_documents(request.user, dokument.agare_id)
+    # A repealed or replaced document is history: staff may read it, not act on it.
+    can_act = can_edit and dokument.status not in (Dokument.Status.UPPHAVD, Dokument.Status.ERSATT)
     context = {
         "dokument": dokument,
         "version": shown,
@@ -147,13 +149,14 @@ def detalj(request: HttpRequest, pk: int) -> HttpResponse:
         "mal": _mal_for(request.user, dokument),
         "insider": insider,
         "can_edit": can_edit,
+        "can_act": can_act,
         "granskningar": list(dokument.granskningar.select_related("granskad_av"))
         if insider
         else [],
         "audit": audit_trail(dokument) if insider else [],
-        "lank_form": LankForm(dokument=dokument) if can_edit else None,
+        "lank_form": LankForm(dokument=dokument) if can_act else None,
         "datum_form": GranskningsdatumForm(initial={"datum": dokument.granskning_nasta})
-        if can_edit
+        if can_act
         else None,
     }
     return render(request, "dokument/detalj.html", context)
@@ -171,7 +174,8 @@ def version(request: HttpRequest, pk: int, nummer: int) -> HttpResponse:
             "version": shown,
             "versions": versions,
             "body": render_markdown(shown.text),
-            "can_edit": permissions.can_edit_documents(request.user, dokument.agare_id),
+            "can_edit": permissions.can_edit_documents(request.user, dokument.agare_id)
+            and dokument.status not in (Dokument.Status.UPPHAVD, Dokument.Status.ERSATT),
         },
     )
 

@@ -641,3 +641,33 @@ def test_adopted_version_cannot_be_edited(client, bun_draft, sekreterare_bun):
     )
 
     assert response.status_code == 404
+
+
+def test_repealed_document_shows_no_staff_actions(client, make_dokument, sekreterare_bun):
+    upphavd = make_dokument(titel="Upphävd riktlinje")
+    annan = make_dokument(titel="Annan riktlinje")
+    services.upphav_dokument(
+        user=sekreterare_bun, dokument=upphavd, datum=datetime.date(2025, 1, 1), beslut="BUN § 1"
+    )
+    client.force_login(sekreterare_bun)
+
+    page = client.get(reverse("dokument:detalj", args=[upphavd.pk]))
+    version_page = client.get(reverse("dokument:version", args=[upphavd.pk, 1]))
+    posted = client.post(
+        reverse("dokument:lanka", args=[upphavd.pk]),
+        {"typ": "konkretiserar", "till": annan.pk},
+        follow=True,
+    )
+
+    html = page.content.decode()
+    assert (page.context["lank_form"], page.context["datum_form"], page.context["can_act"]) == (
+        None,
+        None,
+        False,
+    )
+    assert (html.count("Lägg till länk"), html.count("Hantera dokumentet")) == (0, 0)
+    assert version_page.context["can_edit"] is False
+    assert [str(m) for m in posted.context["messages"]] == [
+        "Dokumentet är upphävt och kan inte få nya länkar."
+    ]
+    assert Dokumentlank.objects.count() == 0
