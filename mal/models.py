@@ -198,7 +198,8 @@ class Mal(models.Model):
         "dokument.Dokument", related_name="mal", blank=True, verbose_name="styrdokument"
     )
     ordning = models.PositiveIntegerField("ordning", default=0)
-    history = HistoricalRecords()
+    # The links are part of what was adopted: re-linking a goal leaves a history record.
+    history = HistoricalRecords(m2m_fields=[overordnade, dokument])
 
     class Meta:
         verbose_name = "mål"

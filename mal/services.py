@@ -121,6 +121,7 @@ def spara_mal(*, mal: Mal, overordnade, dokument, user) -> Mal:
     """Save a goal with the goals it contributes to and the documents it rests on."""
     check_overordnade(mal, overordnade)
     mal.full_clean(exclude=["overordnade", "dokument"])
+    mal._history_user = user
     mal.save()
     mal.overordnade.set(overordnade)
     mal.dokument.set(dokument)
@@ -129,7 +130,9 @@ def spara_mal(*, mal: Mal, overordnade, dokument, user) -> Mal:
 
 @transaction.atomic
 def set_overordnade(*, mal: Mal, overordnade, user) -> Mal:
+    """Re-link a goal to the goals it contributes to (the history keeps the old links)."""
     check_overordnade(mal, overordnade)
+    mal._history_user = user
     mal.overordnade.set(overordnade)
     return mal
 
