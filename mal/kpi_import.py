@@ -18,10 +18,12 @@ from django.db import transaction
 
 from mal.models import Indikator, Varde
 from mal.periods import Period
-from mal.services import check_konsuppdelning, check_period_in_goal
+from mal.services import check_konsuppdelning, check_period_in_goal, describe_varde
 from styrning.models import Organisation
 
 LINE = "__rad__"
+POST = "__post__"
+VALUE = "__varde__"
 GENDERS = {"T": "totalt", "K": "kvinnor", "M": "man"}
 
 
@@ -69,16 +71,28 @@ def _records(data) -> list[dict]:
             'Filen ska innehålla en lista med poster, direkt eller under "values".', code="form"
         )
     flat = []
-    for item in items:
+    for number, item in enumerate(items, start=1):
         if isinstance(item, dict) and isinstance(item.get("values"), list):
-            for inner in item["values"]:
+            for inner_number, inner in enumerate(item["values"], start=1):
+                where = {POST: number, VALUE: inner_number}
                 if isinstance(inner, dict):
-                    flat.append({**item, **inner, "values": None, LINE: inner.get(LINE)})
+                    flat.append({**item, **inner, "values": None, LINE: inner.get(LINE), **where})
                 else:
-                    flat.append({LINE: item.get(LINE), "fel": True})
+                    flat.append({LINE: item.get(LINE), "fel": True, **where})
+        elif isinstance(item, dict):
+            flat.append({**item, POST: number})
         else:
-            flat.append(item if isinstance(item, dict) else {LINE: None, "fel": True})
+            flat.append({LINE: None, "fel": True, POST: number})
     return flat
+
+
+def _where(record: dict, inner: bool = True) -> str:
+    """ "Rad 11 (post 3, värde 2)": the line in the file, the record in the list and, in Kolada's
+    nested form, the value in the record's list of values."""
+    where = f"Rad {record.get(LINE) or '?'} (post {record[POST]}"
+    if inner and record.get(VALUE):
+        where += f", värde {record[VALUE]}"
+    return where + ")"
 
 
 def _decimal(value) -> Decimal:
@@ -95,16 +109,19 @@ def parse(text: str) -> list[dict]:
         data = _LineDecoder().decode(text)
     except json.JSONDecodeError as exc:
         raise ValidationError(
-            f"Filen är inte giltig JSON: rad {exc.lineno}, kolumn {exc.colno}: {exc.msg}.",
+            f"Filen är inte giltig JSON: rad {exc.lineno}, kolumn {exc.colno}.",
             code="json",
         ) from None
     return _records(data)
 
 
 @transaction.atomic
-def import_kpi(*, text: str, dry_run: bool = False, user=None) -> ImportResult:
+def import_kpi(
+    *, text: str, dry_run: bool = False, ersatt: bool = False, user=None
+) -> ImportResult:
     """Check every record, then write the values (unless `dry_run`). Raises a ValidationError
-    listing every bad record by line when anything is wrong; then nothing is written."""
+    listing every bad record by line when anything is wrong; then nothing is written. A value
+    entered by hand is replaced only with `ersatt`."""
     records = parse(text)
     indicators: dict[str, list[Indikator]] = defaultdict(list)
     for ind in Indikator.objects.exclude(kpi_id="").select_related(
@@ -116,8 +133,8 @@ def import_kpi(*, text: str, dry_run: bool = False, user=None) -> ImportResult:
     result = ImportResult(dry_run=dry_run)
     errors = result.errors
     grouped: dict[tuple[str, str, Period], dict] = {}
-    for number, record in enumerate(records, start=1):
-        where = f"Rad {record.get(LINE) or '?'} (post {number})"
+    for record in records:
+        where = _where(record)
         if record.get("fel"):
             errors.append(f"{where}: posten är inte ett objekt.")
             continue
@@ -152,7 +169,7 @@ def import_kpi(*, text: str, dry_run: bool = False, user=None) -> ImportResult:
         if value is None:
             result.skipped += 1
             continue
-        slot = grouped.setdefault((kpi, kommun, period), {"rad": where})
+        slot = grouped.setdefault((kpi, kommun, period), {"rad": _where(record, inner=False)})
         slot[GENDERS[gender]] = value
 
     writes = []
@@ -170,15 +187,32 @@ def import_kpi(*, text: str, dry_run: bool = False, user=None) -> ImportResult:
                 messages = [m for msgs in exc.message_dict.values() for m in msgs]
                 errors.append(f"{split['rad']}: {kpi} för {kommun}, {period}: {' '.join(messages)}")
                 continue
-            writes.append((ind, organisations[kommun], period, totalt, kvinnor, man))
-    if errors:
-        raise ValidationError(errors, code="import")
+            writes.append((split["rad"], ind, organisations[kommun], period, totalt, kvinnor, man))
 
     existing = {
         (v.indikator_id, v.organisation_id, v.period): v
         for v in Varde.objects.filter(indikator__kpi_id__in=[k for k, _, _ in grouped])
+        .select_related("registrerad_av")
+        .order_by("pk")
     }
-    for ind, org, period, totalt, kvinnor, man in writes:
+
+    def changes(current, new) -> bool:
+        return any(getattr(current, k) != v for k, v in new.items()) or current.preliminar
+
+    if not ersatt:
+        for where, ind, org, period, totalt, kvinnor, man in writes:
+            current = existing.get((ind.pk, org.pk, period))
+            new = {"totalt": totalt, "kvinnor": kvinnor, "man": man}
+            if current is not None and not current.importerad and changes(current, new):
+                errors.append(
+                    f"{where}: {ind.kpi_id} för {org.kod}, {period}: ”{ind}” har ett värde som "
+                    f"matats in för hand, {describe_varde(current)}. Importen ersätter det bara "
+                    "med --ersatt."
+                )
+    if errors:
+        raise ValidationError(errors, code="import")
+
+    for _, ind, org, period, totalt, kvinnor, man in writes:
         current = existing.get((ind.pk, org.pk, period))
         new = {"totalt": totalt, "kvinnor": kvinnor, "man": man}
         if current is None:
@@ -194,7 +228,7 @@ def import_kpi(*, text: str, dry_run: bool = False, user=None) -> ImportResult:
                     registrerad_av=user,
                     **new,
                 )
-        elif any(getattr(current, k) != v for k, v in new.items()) or current.preliminar:
+        elif changes(current, new):
             result.updated += 1
             if not dry_run:
                 for key, value in new.items():

@@ -142,3 +142,65 @@ def test_broken_json_names_the_line(kpi, tmp_path):
         )
 
     assert err.getvalue().startswith("Filen är inte giltig JSON: rad 2, kolumn 9")
+
+
+def test_value_entered_by_hand_is_not_overwritten_without_ersatt(kpi, org, tmp_path, controller):
+    from mal.models import Varde as V
+
+    hand = V.objects.create(
+        indikator=kpi,
+        organisation=org["kommun"],
+        ar=2025,
+        totalt=Decimal(60400),
+        registrerad_av=controller,
+    )
+    V.objects.filter(pk=hand.pk).update(andrad="2026-03-03T13:05:00+00:00")
+    path = write(tmp_path, KOLADA)
+    err = StringIO()
+
+    with pytest.raises(CommandError) as exc:
+        call_command("import_kpi", path, stdout=StringIO(), stderr=err)
+
+    assert str(exc.value) == "1 fel i kolada.json. Ingenting har sparats."
+    assert err.getvalue().splitlines() == [
+        "Rad 19 (post 2): N01951 för 2299, 2025: ”Invånare totalt” har ett värde som matats in "
+        "för hand, totalt 60\u00a0400 (registrerat av "
+        f"{controller.get_full_name()}, 3 mars 2026 14:05). Importen ersätter det bara med "
+        "--ersatt."
+    ]
+    assert list(V.objects.order_by("ar").values_list("ar", "totalt")) == [(2025, Decimal(60400))]
+
+
+def test_value_entered_by_hand_is_replaced_with_ersatt(kpi, org, tmp_path, controller):
+    V = Varde
+    V.objects.create(indikator=kpi, organisation=org["kommun"], ar=2025, totalt=Decimal(60400))
+
+    output = run(write(tmp_path, KOLADA), "--ersatt")
+
+    assert list(V.objects.order_by("ar").values_list("ar", "totalt", "importerad")) == [
+        (2024, Decimal(60000), True),
+        (2025, Decimal(60500), True),
+    ]
+    assert "Lade till 1 värden, ändrade 1" in output
+
+
+def test_error_in_kolada_nested_form_names_line_record_and_value(kpi, tmp_path):
+    text = KOLADA.replace('{"gender": "T", "value": 60500', '{"gender": "X", "value": 60500')
+    err = StringIO()
+
+    with pytest.raises(CommandError):
+        call_command("import_kpi", write(tmp_path, text), stdout=StringIO(), stderr=err)
+
+    assert err.getvalue().splitlines() == [
+        "Rad 19 (post 2, värde 1): okänt kön 'X': ange T, K eller M."
+    ]
+
+
+def test_broken_json_message_is_swedish_with_line_and_column(kpi, tmp_path):
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command(
+            "import_kpi", write(tmp_path, '[\n{"kpi": }\n]'), stdout=StringIO(), stderr=err
+        )
+
+    assert err.getvalue().splitlines() == ["Filen är inte giltig JSON: rad 2, kolumn 9."]

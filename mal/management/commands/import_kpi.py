@@ -17,6 +17,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Kontrollera och räkna, men spara ingenting."
         )
+        parser.add_argument(
+            "--ersatt",
+            action="store_true",
+            help="Ersätt även värden som har matats in för hand (annars stoppas importen).",
+        )
 
     def handle(self, *args, **options):
         path = Path(options["fil"])
@@ -25,7 +30,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Kan inte läsa {path}: {exc.strerror}.") from None
         try:
-            result = import_kpi(text=text, dry_run=options["dry_run"])
+            result = import_kpi(text=text, dry_run=options["dry_run"], ersatt=options["ersatt"])
         except ValidationError as exc:
             for message in exc.messages:
                 self.stderr.write(message)
