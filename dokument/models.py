@@ -264,6 +264,24 @@ class Dokumentversion(models.Model):
     sekretess_paragraf = models.CharField(
         "sekretessparagraf (OSL)", max_length=100, blank=True, help_text="T.ex. 26 kap. 1 § OSL."
     )
+    personnummer_bekraftat_av = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="personnummer bekräftade av",
+        related_name="bekraftade_personnummer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text="Den som vid publiceringen bekräftade att personnumren får publiceras.",
+    )
+    personnummer_bekraftat_tid = models.DateTimeField(
+        "personnummer bekräftade", null=True, blank=True
+    )
+    personnummer_maskerade = models.CharField(
+        "bekräftade personnummer",
+        max_length=500,
+        blank=True,
+        help_text="De nummer som hittades, maskerade, t.ex. 811218-XXXX.",
+    )
     skapad = models.DateTimeField("registrerad", auto_now_add=True)
     skapad_av = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -61,3 +61,8 @@ def find_personnummer(text: str) -> list[Fynd]:
             seen.add(raw)
             found.append(Fynd(text=raw, samordningsnummer=samordning))
     return found
+
+
+def mask(number: str) -> str:
+    """A found number with its last four digits hidden: 811218-9876 → 811218-XXXX."""
+    return number[:-4] + "XXXX" if len(number) >= 4 else "XXXX"

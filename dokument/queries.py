@@ -55,7 +55,9 @@ def dokument_for_user(user) -> QuerySet[Dokument]:
 def versions_for_user(user, dokument: Dokument) -> QuerySet[Dokumentversion]:
     """The versions of a document the user may see: published ones for everybody, all of them
     for those who read the owner's internal material."""
-    qs = dokument.versioner.select_related("faststalld_av", "dokumentansvarig")
+    qs = dokument.versioner.select_related(
+        "faststalld_av", "dokumentansvarig", "personnummer_bekraftat_av"
+    )
     if permissions.can_view_internal(user, dokument.agare_id) or permissions.can_edit_documents(
         user, dokument.agare_id
     ):

@@ -18,7 +18,7 @@ from dokument.models import (
     Forfattningsnummer,
     Granskning,
 )
-from dokument.personnummer import find_personnummer
+from dokument.personnummer import find_personnummer, mask
 from styrning import permissions
 from styrning.models import Mandatperiod, Organisation
 
@@ -504,12 +504,24 @@ def publicera_version(
     previous = dokument.versioner.filter(ar_aktuell=True).first()
     if previous:
         previous.ar_aktuell = False
+        previous._history_user = user
         previous.save(update_fields=["ar_aktuell"])
     version.status = Dokumentversion.Status.PUBLICERAD
     version.ar_aktuell = True
     version.publicerad_tid = timezone.now()
+    fields = ["status", "ar_aktuell", "publicerad_tid"]
+    if found:
+        # The publisher's confirmation goes into the audit trail: who, when, which numbers.
+        version.personnummer_bekraftat_av = user
+        version.personnummer_bekraftat_tid = version.publicerad_tid
+        version.personnummer_maskerade = ", ".join(dict.fromkeys(mask(f.text) for f in found))
+        fields += [
+            "personnummer_bekraftat_av",
+            "personnummer_bekraftat_tid",
+            "personnummer_maskerade",
+        ]
     version._history_user = user
-    version.save(update_fields=["status", "ar_aktuell", "publicerad_tid"])
+    version.save(update_fields=fields)
 
     today = timezone.localdate()
     dokument.status = Dokument.Status.GALLANDE

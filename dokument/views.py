@@ -174,6 +174,7 @@ def version(request: HttpRequest, pk: int, nummer: int) -> HttpResponse:
             "version": shown,
             "versions": versions,
             "body": render_markdown(shown.text),
+            "insider": _is_insider(request.user, dokument),
             "can_edit": permissions.can_edit_documents(request.user, dokument.agare_id)
             and dokument.status not in (Dokument.Status.UPPHAVD, Dokument.Status.ERSATT),
         },

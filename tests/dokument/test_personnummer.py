@@ -138,3 +138,33 @@ def test_personnummer_in_an_uploaded_docx_needs_confirmation(client, org, typer,
     ]
     assert status_after_refusal == "faststalld"
     assert (confirmed.status_code, Dokumentversion.objects.get().status) == (302, "publicerad")
+
+
+def test_confirmation_of_personnummer_is_recorded_and_shown_to_staff(
+    client, make_dokument, sekreterare_bun
+):
+    dokument = make_dokument(
+        publish=False, text="Handläggare: Eva, 811218-9876. Igen: 811218-9876, 19811218-9876."
+    )
+    client.force_login(sekreterare_bun)
+    client.post(reverse("dokument:publicera", args=[dokument.pk, 1]), {"bekrafta": "on"})
+    version = dokument.versioner.get()
+    staff = client.get(reverse("dokument:detalj", args=[dokument.pk])).content.decode()
+    client.logout()
+    public = client.get(reverse("dokument:detalj", args=[dokument.pk])).content.decode()
+
+    assert (
+        version.personnummer_bekraftat_av,
+        version.personnummer_bekraftat_tid,
+        version.personnummer_maskerade,
+    ) == (sekreterare_bun, version.publicerad_tid, "811218-XXXX, 19811218-XXXX")
+    assert staff.count("811218-XXXX, 19811218-XXXX: publicering bekräftad av ") == 1
+    assert public.count("Personnummer vid publicering") == 0
+    assert version.history.first().personnummer_bekraftat_av_id == sekreterare_bun.pk
+
+
+def test_publish_without_findings_records_no_confirmation(make_dokument):
+    dokument = make_dokument()
+
+    version = dokument.versioner.get()
+    assert (version.personnummer_bekraftat_av, version.personnummer_maskerade) == (None, "")
