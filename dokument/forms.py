@@ -12,6 +12,7 @@ from dokument.models import Dokument, Dokumentlank, Dokumenttyp, Dokumentversion
 from dokument.queries import published_documents
 from styrning import permissions
 from styrning.models import Organisation
+from styrning.queries import OrganisationTree
 
 
 class DateInput(forms.DateInput):
@@ -31,6 +32,38 @@ class PersonChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.username
 
 
+# The scope checkboxes, grouped by level, and the quick choices that expand to every active
+# organisation of the named kinds.
+T = Organisation.Typ
+OMFATTNING_GRUPPER = [
+    (
+        "Kommunen, fullmäktige och kommunstyrelsen",
+        {T.KOMMUN, T.KOMMUNFULLMAKTIGE, T.KOMMUNSTYRELSE},
+    ),
+    ("Nämnder och utskott", {T.NAMND, T.UTSKOTT}),
+    ("Bolag och förbund", {T.BOLAGSSTYRELSE, T.FORBUNDSDIREKTION}),
+    ("Förvaltningar", {T.FORVALTNING}),
+    ("Avdelningar, verksamheter och enheter", {T.AVDELNING, T.VERKSAMHET, T.ENHET}),
+]
+SNABBVAL = {
+    "alla": ("Alla nämnder, förvaltningar och bolag", {T.NAMND, T.FORVALTNING, T.BOLAGSSTYRELSE}),
+    "namnder": ("Alla nämnder", {T.NAMND}),
+    "forvaltningar": ("Alla förvaltningar", {T.FORVALTNING}),
+    "bolag": ("Alla bolag", {T.BOLAGSSTYRELSE}),
+}
+
+
+def tree_choices(walked: list[tuple[Organisation, int]], empty_label=None) -> list:
+    """Organisations in tree order, each indented by its depth (no-break spaces)."""
+    choices = [("", empty_label)] if empty_label is not None else []
+    return choices + [(org.pk, "\u00a0\u00a0\u00a0" * depth + org.namn) for org, depth in walked]
+
+
+def _active_tree() -> list[tuple[Organisation, int]]:
+    """The active organisations in tree order with their depth: one query."""
+    return list(OrganisationTree.load(Organisation.objects.filter(aktiv_till__isnull=True)).walk())
+
+
 def _apply(form: forms.Form, error: ValidationError) -> None:
     """Put a service's ValidationError on the form: on its field where it names one."""
     if hasattr(error, "error_dict"):
@@ -48,6 +81,13 @@ class VersionForm(forms.ModelForm):
         queryset=get_user_model().objects.filter(is_active=True).order_by("first_name"),
         required=False,
     )
+    giltighet_snabbval = forms.MultipleChoiceField(
+        label="Snabbval för vad dokumentet gäller för",
+        choices=[(key, label) for key, (label, _types) in SNABBVAL.items()],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Väljer alla aktiva organisationer av slaget, utöver dem du kryssar i nedan.",
+    )
 
     class Meta:
         model = Dokumentversion
@@ -62,6 +102,7 @@ class VersionForm(forms.ModelForm):
             "reviderad_datum",
             "revideringsansvarig",
             "uppfoljningsansvarig",
+            "giltighet_snabbval",
             "giltighetsomrade",
             "giltig_fran",
             "giltig_till",
@@ -75,7 +116,7 @@ class VersionForm(forms.ModelForm):
             "giltig_fran": DateInput(),
             "giltig_till": DateInput(),
             "text": forms.Textarea(attrs={"rows": 16}),
-            "giltighetsomrade": forms.SelectMultiple(attrs={"size": 8}),
+            "giltighetsomrade": forms.CheckboxSelectMultiple,
         }
         help_texts = {
             "fil": "PDF, DOCX eller ODT.",
@@ -105,11 +146,15 @@ class VersionForm(forms.ModelForm):
                     "Öppna sidan igen.",
                 },
             )
-        organisationer = Organisation.objects.filter(aktiv_till__isnull=True).order_by(
-            "ordning", "namn"
-        )
-        self.fields["faststalld_av"].queryset = organisationer
-        self.fields["giltighetsomrade"].queryset = organisationer
+        organisationer = Organisation.objects.filter(aktiv_till__isnull=True)
+        self.walked = _active_tree()
+        adopter = self.fields["faststalld_av"]
+        adopter.queryset = organisationer
+        adopter.choices = tree_choices(self.walked, adopter.empty_label)
+        scope = self.fields["giltighetsomrade"]
+        scope.queryset = organisationer
+        scope.choices = tree_choices(self.walked)
+        scope.help_text = "Kryssa i organisationerna, eller använd snabbvalen ovan."
         self.fields["fil"].widget = forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.odt"})
         self.fil_text = ""
 
@@ -121,6 +166,31 @@ class VersionForm(forms.ModelForm):
         if isinstance(fil, UploadedFile):
             self.fil_text = check_upload(fil)
         return fil
+
+    def omfattning_grupper(self) -> list[tuple[str, list]]:
+        """The scope checkboxes grouped by level (for nested fieldsets), in tree order."""
+        kind = {str(org.pk): org.typ for org, _depth in self.walked}
+        options = list(self["giltighetsomrade"])
+        groups = []
+        for label, types in OMFATTNING_GRUPPER:
+            members = [o for o in options if kind.get(str(o.data["value"])) in types]
+            if members:
+                groups.append((label, members))
+        return groups
+
+    def clean_giltighetsomrade(self):
+        """Add the organisations the quick choices stand for to those ticked."""
+        chosen = list(self.cleaned_data.get("giltighetsomrade") or [])
+        types = set()
+        # giltighet_snabbval comes first in the field order, so it is cleaned already.
+        for key in self.cleaned_data.get("giltighet_snabbval") or []:
+            types |= SNABBVAL.get(key, ("", set()))[1]
+        if types:
+            have = {org.pk for org in chosen}
+            chosen += [
+                org for org, _depth in self.walked if org.typ in types and org.pk not in have
+            ]
+        return chosen
 
     def clean(self):
         cleaned = super().clean()
@@ -178,9 +248,12 @@ class RegistreraForm(VersionForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agare"].queryset = Organisation.objects.filter(
-            pk__in=permissions.document_editor_ids(user)
-        ).order_by("ordning", "namn")
+        editable = permissions.document_editor_ids(user)
+        agare = self.fields["agare"]
+        agare.queryset = Organisation.objects.filter(pk__in=editable)
+        agare.choices = tree_choices(
+            [(org, depth) for org, depth in self.walked if org.pk in editable], agare.empty_label
+        )
         self.fields["overordnade"].queryset = (
             published_documents()
             .filter(status=Dokument.Status.GALLANDE)
@@ -212,6 +285,11 @@ class FaststallForm(forms.Form):
     beslutsdatum = forms.DateField(label="Beslutsdatum", widget=DateInput())
     paragraf = forms.CharField(label="Paragraf", max_length=20, required=False)
     diarienummer = forms.CharField(label="Diarienummer", max_length=50, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["faststalld_av"]
+        field.choices = tree_choices(_active_tree(), field.empty_label)
 
 
 class PubliceraForm(forms.Form):
