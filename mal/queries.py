@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -282,25 +283,36 @@ def load_chain(
     )
 
 
+MAX_CHAIN_DEPTH = 50  # far deeper than any real chain; stops the walk should a cycle slip in
+
+_RELATED_SQL = """
+WITH RECURSIVE
+  up(id, depth) AS (
+    SELECT to_mal_id, 1 FROM {table} WHERE from_mal_id = %(mal)s
+    UNION
+    SELECT link.to_mal_id, up.depth + 1 FROM {table} link
+      JOIN up ON link.from_mal_id = up.id
+      WHERE up.depth < %(depth)s
+  ),
+  down(id, depth) AS (
+    SELECT from_mal_id, 1 FROM {table} WHERE to_mal_id = %(mal)s
+    UNION
+    SELECT link.from_mal_id, down.depth + 1 FROM {table} link
+      JOIN down ON link.to_mal_id = down.id
+      WHERE down.depth < %(depth)s
+  )
+SELECT 'up', id, MIN(depth) FROM up WHERE id <> %(mal)s GROUP BY id
+UNION ALL
+SELECT 'down', id, MIN(depth) FROM down WHERE id <> %(mal)s GROUP BY id
+"""
+
+
 def related_goal_ids(mal_id: int) -> tuple[list[int], set[int]]:
-    """The goals above (nearest first) and every goal below a goal, from one query of links."""
-    up: dict[int, list[int]] = defaultdict(list)
-    down: dict[int, list[int]] = defaultdict(list)
-    for child, parent in Link.objects.values_list("from_mal_id", "to_mal_id"):
-        up[child].append(parent)
-        down[parent].append(child)
-
-    def reach(graph, start):
-        found: list[int] = []
-        seen = {start}
-        queue = list(graph.get(start, []))
-        while queue:
-            pk = queue.pop(0)
-            if pk in seen:
-                continue
-            seen.add(pk)
-            found.append(pk)
-            queue.extend(graph.get(pk, []))
-        return found
-
-    return reach(up, mal_id), set(reach(down, mal_id))
+    """The goals above (nearest first) and every goal below a goal: one recursive query over
+    the link table that reads only the goal's own chain."""
+    sql = _RELATED_SQL.format(table=connection.ops.quote_name(Link._meta.db_table))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"mal": mal_id, "depth": MAX_CHAIN_DEPTH})
+        rows = cursor.fetchall()
+    above = [pk for _, pk, _ in sorted((d, pk, k) for k, pk, d in rows if k == "up")]
+    return above, {pk for kind, pk, _ in rows if kind == "down"}

@@ -80,3 +80,35 @@ def test_goal_of_another_budget_year_does_not_count_for_the_year(chain, org, con
     results = load_chain(controller, [Y2025], goals=goals, today=TODAY).rollup(Y2025)
 
     assert results[chain["bun"].pk].suggestion.explanation == "1 av 1 delmål uppfyllda → uppfyllt"
+
+
+def test_related_goals_walk_only_the_goals_own_chain_in_one_query(
+    chain, org, period, django_assert_num_queries
+):
+    from mal.queries import related_goal_ids
+    from tests.mal.factories import MalFactory
+
+    sibling = MalFactory(agare=org["blaklockan"], mandatperiod=period)
+    sibling.overordnade.add(chain["bun"])
+    other_kf = MalFactory(agare=org["kf"], mandatperiod=period)
+    MalFactory(agare=org["sn"], mandatperiod=period).overordnade.add(other_kf)
+
+    with django_assert_num_queries(1):
+        above, below = related_goal_ids(chain["solrosen"].pk)
+    bun_above, bun_below = related_goal_ids(chain["bun"].pk)
+
+    assert (above, below) == ([chain["bun"].pk, chain["kf"].pk], set())
+    assert (bun_above, bun_below) == ([chain["kf"].pk], {chain["solrosen"].pk, sibling.pk})
+
+
+def test_related_goals_stop_at_a_cycle_that_slipped_into_the_links(chain):
+    from mal.queries import related_goal_ids
+
+    Mal.overordnade.through.objects.create(from_mal=chain["kf"], to_mal=chain["solrosen"])
+
+    above, below = related_goal_ids(chain["bun"].pk)
+
+    assert (above, below) == (
+        [chain["kf"].pk, chain["solrosen"].pk],
+        {chain["solrosen"].pk, chain["kf"].pk},
+    )
