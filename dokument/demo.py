@@ -299,6 +299,15 @@ class Plan:
     links: list = field(default_factory=list)
 
 
+# Statute-book documents that end, so the statute book shows its repeal history.
+STATUTE_BOOK_FATES = {
+    "Reglemente för valnämnden": "ersatt_av_ny",
+    "Taxa för kulturskolan": "ersatt_av_ny",
+    "Taxa för upplåtelse av offentlig plats": "upphavd",
+    "Reglemente för intern kontroll": "upphavd",
+}
+
+
 def _body(typ: str, titel: str, owner: Organisation, rng: random.Random, version: int) -> str:
     parts = [f"{titel} gäller för {owner}. " + rng.choice(PARAGRAPHS)]
     for heading in SECTIONS[typ]:
@@ -405,6 +414,10 @@ def _plans(rng: random.Random) -> list[Plan]:
     for plan in plans:
         if plan.typ == "Taxa" and plan.fate == "gallande":
             plan.versions = 2
+    # The statute book gets a repeal history: rules replaced or repealed.
+    for plan in plans:
+        if plan.titel in STATUTE_BOOK_FATES:
+            plan.fate, plan.versions = STATUTE_BOOK_FATES[plan.titel], 1
     for index in (3, 11, 25, 45, 55):
         if index < len(plans):
             plans[index].pdf = True
@@ -653,6 +666,33 @@ def load_dokument(say: Callable[[str], None]) -> None:
                 beslut=f"{'KF' if plan.owner in ('KF', 'GVN') else plan.owner} {datum} "
                 f"§ {rng.randint(5, 220)}",
             )
+
+    # Versions waiting in BUN (the demo nämndsekreterare's body): a draft revision and an
+    # adopted revision not yet published, so "Väntar på beslut eller publicering" has rows.
+    bun_docs = [
+        d for p, d in created if p.owner == "BUN" and p.fate == "gallande" and p.adopter == "BUN"
+    ]
+    for dokument, adopted in zip(bun_docs[:2], (False, True), strict=False):
+        last = dokument.versioner.order_by("-versionsnummer").first()
+        beslut = timezone.localdate() - datetime.timedelta(days=12)
+        data = {key: getattr(last, key) for key in services.VERSION_FIELDS}
+        data.update(
+            {
+                "text": _body(dokument.typ.namn, last.titel, dokument.agare, rng, 9),
+                "faststalld_av": orgs["BUN"] if adopted else None,
+                "beslutsdatum": beslut if adopted else None,
+                "paragraf": f"§ {rng.randint(5, 220)}" if adopted else "",
+                "diarienummer": f"BUN {beslut.year}/{2000 + dokument.pk}" if adopted else "",
+                "reviderad_datum": beslut,
+                "giltig_fran": None,
+            }
+        )
+        services.revidera_dokument(
+            user=admin,
+            dokument=dokument,
+            data=data,
+            giltighetsomrade=list(last.giltighetsomrade.all()),
+        )
 
     # Realistic publication times: a few days after each decision.
     for _plan, dokument in created:
