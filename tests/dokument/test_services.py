@@ -39,7 +39,10 @@ def test_namnd_adopting_a_reglemente_is_refused(org, typer, administrator, beslu
             data=header(faststalld_av=org["bun"], beslutsdatum=beslut),
         )
 
-    assert "får inte anta reglementen" in error.value.message_dict["faststalld_av"][0]
+    assert error.value.message_dict["faststalld_av"] == [
+        "Barn- och utbildningsnämnden får inte anta reglementen: enligt regeln för "
+        "dokumenttypen reglemente får den antas av kommunfullmäktige, inte av en nämnd."
+    ]
     assert Dokument.objects.count() == 0
 
 
@@ -222,7 +225,10 @@ def test_konkretiserar_a_lower_document_is_refused(make_dokument, administrator)
             user=administrator, fran=riktlinje, till=rutin, typ=Dokumentlank.Typ.KONKRETISERAR
         )
 
-    assert "har lägre rang" in error.value.message_dict["till"][0]
+    assert error.value.message_dict["till"] == [
+        f"{rutin} är en rutin och har lägre rang än en riktlinje; ett dokument kan bara "
+        "konkretisera dokument av samma eller högre rang."
+    ]
     assert Dokumentlank.objects.count() == 0
 
 

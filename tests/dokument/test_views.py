@@ -454,7 +454,10 @@ def test_link_to_lower_document_is_refused_with_message(client, make_dokument, s
     )
 
     assert Dokumentlank.objects.count() == 0
-    assert "har lägre rang" in response.content.decode()
+    assert [str(m) for m in response.context["messages"]] == [
+        f"{rutin} är en rutin och har lägre rang än en riktlinje; ett dokument kan bara "
+        "konkretisera dokument av samma eller högre rang."
+    ]
 
 
 def test_link_is_post_only(client, bun_doc, sekreterare_bun):
@@ -561,12 +564,20 @@ def test_statute_book_counter_lagging_behind_catches_up_on_publish(
     ("name", "data"),
     [("granskningsdatum", {"datum": "2027-01-01"}), ("lanka", {"typ": "konkretiserar"})],
 )
-def test_post_actions_access(client, request, bun_draft, user, status, name, data):
+def test_post_actions_access(client, request, make_dokument, bun_draft, user, status, name, data):
+    policy = make_dokument(typ="Policy", agare="kf", titel="Kvalitetspolicy")
+    if name == "lanka":
+        data = {**data, "till": policy.pk}
+
     response = _login(client, request.getfixturevalue(user)).post(
         reverse(f"dokument:{name}", args=[bun_draft.pk]), data
     )
 
     assert response.status_code == status
+    if name == "lanka":
+        links = list(Dokumentlank.objects.values_list("fran_id", "till_id", "typ"))
+        expected = [(bun_draft.pk, policy.pk, "konkretiserar")] if status == 302 else []
+        assert links == expected
 
 
 @pytest.mark.parametrize("name", ["granskningsdatum", "lanka"])
@@ -671,3 +682,133 @@ def test_repealed_document_shows_no_staff_actions(client, make_dokument, sekrete
         "Dokumentet är upphävt och kan inte få nya länkar."
     ]
     assert Dokumentlank.objects.count() == 0
+
+
+# --- A draft revision: version page and diff for the four actors --------------------------------
+
+
+@pytest.fixture
+def draft_revision(bun_doc, administrator):
+    services.revidera_dokument(
+        user=administrator, dokument=bun_doc, data=header(titel="Riktlinjer, nytt utkast")
+    )
+    return bun_doc
+
+
+@pytest.mark.parametrize(
+    ("user", "status"),
+    [("sekreterare_bun", 200), ("fortroendevald_bun", 200), ("sekreterare_sn", 404), (None, 404)],
+)
+def test_draft_revision_version_page_access(client, request, draft_revision, user, status):
+    who = request.getfixturevalue(user) if user else None
+
+    response = _login(client, who).get(reverse("dokument:version", args=[draft_revision.pk, 2]))
+
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize(
+    ("user", "status"),
+    [("sekreterare_bun", 200), ("fortroendevald_bun", 200), ("sekreterare_sn", 404), (None, 404)],
+)
+def test_draft_revision_diff_access(client, request, draft_revision, user, status):
+    who = request.getfixturevalue(user) if user else None
+
+    response = _login(client, who).get(
+        reverse("dokument:jamfor", args=[draft_revision.pk]), {"fran": 1, "till": 2}
+    )
+
+    assert response.status_code == status
+
+
+def test_draft_revision_actions_only_for_the_editor(client, draft_revision, fortroendevald_bun):
+    response = _login(client, fortroendevald_bun).get(
+        reverse("dokument:version", args=[draft_revision.pk, 2])
+    )
+
+    assert response.content.decode().count("Ändra utkastet") == 0
+
+
+# --- Bad input on revise, edit-draft and adopt: error next to the field, nothing saved ----------
+
+
+def _field_error(response, field) -> tuple[list, int]:
+    """The field's errors, and how often its error list (tied to it by id) is on the page."""
+    form = response.context["form"]
+    return form.errors.get(field), response.content.decode().count(f'id="id_{field}_error"')
+
+
+def test_revise_with_valid_until_before_valid_from_is_refused(client, bun_doc, sekreterare_bun):
+    response = _login(client, sekreterare_bun).post(
+        reverse("dokument:revidera", args=[bun_doc.pk]),
+        {
+            "titel": "Ny version",
+            "giltig_fran": "2025-06-01",
+            "giltig_till": "2025-01-01",
+            "senaste_version": 1,
+        },
+    )
+
+    assert _field_error(response, "giltig_till") == (
+        ["Gäller till och med kan inte vara före gäller från."],
+        1,
+    )
+    assert bun_doc.versioner.count() == 1
+
+
+def test_edit_draft_with_future_decision_date_is_refused(
+    client, make_dokument, sekreterare_bun, org
+):
+    utkast = make_dokument(publish=False, faststalld_av=None, beslutsdatum=None, titel="Utkast")
+    future = datetime.date.today() + datetime.timedelta(days=30)
+
+    response = _login(client, sekreterare_bun).post(
+        reverse("dokument:andra", args=[utkast.pk, 1]),
+        {
+            "titel": "Ändrad titel",
+            "faststalld_av": org["bun"].pk,
+            "beslutsdatum": future.isoformat(),
+            "andringsmarke": services.andringsmarke(utkast.versioner.get()),
+        },
+    )
+
+    version = utkast.versioner.get()
+    assert _field_error(response, "beslutsdatum") == (
+        ["Beslutsdatumet kan inte ligga i framtiden."],
+        1,
+    )
+    assert (version.titel, version.status, version.beslutsdatum) == ("Utkast", "utkast", None)
+
+
+def test_adopt_by_a_body_that_may_not_adopt_the_type_is_refused(
+    client, make_dokument, sekreterare_bun, org
+):
+    utkast = make_dokument(publish=False, faststalld_av=None, beslutsdatum=None, titel="Utkast")
+
+    response = _login(client, sekreterare_bun).post(
+        reverse("dokument:faststall", args=[utkast.pk, 1]),
+        {"faststalld_av": org["solrosen"].pk, "beslutsdatum": "2025-02-02", "paragraf": "§ 3"},
+    )
+
+    version = utkast.versioner.get()
+    assert _field_error(response, "faststalld_av") == (
+        [
+            "Solrosens förskola får inte anta riktlinjer: enligt regeln för dokumenttypen "
+            "riktlinje får den antas av kommunfullmäktige, kommunstyrelse, nämnd, "
+            "bolagsstyrelse, förbundsdirektion, inte av en enhet."
+        ],
+        1,
+    )
+    assert (version.status, version.faststalld_av, version.beslutsdatum) == ("utkast", None, None)
+
+
+def test_adopt_without_decision_date_is_refused(client, make_dokument, sekreterare_bun, org):
+    utkast = make_dokument(publish=False, faststalld_av=None, beslutsdatum=None, titel="Utkast")
+
+    response = _login(client, sekreterare_bun).post(
+        reverse("dokument:faststall", args=[utkast.pk, 1]),
+        {"faststalld_av": org["bun"].pk, "beslutsdatum": "inte ett datum"},
+    )
+
+    assert _field_error(response, "beslutsdatum") == (["Fyll i ett giltigt datum."], 1)
+    assert utkast.versioner.get().status == "utkast"
