@@ -54,9 +54,13 @@ SNABBVAL = {
 
 
 def tree_choices(walked: list[tuple[Organisation, int]], empty_label=None) -> list:
-    """Organisations in tree order, each indented by its depth (no-break spaces)."""
+    """Organisations in tree order, each indented by its depth below the shallowest one shown
+    (no-break spaces)."""
     choices = [("", empty_label)] if empty_label is not None else []
-    return choices + [(org.pk, "\u00a0\u00a0\u00a0" * depth + org.namn) for org, depth in walked]
+    top = min((depth for _org, depth in walked), default=0)
+    return choices + [
+        (org.pk, "\u00a0\u00a0\u00a0" * (depth - top) + org.namn) for org, depth in walked
+    ]
 
 
 def _active_tree() -> list[tuple[Organisation, int]]:
@@ -153,7 +157,8 @@ class VersionForm(forms.ModelForm):
         adopter.choices = tree_choices(self.walked, adopter.empty_label)
         scope = self.fields["giltighetsomrade"]
         scope.queryset = organisationer
-        scope.choices = tree_choices(self.walked)
+        # Grouped by level on the page (omfattning_grupper): names in tree order, no indent.
+        scope.choices = [(org.pk, org.namn) for org, _depth in self.walked]
         scope.help_text = "Kryssa i organisationerna, eller använd snabbvalen ovan."
         self.fields["fil"].widget = forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.odt"})
         self.fil_text = ""

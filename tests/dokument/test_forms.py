@@ -13,11 +13,11 @@ INDENT = "\u00a0\u00a0\u00a0"
 
 def _expected_tree(filter_pks=None) -> list[str]:
     tree = OrganisationTree.load(Organisation.objects.filter(aktiv_till__isnull=True))
-    return [
-        INDENT * depth + org.namn
-        for org, depth in tree.walk()
-        if filter_pks is None or org.pk in filter_pks
+    shown = [
+        (org, depth) for org, depth in tree.walk() if filter_pks is None or org.pk in filter_pks
     ]
+    top = min(depth for _org, depth in shown)
+    return [INDENT * (depth - top) + org.namn for org, depth in shown]
 
 
 def test_adopter_select_is_in_tree_order_indented_by_depth(org):
@@ -37,14 +37,17 @@ def test_owner_select_lists_the_users_bodies_in_tree_order(org, sekreterare_bun)
 
     labels = [label for value, label in form.fields["agare"].choices if value != ""]
     assert labels == _expected_tree(permissions.document_editor_ids(sekreterare_bun))
+    assert labels[:2] == [
+        "Barn- och utbildningsnämnden",
+        INDENT + "Barn- och utbildningsförvaltningen",
+    ]
 
 
 def test_scope_checkboxes_are_grouped_by_level(org):
     form = VersionForm()
 
     groups = {
-        label: [o.choice_label.strip() for o in options]
-        for label, options in form.omfattning_grupper()
+        label: [o.choice_label for o in options] for label, options in form.omfattning_grupper()
     }
 
     assert org["bun"].namn in groups["Nämnder och utskott"]
