@@ -2,7 +2,8 @@
 suggestion from its indicators and contributing goals by the goal's rule.
 
 Pure functions over plain values, so the roll-up runs in one pass over a loaded tree. Missing
-data is its own result ("saknas"): never counted as met or as failed.
+data is its own result ("saknas"): never counted as met or as failed, and a goal with an input
+missing is at most partly met.
 """
 
 from dataclasses import dataclass, field
@@ -150,7 +151,14 @@ def suggest(regel: str, inputs: list[Input]) -> Suggestion:
         total = sum((i.vikt for i in known), Decimal(0))
         score = sum((i.vikt * SCORE[i.status] for i in known), Decimal(0)) / total
         basis += f", viktat {score:.2f}".replace(".", ",") + " av 1"
-    return Suggestion(status, regel, f"{basis} → {status_label(status).lower()}", inputs)
+    capped = status == Utfall.UPPFYLLT and len(known) < len(inputs)
+    if capped:
+        # What is not known is not met: with an input missing the goal is at most partly met.
+        status = Utfall.DELVIS
+    explanation = f"{basis} → {status_label(status).lower()}"
+    if capped:
+        explanation += " (högst delvis när underlag saknas)"
+    return Suggestion(status, regel, explanation, inputs)
 
 
 def effective(assessment: str | None, suggestion: Suggestion) -> str:

@@ -58,11 +58,28 @@ def test_rule_all_explains_inputs_and_result():
     )
 
 
-def test_rule_all_ignores_missing_data_and_says_so():
+def test_rule_all_with_one_met_and_one_missing_is_at_most_partly_met_and_says_so():
     result = suggest(Mal.Regel.ALLA, [ind(U.UPPFYLLT), ind(SAKNAS)])
 
-    assert result.status == U.UPPFYLLT
-    assert result.explanation == "1 av 2 indikatorer uppfyllda (1 saknar underlag) → uppfyllt"
+    assert result.status == U.DELVIS
+    assert result.explanation == (
+        "1 av 2 indikatorer uppfyllda (1 saknar underlag) → delvis uppfyllt "
+        "(högst delvis när underlag saknas)"
+    )
+
+
+@pytest.mark.parametrize("regel", [Mal.Regel.ALLA, Mal.Regel.MAJORITET, Mal.Regel.VIKTAD])
+def test_missing_input_caps_a_met_goal_at_partly_met_for_every_computed_rule(regel):
+    met_and_missing = [ind(U.UPPFYLLT), ind(U.UPPFYLLT), sub(SAKNAS)]
+
+    assert (suggest(regel, met_and_missing).status, suggest(regel, met_and_missing[:2]).status) == (
+        U.DELVIS,
+        U.UPPFYLLT,
+    )
+
+
+def test_missing_input_does_not_lift_a_goal_that_is_not_met():
+    assert suggest(Mal.Regel.ALLA, [ind(U.EJ_UPPFYLLT), ind(SAKNAS)]).status == U.EJ_UPPFYLLT
 
 
 def test_rule_all_with_only_missing_data_is_missing():
@@ -92,9 +109,14 @@ def test_rule_weighted_uses_weights_and_skips_missing():
     heavy_failed = [ind(U.UPPFYLLT, 1), ind(U.EJ_UPPFYLLT, 4)]
 
     met = suggest(Mal.Regel.VIKTAD, heavy_met)
+    met_without_missing = suggest(Mal.Regel.VIKTAD, heavy_met[:2])
 
-    assert met.status == U.UPPFYLLT
-    assert met.explanation.endswith("viktat 0,80 av 1 → uppfyllt")
+    assert met.status == U.DELVIS  # 0,80 would be met, but an input is missing
+    assert met.explanation.endswith(
+        "viktat 0,80 av 1 → delvis uppfyllt (högst delvis när underlag saknas)"
+    )
+    assert met_without_missing.status == U.UPPFYLLT
+    assert met_without_missing.explanation.endswith("viktat 0,80 av 1 → uppfyllt")
     assert suggest(Mal.Regel.VIKTAD, heavy_failed).status == U.EJ_UPPFYLLT
 
 
