@@ -118,7 +118,19 @@ def check_overordnade(mal: Mal, overordnade, tree: OrganisationTree | None = Non
 
 @transaction.atomic
 def spara_mal(*, mal: Mal, overordnade, dokument, user) -> Mal:
-    """Save a goal with the goals it contributes to and the documents it rests on."""
+    """Save a goal with the goals it contributes to and the documents it rests on. An adopted
+    goal stays adopted: it is changed in place (the history keeps every change), never turned
+    back into a draft."""
+    if mal.pk is not None and mal.status == Mal.Status.UTKAST:
+        saved = Mal.objects.filter(pk=mal.pk).values_list("status", flat=True).first()
+        if saved == Mal.Status.ANTAGET:
+            raise ValidationError(
+                {
+                    "status": "Målet är antaget och kan inte göras till ett utkast igen. "
+                    "Ändra det antagna målet, eller lägg till ett nytt utkast."
+                },
+                code="antaget",
+            )
     check_overordnade(mal, overordnade)
     mal.full_clean(exclude=["overordnade", "dokument"])
     mal._history_user = user

@@ -39,6 +39,7 @@ from mal.models import (
 )
 from mal.periods import Period, Periodtyp, tertials
 from mal.queries import (
+    goal_history,
     is_value_public,
     load_chain,
     mal_for_user,
@@ -322,6 +323,7 @@ def detalj(request: HttpRequest, pk: int) -> HttpResponse:
             "can_report": permissions.can_report(user, mal.agare_id),
             "can_edit": permissions.can_edit_goals(user, mal.agare_id),
             "internal": internal,
+            "historik": goal_history(mal) if internal else None,
         },
     )
 
