@@ -4,6 +4,7 @@ Returns geometry for the template `mal/_chart.html`; the same SVG serves the pag
 and the PDF. Series differ by line pattern and marker shape, not by colour alone.
 """
 
+import math
 from decimal import Decimal
 
 WIDTH = 640
@@ -20,6 +21,23 @@ SERIES = [
     ("kvinnor", "Kvinnor", "chart__women", "triangle"),
     ("man", "Män", "chart__men", "diamond"),
 ]
+
+
+def nice_step(raw: float) -> float:
+    """The smallest of 1, 2, 2,5, 5 × 10^n at or above `raw`: gridlines at round numbers."""
+    if raw <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 2.5, 5, 10):
+        if factor * power >= raw * (1 - 1e-9):
+            return round(factor * power, 12)
+    return round(10 * power, 12)
+
+
+def step_decimals(step: float) -> int:
+    """Decimals the labels need to show every tick of the step exactly (2,5 → 1; 0,25 → 2)."""
+    exponent = Decimal(repr(step)).normalize().as_tuple().exponent
+    return max(0, -exponent)
 
 
 def _fmt(value: Decimal | float, decimals: int) -> str:
@@ -58,6 +76,9 @@ def indicator_chart(
     low, high = low - pad, high + pad
     if min(numbers) >= 0 > low:
         low = 0.0
+    tick_step = nice_step((high - low) / 4)
+    low = math.floor(low / tick_step) * tick_step
+    high = math.ceil(high / tick_step) * tick_step
     plot_w = WIDTH - LEFT - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
     step = plot_w / max(len(labels) - 1, 1)
@@ -73,23 +94,27 @@ def indicator_chart(
         values = rows.get(key)
         if not values or all(v is None for v in values):
             continue
-        points = [(x_at(i), y_at(float(v)), v) for i, v in enumerate(values) if v is not None]
+        points = [(i, x_at(i), y_at(float(v)), v) for i, v in enumerate(values) if v is not None]
         series.append(
             {
                 "name": name,
                 "css": css,
-                "points": " ".join(f"{x:.1f},{y:.1f}" for x, y, _ in points),
+                "points": " ".join(f"{x:.1f},{y:.1f}" for _, x, y, _ in points),
                 "markers": [
-                    {"d": _marker(shape, x, y), "label": f"{name} {labels[i]}: "}
-                    for i, (x, y, _) in enumerate(points)
+                    {
+                        "d": _marker(shape, x, y),
+                        "title": f"{name} {labels[i]}: {_fmt(Decimal(v), decimals)} {enhet}",
+                    }
+                    for i, x, y, v in points
                 ],
                 "legend_marker": _marker(shape, 0, 0),
             }
         )
+    tick_decimals = step_decimals(tick_step)
     ticks = []
-    for n in range(5):
-        value = low + (high - low) * n / 4
-        ticks.append({"y": f"{y_at(value):.1f}", "label": _fmt(value, decimals)})
+    for n in range(round((high - low) / tick_step) + 1):
+        value = low + n * tick_step
+        ticks.append({"y": f"{y_at(value):.1f}", "label": _fmt(value, tick_decimals)})
     described = ", ".join(s["name"].lower() for s in series)
     return {
         "id": chart_id,

@@ -82,6 +82,7 @@ def _tree_items(chain, results, roots, keep, open_all):
                 "r": results[pk],
                 "depth": depth,
                 "has_children": bool(kids),
+                "n_children": len(kids),
                 "open": open_all or depth == 0,
             }
         )

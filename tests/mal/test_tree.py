@@ -1,0 +1,64 @@
+"""The tree page's markup and the charts: valid interactive content, readable ticks."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from mal import charts
+
+pytestmark = pytest.mark.django_db
+
+
+def test_tree_summary_holds_only_the_toggle_text_and_the_goal_links_sit_beside_it(client, chain):
+    html = client.get(reverse("mal:trad") + "?period=2025").content.decode()
+
+    summaries = re.findall(r"<summary>(.*?)</summary>", html, flags=re.S)
+    assert summaries == [
+        '1 delmål<span class="visually-hidden"> till Alla barn ska nå målen</span>',
+        '1 delmål<span class="visually-hidden"> till Fler elever klarar kraven</span>',
+    ]
+    assert html.count(f'href="{chain["kf"].get_absolute_url()}"') == 1
+
+
+def _chart(rows, labels=("2023", "2024", "2025"), decimals=0):
+    return charts.indicator_chart(
+        title="T", enhet="%", decimals=decimals, labels=list(labels), rows=rows, chart_id="1"
+    )
+
+
+@pytest.mark.parametrize(
+    ("values", "labels"),
+    [
+        (
+            [Decimal(83), Decimal(91), Decimal(87)],
+            ["80,0", "82,5", "85,0", "87,5", "90,0", "92,5"],
+        ),
+        ([Decimal("0.4"), Decimal("1.3")], ["0,0", "0,5", "1,0", "1,5"]),
+        ([Decimal(120), Decimal(460)], ["0", "200", "400", "600"]),
+        ([Decimal(10), Decimal(19)], ["5", "10", "15", "20"]),
+    ],
+)
+def test_chart_gridlines_sit_on_nice_steps_and_their_labels_match(values, labels):
+    chart = _chart({"totalt": values}, labels=[str(2020 + i) for i in range(len(values))])
+
+    assert [t["label"] for t in chart["yticks"]] == labels
+
+
+def test_chart_gridline_positions_match_their_labels():
+    chart = _chart({"totalt": [Decimal(83), Decimal(91), Decimal(87)]})
+    top, bottom = chart["top"], chart["bottom"]
+
+    ys = [float(t["y"]) for t in chart["yticks"]]
+
+    assert (ys[0], ys[-1]) == (bottom, top)
+
+
+def test_chart_marker_titles_name_the_right_period_when_a_value_is_missing():
+    chart = _chart({"totalt": [Decimal(80), None, Decimal("85.5")]}, decimals=1)
+
+    assert [m["title"] for m in chart["series"][0]["markers"]] == [
+        "Totalt 2023: 80,0 %",
+        "Totalt 2025: 85,5 %",
+    ]
