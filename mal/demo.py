@@ -993,6 +993,25 @@ AKTIVITETER = [
 ]
 
 
+# Goals whose suggestion is computed by another rule than the default (all indicators met, or
+# a majority of the sub-goals): weighted averages and goals that are assessed by hand.
+RULES = {
+    "1.1": Mal.Regel.VIKTAD,
+    "4.1": Mal.Regel.VIKTAD,
+    "TN 1": Mal.Regel.VIKTAD,
+    "KS 2": Mal.Regel.MANUELL,
+    "KFN 1": Mal.Regel.MANUELL,
+}
+
+# One draft per level, so that staff and the public see different chains.
+DRAFTS = [
+    # (owner kod, number, title, KF or nämnd goal it contributes to, budget year or None)
+    ("KF", "7.1", "Utkast: Kommunen ska vara klimatneutral 2035", None, None),
+    ("BUN", "BUN 6", "Utkast: Fler barn ska röra sig minst en timme om dagen", "1.1", None),
+    ("BUF-FSK-01", "", "Utkast: Alla barn ska vara ute varje dag", "BUN 1", 2026),
+]
+
+
 def _rng(*parts) -> random.Random:
     return random.Random(zlib.crc32("|".join(str(p) for p in parts).encode()))
 
@@ -1031,16 +1050,28 @@ def load_mal(say: Callable[[str], None]) -> None:
             "agare", "budgetar", "mandatperiod"
         )
     }
+    existing_ids = {m.pk for m in existing.values()}
     goal_specs = []  # (key, Mal, parent key, indicator specs, measured-for org)
 
-    def add_goal(owner, nummer, titel, typ, area, budgetar, parent_key, indicators, matt_for):
+    def add_goal(
+        owner,
+        nummer,
+        titel,
+        typ,
+        area,
+        budgetar,
+        parent_key,
+        indicators,
+        matt_for,
+        status=Mal.Status.ANTAGET,
+    ):
         key = (owner.pk, titel, budgetar.pk if budgetar else None, None if budgetar else period.pk)
         mal = existing.get(key) or Mal(
             titel=titel,
             nummer=nummer,
             agare=owner,
             typ=typ,
-            status=Mal.Status.ANTAGET,
+            status=status,
             budgetar=budgetar,
             mandatperiod=None if budgetar else period,
             malomrade=area,
@@ -1051,7 +1082,7 @@ def load_mal(say: Callable[[str], None]) -> None:
                 "arbetet bidragit till det övergripande målet."
             ),
             uppfoljning=f"Följs upp i tertialrapporterna och i årsredovisningen av {owner.kort}.",
-            regel=Mal.Regel.ALLA if indicators else Mal.Regel.MAJORITET,
+            regel=RULES.get(nummer) or (Mal.Regel.ALLA if indicators else Mal.Regel.MAJORITET),
             ordning=len(goal_specs),
             ansvarig=users.get("chef") if owner.kod == "BUF-FSK-01" else None,
         )
@@ -1102,9 +1133,20 @@ def load_mal(say: Callable[[str], None]) -> None:
                 )
                 unit_count += 1
 
+    for kod, nummer, titel, parent, ar in DRAFTS:
+        parent_key = kf_keys.get(parent) or namnd_keys.get(parent)
+        owner = orgs[kod]
+        typ = T.STRATEGISKT if kod == "KF" else T.ENHETSMAL if ar else T.NAMNDMAL
+        area = goal_by_spec_key(goal_specs, parent_key).malomrade if parent_key else areas[0]
+        add_goal(
+            owner, nummer, titel, typ, area, years.get(ar), parent_key, [], owner, Mal.Status.UTKAST
+        )
+
     new_goals = [mal for _, mal, _, _, _ in goal_specs if mal.pk is None]
     if new_goals:
-        bulk_create_with_history(new_goals, Mal, batch_size=500)
+        # The history rows are written after the links and documents below, so that the
+        # audit trail starts at the seed with the goal as it is, links included.
+        Mal.objects.bulk_create(new_goals, batch_size=500)
         created = {
             (m.agare_id, m.titel, m.budgetar_id, m.mandatperiod_id): m
             for m in Mal.objects.filter(agare__in=orgs.values()).select_related(
@@ -1113,6 +1155,7 @@ def load_mal(say: Callable[[str], None]) -> None:
         }
         goal_specs = [(k, created[k], p, i, o) for k, _, p, i, o in goal_specs]
     goal_by_key = {k: m for k, m, _, _, _ in goal_specs}
+    new_goal_ids = {m.pk for m in goal_by_key.values() if m.pk and m.pk not in existing_ids}
     Link = Mal.overordnade.through
     Link.objects.bulk_create(
         [
@@ -1216,8 +1259,26 @@ def load_mal(say: Callable[[str], None]) -> None:
                     results.setdefault((mal.pk, year), []).append(
                         indicator_result(riktning, _q(goal_value, dec), ind.tolerans, total)
                     )
-    Malvarde.objects.bulk_create(targets, ignore_conflicts=True, batch_size=1000)
-    Varde.objects.bulk_create(values, ignore_conflicts=True, batch_size=1000)
+    have_targets = set(
+        Malvarde.objects.filter(indikator__mal__in=goal_by_key.values()).values_list(
+            "indikator_id", "ar"
+        )
+    )
+    targets = [t for t in targets if (t.indikator.pk, t.ar) not in have_targets]
+    have_values = set(
+        Varde.objects.filter(indikator__mal__in=goal_by_key.values()).values_list(
+            "indikator_id", "organisation_id", "ar", "periodtyp", "periodnummer"
+        )
+    )
+    values = [
+        v
+        for v in values
+        if (v.indikator.pk, v.organisation_id, v.ar, v.periodtyp, v.periodnummer) not in have_values
+    ]
+    if targets:
+        bulk_create_with_history(targets, Malvarde, batch_size=1000)
+    if values:
+        bulk_create_with_history(values, Varde, batch_size=1000)
 
     # Assessments for the ended years, with analyses; sometimes the person differs from the rule.
     done = set(Bedomning.objects.filter(mal__in=goal_by_key.values()).values_list("mal_id", "ar"))
@@ -1225,6 +1286,8 @@ def load_mal(say: Callable[[str], None]) -> None:
     status_of = {}
     new_assessments = []
     for mal in order:
+        if mal.status == Mal.Status.UTKAST:
+            continue  # a draft is not assessed
         for ar in range(max(2023, mal.forsta_ar), min(2025, mal.sista_ar) + 1):
             rng = _rng("bedomning", mal.pk, ar)
             inputs = results.get((mal.pk, ar), []) + [
@@ -1304,7 +1367,18 @@ def load_mal(say: Callable[[str], None]) -> None:
                     skriven_av=controller,
                 )
             )
-    Uppdragskommentar.objects.bulk_create(comments, ignore_conflicts=True)
+    have_comments = set(
+        Uppdragskommentar.objects.filter(
+            uppdrag__titel__in=[row[3] for row in UPPDRAG]
+        ).values_list("uppdrag_id", "ar", "periodtyp", "periodnummer")
+    )
+    comments = [
+        c
+        for c in comments
+        if (c.uppdrag.pk, c.ar, c.periodtyp, c.periodnummer) not in have_comments
+    ]
+    if comments:
+        bulk_create_with_history(comments, Uppdragskommentar)
 
     activity_goals = [
         m for _, m, _, _, _ in goal_specs if m.typ == T.ENHETSMAL and m.forsta_ar == 2026
@@ -1333,11 +1407,46 @@ def load_mal(say: Callable[[str], None]) -> None:
         bulk_create_with_history(new_activities, Aktivitet)
 
     _link_documents(goal_by_key, kf_keys, namnd_keys)
+    _goal_history_baseline(new_goal_ids)
     say(
         f"Mål: {Mal.objects.count()} mål ({unit_count} enhetsmål), "
         f"{Indikator.objects.count()} indikatorer, {Varde.objects.count()} värden, "
         f"{Bedomning.objects.count()} bedömningar, {Uppdrag.objects.count()} uppdrag."
     )
+
+
+def goal_by_spec_key(goal_specs, key):
+    return next(mal for k, mal, _, _, _ in goal_specs if k == key)
+
+
+def _goal_history_baseline(goal_ids: set[int]) -> None:
+    """The first history row of every goal the seed created, with its links to higher goals
+    and documents: the audit trail starts at the seed."""
+    if not goal_ids:
+        return
+    goals = list(Mal.objects.filter(pk__in=goal_ids).order_by("pk"))
+    Mal.history.bulk_history_create(goals)
+    history_ids = dict(
+        Mal.history.filter(id__in=goal_ids, history_type="+").values_list("id", "history_id")
+    )
+    history_model = Mal.history.model
+    for name, source in (("overordnade", "from_mal_id"), ("dokument", "mal_id")):
+        through = getattr(Mal, name).through
+        m2m_history = getattr(history_model, name).model
+        target = "to_mal_id" if name == "overordnade" else "dokument_id"
+        m2m_history.objects.bulk_create(
+            [
+                m2m_history(
+                    history_id=history_ids[row[source]],
+                    id=row["id"],
+                    **{source: row[source], target: row[target]},
+                )
+                for row in through.objects.filter(**{f"{source}__in": goal_ids}).values(
+                    "id", source, target
+                )
+            ],
+            batch_size=1000,
+        )
 
 
 def _link_documents(goal_by_key, kf_keys, namnd_keys) -> None:
