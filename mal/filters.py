@@ -51,3 +51,34 @@ class TradFilterForm(forms.Form):
     def clean_organ(self):
         value = self.cleaned_data["organ"]
         return self._orgs.get(int(value)) if value else None
+
+
+class JamforelseForm(forms.Form):
+    """The comparison's choices: any organisation (the tree, indented by depth), per year or
+    per tertial, and the year of the tertials."""
+
+    organ = forms.ChoiceField(label="Organ eller enhet", required=False)
+    per = forms.ChoiceField(
+        label="Jämför per",
+        required=False,
+        choices=[("ar", "År (de senaste fyra)"), ("tertial", "Tertial (ett år)")],
+    )
+    ar = forms.IntegerField(
+        label="År",
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text="Året vars tertial jämförs.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, org_tree, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._orgs = org_tree.nodes
+        self.fields["organ"].choices = [
+            (str(org.pk), ("\u00a0\u00a0" * depth) + org.namn) for org, depth in org_tree.walk()
+        ]
+
+    def clean_organ(self):
+        value = self.cleaned_data["organ"]
+        return self._orgs.get(int(value)) if value else None

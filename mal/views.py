@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from dokument.queries import dokument_for_user
 from mal import charts, services
-from mal.filters import TradFilterForm
+from mal.filters import JamforelseForm, TradFilterForm
 from mal.forms import (
     AktivitetForm,
     BedomningForm,
@@ -370,12 +370,24 @@ def organ(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def jamforelse(request: HttpRequest) -> HttpResponse:
-    """The same goals' fulfilment per year or per tertial, side by side."""
-    per_tertial = request.GET.get("per") == "tertial"
+    """The same goals' fulfilment per year or per tertial, side by side, for any organisation."""
     today = timezone.localdate()
-    organ_id = request.GET.get("organ")
+    org_tree = OrganisationTree.load(
+        Organisation.objects.only("pk", "overordnad_id", "namn", "typ", "ordning")
+    )
+    kf = next(
+        (o for o in org_tree.nodes.values() if o.typ == Organisation.Typ.KOMMUNFULLMAKTIGE), None
+    )
+    data = request.GET.copy()
+    data.setdefault("organ", str(kf.pk) if kf else "")
+    data.setdefault("per", "ar")
+    data.setdefault("ar", str(today.year))
+    form = JamforelseForm(data, org_tree=org_tree)
+    form.is_valid()  # a bad field is shown by the field; the valid ones still count
+    choices = form.cleaned_data
+    per_tertial = choices.get("per") == "tertial"
     if per_tertial:
-        ar = int(request.GET["ar"]) if request.GET.get("ar", "").isdigit() else today.year
+        ar = choices.get("ar") or today.year
         periods = tertials(ar)
     else:
         periods = [Period.year(ar) for ar in range(today.year - 3, today.year + 1)]
@@ -386,15 +398,7 @@ def jamforelse(request: HttpRequest) -> HttpResponse:
         )
         | Q(mandatperiod__slut_ar__gte=periods[0].ar, mandatperiod__start_ar__lte=periods[-1].ar)
     )
-    organisations = list(
-        Organisation.objects.filter(typ__in=Organisation.POLITISKA_TYPER).order_by("ordning")
-    )
-    chosen = next((o for o in organisations if str(o.pk) == organ_id), None)
-    if chosen is None and organisations:
-        chosen = next(
-            (o for o in organisations if o.typ == Organisation.Typ.KOMMUNFULLMAKTIGE),
-            organisations[0],
-        )
+    chosen = choices.get("organ") or kf
     if chosen:
         goals = goals.filter(agare=chosen)
     chain = load_chain(request.user, periods, goals=goals)
@@ -418,7 +422,7 @@ def jamforelse(request: HttpRequest) -> HttpResponse:
             "periods": periods,
             "rows": rows,
             "per_tertial": per_tertial,
-            "organisations": organisations,
+            "form": form,
             "chosen": chosen,
         },
     )

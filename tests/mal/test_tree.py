@@ -62,3 +62,38 @@ def test_chart_marker_titles_name_the_right_period_when_a_value_is_missing():
         "Totalt 2023: 80,0 %",
         "Totalt 2025: 85,5 %",
     ]
+
+
+def test_comparison_offers_every_organisation_indented_by_depth(client, chain, org):
+    response = client.get(reverse("mal:jamforelse"))
+
+    choices = dict(response.context["form"].fields["organ"].choices)
+    assert (choices[str(org["kf"].pk)], choices[str(org["solrosen"].pk)]) == (
+        "\u00a0\u00a0Kommunfullmäktige",
+        "\u00a0\u00a0" * 5 + "Solrosens förskola",
+    )
+    assert response.context["chosen"] == org["kf"]
+
+
+def test_comparison_of_a_unit_per_tertial_of_a_chosen_year(client, chain, org):
+    from tests.mal.factories import BedomningFactory
+
+    BedomningFactory(
+        mal=chain["solrosen"], ar=2024, periodtyp="tertial", periodnummer=2, utfall="delvis"
+    )
+
+    response = client.get(
+        reverse("mal:jamforelse") + f"?organ={org['solrosen'].pk}&per=tertial&ar=2024"
+    )
+
+    assert [p.kod for p in response.context["periods"]] == ["2024T1", "2024T2", "2024T3"]
+    assert [(row["mal"], [c.status for c in row["cells"]]) for row in response.context["rows"]] == [
+        (chain["solrosen"], ["saknas", "delvis", "saknas"])
+    ]
+
+
+def test_comparison_year_out_of_range_is_refused_by_the_field(client, chain, org):
+    response = client.get(reverse("mal:jamforelse") + "?per=tertial&ar=1800")
+
+    assert list(response.context["form"].errors) == ["ar"]
+    assert 'id="id_ar_error"' in response.content.decode()
