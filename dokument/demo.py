@@ -624,6 +624,7 @@ def load_dokument(say: Callable[[str], None]) -> None:
             services.publicera_version(user=admin, version=version, bekraftat_personnummer=True)
 
     # Replaced: a new document ersätter the old one.
+    replacements: list[Dokument] = []
     for plan, dokument in created:
         if plan.fate == "ersatt_av_ny":
             old = dokument.versioner.get(versionsnummer=1)
@@ -638,12 +639,14 @@ def load_dokument(say: Callable[[str], None]) -> None:
                     "text": _body(plan.typ, plan.titel, dokument.agare, rng, 2),
                     "beslutsdatum": beslut,
                     "paragraf": f"§ {rng.randint(5, 220)}",
-                    "diarienummer": f"{plan.diarienummer}-N",
+                    "diarienummer": f"{plan.diarienummer.split()[0]} {beslut.year}/"
+                    f"{1500 + dokument.pk}",
                     "giltig_fran": beslut,
                     "giltig_till": None,
                 },
                 giltighetsomrade=list(old.giltighetsomrade.all()),
             )
+            replacements.append(ny)
             services.add_lank(user=admin, fran=ny, till=dokument, typ=Dokumentlank.Typ.ERSATTER)
             if types[plan.typ].forfattningssamling:
                 services.assign_kfs_nummer(ny, beslut.year)
@@ -695,7 +698,7 @@ def load_dokument(say: Callable[[str], None]) -> None:
         )
 
     # Realistic publication times: a few days after each decision.
-    for _plan, dokument in created:
+    for dokument in [d for _plan, d in created] + replacements:
         for version in dokument.versioner.filter(status=Dokumentversion.Status.PUBLICERAD):
             if version.beslutsdatum:
                 when = datetime.datetime.combine(

@@ -39,7 +39,7 @@ R = Indikator.Riktning
 K = Indikator.Kalla
 
 VISION = (
-    "Vision Ådalen 2030",
+    "Vision Ådalen 2035",
     "Ådalen är en hållbar och attraktiv kommun året runt som kännetecknas av kreativitet och "
     "framtidstro.",
 )
