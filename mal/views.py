@@ -308,10 +308,10 @@ def detalj(request: HttpRequest, pk: int) -> HttpResponse:
             "further": [
                 results[pk]
                 for pk in sorted(
-                    below, key=lambda pk: (chain.goals[pk].agare.ordning, chain.goals[pk].titel)
+                    (pk for pk in below if pk in chain.goals),
+                    key=lambda pk: (chain.goals[pk].agare.ordning, chain.goals[pk].titel),
                 )
-                if pk in chain.goals
-                and chain.goals[pk].covers_year(shown.ar)
+                if chain.goals[pk].covers_year(shown.ar)
                 and pk not in chain.children.get(mal.pk, [])
             ],
             "indikatorer": ind_blocks,

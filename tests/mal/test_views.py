@@ -740,3 +740,17 @@ def test_admin_refuses_goal_contributing_to_lower_body(client, chain, org, perio
     assert response.status_code == 200
     assert list(response.context["adminform"].form.errors) == ["overordnade"]
     assert Mal.objects.filter(titel="Via admin").count() == 0
+
+
+def test_goal_page_hides_a_draft_further_down_the_chain_from_the_public(
+    client, chain, draft, fortroendevald_bun
+):
+    draft.overordnade.add(chain["solrosen"])  # KF goal → BUN → Solrosen → draft, two levels down
+    url = reverse("mal:detalj", args=[chain["kf"].pk])
+
+    public = client.get(url)
+    insider = login(client, fortroendevald_bun).get(url)
+
+    assert public.status_code == 200
+    assert "Utkast till enhetsmål" not in public.content.decode()
+    assert "Utkast till enhetsmål" in insider.content.decode()
