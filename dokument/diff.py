@@ -45,7 +45,7 @@ def _value(version: Dokumentversion, name: str) -> str:
         return ", ".join(sorted(o.kort for o in version.giltighetsomrade.all())) or "–"
     if name == "dokumentansvarig":
         user = version.dokumentansvarig
-        return (user.get_full_name() or user.username) if user else "–"
+        return str(user) if user else "–"
     if name == "sekretess":
         return "Ja" if version.sekretess else "Nej"
     if name == "fil":

@@ -27,11 +27,6 @@ class DokumentChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj} ({obj.typ.namn.lower()}, {obj.agare.kort})"
 
 
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.username
-
-
 # The scope checkboxes, grouped by level, and the quick choices that expand to every active
 # organisation of the named kinds.
 T = Organisation.Typ
@@ -80,7 +75,7 @@ def _apply(form: forms.Form, error: ValidationError) -> None:
 class VersionForm(forms.ModelForm):
     """The header, the content and (optionally) the decision of one version."""
 
-    dokumentansvarig = PersonChoiceField(
+    dokumentansvarig = forms.ModelChoiceField(
         label="Dokumentansvarig",
         queryset=get_user_model().objects.filter(is_active=True).order_by("first_name"),
         required=False,

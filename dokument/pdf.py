@@ -73,7 +73,7 @@ def _header_rows(version) -> list[tuple[str, str]]:
         ),
         (
             "Dokumentansvarig",
-            (ansvarig.get_full_name() or ansvarig.username) if ansvarig else "–",
+            str(ansvarig) if ansvarig else "–",
         ),
     ]
     if dokument.kfs_nummer:

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from dokument.models import Dokument, Dokumentversion
 from styrning import permissions
+from styrning.history import Andring, Kalla, history
 
 
 def _current_versions() -> Prefetch:
@@ -68,73 +69,30 @@ def versions_for_user(user, dokument: Dokument) -> QuerySet[Dokumentversion]:
 # --- The audit trail ----------------------------------------------------------------------------
 
 
-def _label(model, name: str) -> str:
-    try:
-        label = str(model._meta.get_field(name).verbose_name)
-    except Exception:  # noqa: BLE001 - a field that no longer exists
-        label = name
-    return label[:1].upper() + label[1:]
-
-
-_SKIP = {"history_id", "history_date", "history_change_reason", "history_type", "history_user"}
-
-
-def audit_trail(dokument: Dokument) -> list[dict]:
-    """Every change to the document, its versions, links and reviews (django-simple-history),
-    newest first, each with who, when and which fields changed. A fixed number of queries."""
+def audit_trail(dokument: Dokument) -> list[Andring]:
+    """Every change to the document, its versions, links and reviews, and the acts on the
+    document, newest first. A fixed number of queries."""
     from dokument.models import Dokumentlank, Granskning
 
-    sources = [
-        (Dokument, "Dokumentet", Dokument.history.filter(id=dokument.pk)),
-        (
+    return history(
+        Kalla(Dokument, Dokument.history.filter(id=dokument.pk), lambda r: "Dokumentet"),
+        Kalla(
             Dokumentversion,
-            "Version",
             Dokumentversion.history.filter(dokument_id=dokument.pk),
+            lambda r: f"Version {r.versionsnummer}",
         ),
-        (
+        Kalla(
             Dokumentlank,
-            "Länk",
             Dokumentlank.history.filter(Q(fran_id=dokument.pk) | Q(till_id=dokument.pk)),
+            lambda r: "Länk",
         ),
-        (Granskning, "Aktualitetsprövning", Granskning.history.filter(dokument_id=dokument.pk)),
-    ]
-    entries = []
-    for model, label, qs in sources:
-        fields = [
-            f.attname for f in model._meta.concrete_fields if f.attname not in ("id", "skapad")
-        ]
-        previous: dict[int, object] = {}
-        for record in qs.select_related("history_user").order_by("history_date", "history_id"):
-            before = previous.get(record.id)
-            if record.history_type == "+":
-                what, changed = "Skapad", []
-            elif record.history_type == "-":
-                what, changed = "Borttagen", []
-            else:
-                what = "Ändrad"
-                changed = [
-                    _label(model, f.removesuffix("_id") if f.endswith("_id") else f)
-                    for f in fields
-                    if before is not None and getattr(before, f) != getattr(record, f)
-                ]
-            previous[record.id] = record
-            if what == "Ändrad" and not changed:
-                continue
-            name = label
-            if model is Dokumentversion:
-                name = f"Version {record.versionsnummer}"
-            user = record.history_user
-            entries.append(
-                {
-                    "tid": record.history_date,
-                    "vem": (user.get_full_name() or user.username) if user else "Systemet",
-                    "vad": what,
-                    "objekt": name,
-                    "falt": changed,
-                }
-            )
-    entries.sort(key=lambda e: e["tid"], reverse=True)
-    return entries
+        Kalla(
+            Granskning,
+            Granskning.history.filter(dokument_id=dokument.pk),
+            lambda r: "Aktualitetsprövning",
+        ),
+        acts_on=(dokument,),
+    )
 
 
 # --- Review -------------------------------------------------------------------------------------

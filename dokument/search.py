@@ -10,13 +10,13 @@ documents whose current version matches `q`, annotated with
 
 and ordered best first (PostgreSQL) or by title (SQLite).
 
-PostgreSQL: the text search configuration `styrning_sv` (migration `0002_swedish_search`) runs
+PostgreSQL: the text search configuration `styrning_sv` (migration `0003_sokning`) runs
 each word through the Swedish Hunspell dictionary (`sv_hunspell`, an ispell dictionary built from
 Debian's hunspell-sv-se by `deploy/install-swedish-dictionary.sh`) and then the snowball
 `swedish_stem`, so definite, plural and compound forms meet ("styrdokumentet" finds
 "styrdokument", "skolan" finds "skola"). Where the server lacks the dictionary, the
 configuration is a plain copy of `swedish`: search works, it just stems less.
-The vector is stored: migration `0004_search_vector_column` adds a generated column
+The vector is stored: the same migration adds a generated column
 `sokvektor` to `dokument_dokumentversion` on PostgreSQL (`GENERATED ALWAYS AS (...) STORED`,
 see `STORED_VECTOR_SQL`), with the GIN index `dokument_sokindex` on it. PostgreSQL computes it
 on every insert and update, so nothing in Python keeps it up to date: no signals, no `save()`,
@@ -24,7 +24,7 @@ no service call, no `update_search_vector()`. Django's model state does not know
 (SQLite has no `to_tsvector`), so the ORM never reads or writes it; queries reach it through
 `StoredVector`. One consequence for migrations: PostgreSQL refuses to change the type of a
 column a generated column reads (`titel`, `text`, `fil_text`, `diarienummer`); such a migration
-must drop `sokvektor` first and add it back after (`drop_stored_vector`, `add_stored_vector`).
+must drop `sokvektor` first and add it back after (as `0003_sokning` does).
 (The first design, an expression index, was correct but slow: the planner does not know how
 expensive an ispell `to_tsvector` is, computed it for every current version and ranked by
 recomputing it, about 200 ms for 150 documents; the stored vector answers in a few ms.)
@@ -36,12 +36,10 @@ version.
 
 import re
 
-from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
-    SearchVector,
     SearchVectorField,
 )
 from django.db import connection, models
@@ -52,7 +50,6 @@ from django.utils.safestring import SafeString, mark_safe
 
 SEARCH_CONFIG = "styrning_sv"
 FALLBACK_CONFIG = "swedish"
-INDEX_NAME = "dokument_sokindex"
 ISPELL_DICTIONARY = "sv_hunspell"
 
 # Markers for the highlighted words: control characters that never occur in a document body,
@@ -68,42 +65,7 @@ _WHITESPACE = re.compile(r"\s+")
 SNIPPET_CONTEXT = 80  # characters on each side of the first match (SQLite)
 
 
-# The stored vector: title and case number A, body B, text extracted from the file C; each text
-# through both configurations (see `search_vector`).
-_VECTOR_PARTS = [
-    ("titel", "A"),
-    ("diarienummer", "A"),
-    ("text", "B"),
-    ("fil_text", "C"),
-]
-STORED_VECTOR_SQL = " || ".join(
-    f"setweight(to_tsvector('{config}'::regconfig, coalesce({column}, '')), '{weight}')"
-    for column, weight in _VECTOR_PARTS
-    for config in (SEARCH_CONFIG, FALLBACK_CONFIG)
-)
 STORED_VECTOR_COLUMN = "sokvektor"
-_TABLE = "dokument_dokumentversion"
-
-
-def add_stored_vector(schema_editor) -> None:
-    """PostgreSQL: add the generated column and its GIN index (idempotent)."""
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(
-        f"ALTER TABLE {_TABLE} ADD COLUMN IF NOT EXISTS {STORED_VECTOR_COLUMN} tsvector "
-        f"GENERATED ALWAYS AS ({STORED_VECTOR_SQL}) STORED"
-    )
-    schema_editor.execute(
-        f"CREATE INDEX IF NOT EXISTS {INDEX_NAME} ON {_TABLE} USING gin ({STORED_VECTOR_COLUMN})"
-    )
-
-
-def drop_stored_vector(schema_editor) -> None:
-    """PostgreSQL: drop the generated column and its index (idempotent)."""
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX_NAME}")
-    schema_editor.execute(f"ALTER TABLE {_TABLE} DROP COLUMN IF EXISTS {STORED_VECTOR_COLUMN}")
 
 
 class StoredVector(models.Expression):
@@ -129,24 +91,6 @@ class StoredVector(models.Expression):
         return f"{alias}.{connection.ops.quote_name(STORED_VECTOR_COLUMN)}", []
 
 
-def search_vector(prefix: str = "") -> SearchVector:
-    """The weighted vector of a version: title A, body B, text extracted from the file C.
-
-    Each text is indexed twice, through `styrning_sv` (Hunspell, then snowball) and through
-    the plain snowball `swedish`, and queries ask both (`search_query`): PostgreSQL's ispell
-    reading of Hunspell's affix rules gets a few words wrong ("avgifter" becomes "avgifta"),
-    and the union keeps every match the plain stemmer would have found.
-
-    Used by migrations 0002 and 0003 (the former expression index); queries use the stored
-    vector (`STORED_VECTOR_SQL`), which adds the case number."""
-    vector = None
-    for field, weight in (("titel", "A"), ("text", "B"), ("fil_text", "C")):
-        for config in (SEARCH_CONFIG, FALLBACK_CONFIG):
-            part = SearchVector(f"{prefix}{field}", weight=weight, config=config)
-            vector = part if vector is None else vector + part
-    return vector
-
-
 def search_query(q: str) -> SearchQuery:
     """Every word must match, each through either configuration."""
     query = None
@@ -154,11 +98,6 @@ def search_query(q: str) -> SearchQuery:
         either = SearchQuery(word, config=SEARCH_CONFIG) | SearchQuery(word, config=FALLBACK_CONFIG)
         query = either if query is None else query & either
     return query
-
-
-def search_index() -> GinIndex:
-    """The GIN expression index over `search_vector()` on Dokumentversion."""
-    return GinIndex(search_vector(), name=INDEX_NAME)
 
 
 def _clean_snippet(text: str) -> str:
@@ -322,55 +261,6 @@ def _search_fallback(queryset, q: str):
         )
         .order_by("aktuell__titel", "pk")
     )
-
-
-# --- The text search configuration (used by the migration) ---------------------------------
-
-
-def create_search_configuration(
-    schema_editor,
-    *,
-    config: str = SEARCH_CONFIG,
-    dictionary: str = ISPELL_DICTIONARY,
-    dict_file: str = "sv_se",
-) -> bool:
-    """Create the text search configuration `config` (ispell `dictionary` first, then
-    `swedish_stem`), on PostgreSQL only. Without the dictionary files (`dict_file`.dict and
-    .affix in the server's tsearch_data), the configuration is a plain copy of `swedish`.
-    Returns whether the Hunspell dictionary is in use. Idempotent."""
-    if schema_editor.connection.vendor != "postgresql":
-        return False
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_ts_config WHERE cfgname = %s", [config])
-        if cursor.fetchone() is None:
-            cursor.execute(f"CREATE TEXT SEARCH CONFIGURATION {config} (COPY = pg_catalog.swedish)")
-        has_ispell = _create_ispell_dictionary(cursor, dictionary, dict_file)
-        if has_ispell:
-            cursor.execute(
-                f"ALTER TEXT SEARCH CONFIGURATION {config} ALTER MAPPING FOR "
-                "asciiword, asciihword, hword_asciipart, word, hword, hword_part "
-                f"WITH {dictionary}, swedish_stem"
-            )
-    return has_ispell
-
-
-def _create_ispell_dictionary(cursor, dictionary: str, dict_file: str) -> bool:
-    cursor.execute("SELECT 1 FROM pg_ts_dict WHERE dictname = %s", [dictionary])
-    if cursor.fetchone() is not None:
-        return True
-    # PostgreSQL reads the files when the dictionary is created and refuses it when they are
-    # missing; a savepoint keeps the migration's transaction usable in that case.
-    cursor.execute("SAVEPOINT styrning_ispell")
-    try:
-        cursor.execute(
-            f"CREATE TEXT SEARCH DICTIONARY {dictionary} (TEMPLATE = ispell, "
-            f"DictFile = {dict_file}, AffFile = {dict_file}, StopWords = swedish)"
-        )
-    except Exception:  # noqa: BLE001 - any failure means: no dictionary, fall back
-        cursor.execute("ROLLBACK TO SAVEPOINT styrning_ispell")
-        return False
-    cursor.execute("RELEASE SAVEPOINT styrning_ispell")
-    return True
 
 
 def uses_hunspell() -> bool:

@@ -118,7 +118,7 @@ def next_review_date(typ: Dokumenttyp, base: datetime.date) -> datetime.date | N
 
 
 def _person(user) -> str:
-    return (user.get_full_name() or user.username) if user else "någon annan"
+    return str(user) if user else "någon annan"
 
 
 def _when(moment) -> str:

@@ -54,7 +54,7 @@ def send_review_reminders() -> int:
             EmailMessage(
                 subject=f"Aktualitetsprövning senast {dokument.granskning_nasta}: {version.titel}",
                 body=(
-                    f"Hej {ansvarig.get_full_name() or ansvarig.username},\n\n"
+                    f"Hej {str(ansvarig)},\n\n"
                     f"Du är dokumentansvarig för {dokument.typ.namn.lower()}en "
                     f"”{version.titel}” ({dokument.agare}). Dokumentet ska prövas senast "
                     f"{dokument.granskning_nasta:%Y-%m-%d}: är det fortfarande aktuellt, "

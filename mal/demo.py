@@ -31,7 +31,7 @@ from mal.models import (
     Varde,
     Vision,
 )
-from mal.periods import Periodtyp
+from styrning.periods import Periodtyp
 from styrning.models import Budgetar, Mandatperiod, Organisation
 
 T = Mal.Typ

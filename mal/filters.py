@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from mal.fulfilment import STATUS
 from mal.models import Utfall
-from mal.periods import Period
+from styrning.periods import Period
 
 
 class TradFilterForm(forms.Form):

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from mal.models import Indikator, Varde
-from mal.periods import Period
+from styrning.periods import Period
 from mal.services import check_konsuppdelning, check_period_in_goal, describe_varde
 from styrning.models import Organisation
 

@@ -9,19 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from mal.periods import Period, Periodtyp
-from styrning.models import Budgetar, Mandatperiod, Organisation
-
-
-def period_constraint(name: str) -> models.CheckConstraint:
-    """A year has number 0, a tertial 1–3, a month 1–12."""
-    return models.CheckConstraint(
-        condition=Q(periodtyp=Periodtyp.AR, periodnummer=0)
-        | Q(periodtyp=Periodtyp.TERTIAL, periodnummer__gte=1, periodnummer__lte=3)
-        | Q(periodtyp=Periodtyp.MANAD, periodnummer__gte=1, periodnummer__lte=12),
-        name=name,
-        violation_error_message="Periodnumret passar inte periodtypen.",
-    )
+from styrning.models import Budgetar, Mandatperiod, Organisation, Periodrad
 
 
 def version_token(changed: datetime.datetime | None) -> str:
@@ -293,7 +281,7 @@ class Aktivitet(models.Model):
     @property
     def ansvarig_namn(self) -> str:
         if self.ansvarig_id:
-            return self.ansvarig.get_full_name() or self.ansvarig.username
+            return str(self.ansvarig)
         return self.ansvarig_text
 
 
@@ -359,17 +347,12 @@ class Uppdrag(models.Model):
         return max(comments, key=lambda k: k.period.slut, default=None)
 
 
-class Uppdragskommentar(models.Model):
+class Uppdragskommentar(Periodrad):
     """The state of an assignment as reported for one period."""
 
     uppdrag = models.ForeignKey(
         Uppdrag, verbose_name="uppdrag", related_name="kommentarer", on_delete=models.PROTECT
     )
-    ar = models.PositiveSmallIntegerField("år")
-    periodtyp = models.CharField(
-        "periodtyp", max_length=10, choices=Periodtyp.choices, default=Periodtyp.AR
-    )
-    periodnummer = models.PositiveSmallIntegerField("periodnummer", default=0)
     status = models.CharField("status", max_length=20, choices=Uppdrag.Status.choices)
     kommentar = models.TextField("kommentar")
     skriven_av = models.ForeignKey(
@@ -383,25 +366,21 @@ class Uppdragskommentar(models.Model):
     skriven = models.DateTimeField("skriven", auto_now=True)
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(Periodrad.Meta):
         verbose_name = "kommentar till uppdrag"
         verbose_name_plural = "kommentarer till uppdrag"
         ordering = ["uppdrag", "ar", "periodtyp", "periodnummer"]
         constraints = [
+            *Periodrad.Meta.constraints,
             models.UniqueConstraint(
                 fields=["uppdrag", "ar", "periodtyp", "periodnummer"],
                 name="uppdragskommentar_en_per_period",
                 violation_error_message="Uppdraget har redan en kommentar för perioden.",
             ),
-            period_constraint("uppdragskommentar_giltig_period"),
         ]
 
     def __str__(self):
         return f"{self.uppdrag}, {self.period}"
-
-    @property
-    def period(self) -> Period:
-        return Period(self.ar, self.periodtyp, self.periodnummer)
 
 
 class Indikator(models.Model):
@@ -534,7 +513,7 @@ class Malvarde(models.Model):
         return version_token(self.andrad)
 
 
-class Varde(models.Model):
+class Varde(Periodrad):
     """A measured value of an indicator for one organisation and period."""
 
     indikator = models.ForeignKey(
@@ -546,11 +525,6 @@ class Varde(models.Model):
         related_name="indikatorvarden",
         on_delete=models.PROTECT,
     )
-    ar = models.PositiveSmallIntegerField("år")
-    periodtyp = models.CharField(
-        "periodtyp", max_length=10, choices=Periodtyp.choices, default=Periodtyp.AR
-    )
-    periodnummer = models.PositiveSmallIntegerField("periodnummer", default=0)
     totalt = models.DecimalField("totalt", max_digits=14, decimal_places=4, null=True, blank=True)
     kvinnor = models.DecimalField("kvinnor", max_digits=14, decimal_places=4, null=True, blank=True)
     man = models.DecimalField("män", max_digits=14, decimal_places=4, null=True, blank=True)
@@ -568,17 +542,17 @@ class Varde(models.Model):
     andrad = models.DateTimeField("ändrat", auto_now=True)
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(Periodrad.Meta):
         verbose_name = "värde"
         verbose_name_plural = "värden"
         ordering = ["indikator", "organisation", "ar", "periodtyp", "periodnummer"]
         constraints = [
+            *Periodrad.Meta.constraints,
             models.UniqueConstraint(
                 fields=["indikator", "organisation", "ar", "periodtyp", "periodnummer"],
                 name="varde_ett_per_period",
                 violation_error_message="Det finns redan ett värde för perioden.",
             ),
-            period_constraint("varde_giltig_period"),
             models.CheckConstraint(
                 condition=Q(totalt__isnull=False) | Q(kvinnor__isnull=False) | Q(man__isnull=False),
                 name="varde_har_nagot_varde",
@@ -590,26 +564,17 @@ class Varde(models.Model):
         return f"{self.indikator}, {self.organisation}, {self.period}"
 
     @property
-    def period(self) -> Period:
-        return Period(self.ar, self.periodtyp, self.periodnummer)
-
-    @property
     def version(self) -> str:
         return version_token(self.andrad)
 
 
-class Bedomning(models.Model):
+class Bedomning(Periodrad):
     """The responsible person's assessment of a goal for a period, with a written analysis:
     this is what counts, the computed suggestion is support."""
 
     mal = models.ForeignKey(
         Mal, verbose_name="mål", related_name="bedomningar", on_delete=models.PROTECT
     )
-    ar = models.PositiveSmallIntegerField("år")
-    periodtyp = models.CharField(
-        "periodtyp", max_length=10, choices=Periodtyp.choices, default=Periodtyp.AR
-    )
-    periodnummer = models.PositiveSmallIntegerField("periodnummer", default=0)
     utfall = models.CharField(
         "bedömning", max_length=20, choices=Utfall.choices, default=Utfall.EJ_BEDOMT
     )
@@ -625,25 +590,21 @@ class Bedomning(models.Model):
     andrad = models.DateTimeField("ändrad", auto_now=True)
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(Periodrad.Meta):
         verbose_name = "bedömning"
         verbose_name_plural = "bedömningar"
         ordering = ["mal", "ar", "periodtyp", "periodnummer"]
         constraints = [
+            *Periodrad.Meta.constraints,
             models.UniqueConstraint(
                 fields=["mal", "ar", "periodtyp", "periodnummer"],
                 name="bedomning_en_per_period",
                 violation_error_message="Målet har redan en bedömning för perioden.",
             ),
-            period_constraint("bedomning_giltig_period"),
         ]
 
     def __str__(self):
         return f"{self.mal}, {self.period}: {self.get_utfall_display()}"
-
-    @property
-    def period(self) -> Period:
-        return Period(self.ar, self.periodtyp, self.periodnummer)
 
     @property
     def version(self) -> str:

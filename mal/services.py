@@ -19,7 +19,7 @@ from mal.models import (
     Utfall,
     Varde,
 )
-from mal.periods import Period
+from styrning.periods import Period
 from styrning.models import Organisation
 from styrning.queries import OrganisationTree
 
@@ -38,7 +38,7 @@ class VersionConflict(ValidationError):
 
 
 def _who_when(user, changed) -> str:
-    name = (user.get_full_name() or user.username) if user else "okänd"
+    name = str(user) if user else "okänd"
     when = date_format(timezone.localtime(changed), "j F Y H:i") if changed else "okänt datum"
     return f"{name}, {when}"
 

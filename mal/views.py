@@ -37,7 +37,7 @@ from mal.models import (
     Varde,
     Vision,
 )
-from mal.periods import Period, Periodtyp, tertials
+from styrning.periods import Period, Periodtyp, tertials
 from mal.queries import (
     goal_history,
     is_value_public,

@@ -1,7 +1,8 @@
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from styrning.models import Budgetar, Mandatperiod, Organisation, Roll
+from styrning.models import Anvandare, Budgetar, Mandatperiod, Organisation, Roll
 
 admin.site.site_header = "Styrning – administration"
 admin.site.site_title = "Styrning"
@@ -12,6 +13,17 @@ class RollInline(admin.TabularInline):
     model = Roll
     extra = 0
     autocomplete_fields = ["anvandare"]
+
+
+@admin.register(Anvandare)
+class AnvandareAdmin(UserAdmin):
+    fieldsets = [
+        *UserAdmin.fieldsets[:1],
+        ("Personuppgifter", {"fields": ["first_name", "last_name", "titel", "email"]}),
+        *UserAdmin.fieldsets[2:],
+    ]
+    list_display = ["username", "first_name", "last_name", "titel", "email", "is_active"]
+    inlines = [RollInline]
 
 
 @admin.register(Organisation)

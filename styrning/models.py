@@ -1,10 +1,33 @@
-"""The core every app stands on: the organisation tree, terms of office, budget years, roles."""
+"""The core every app stands on: people, the organisation tree, terms of office, budget years,
+roles, the period columns and the log of acts."""
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+from styrning.periods import Period, Periodtyp
+
+
+class Anvandare(AbstractUser):
+    """A person who signs in. The password is Django's, but nothing assumes every user has a
+    usable local one: a person signed in through single sign-on has none."""
+
+    titel = models.CharField("titel", max_length=120, blank=True, help_text="T.ex. förskolechef.")
+
+    class Meta:
+        verbose_name = "användare"
+        verbose_name_plural = "användare"
+        ordering = ["first_name", "last_name", "username"]
+
+    def __str__(self):
+        """The name as shown everywhere: the full name, or the user name when there is none."""
+        return self.get_full_name() or self.username
 
 
 class Organisation(models.Model):
@@ -137,9 +160,6 @@ class Mandatperiod(models.Model):
     def __str__(self):
         return f"{self.start_ar}–{self.slut_ar}"
 
-    def contains_year(self, ar: int) -> bool:
-        return self.start_ar <= ar <= self.slut_ar
-
 
 class Budgetar(models.Model):
     """A budget year (the calendar year), the period of planning, within a term of office."""
@@ -200,3 +220,115 @@ class Roll(models.Model):
 
     def __str__(self):
         return f"{self.get_roll_display()}, {self.organisation}"
+
+
+class Periodrad(models.Model):
+    """The columns of a row that belongs to one reporting period (see `styrning.periods`): a
+    year has number 0, a tertial 1–3, a month 1–12, held by a database constraint."""
+
+    ar = models.PositiveSmallIntegerField("år")
+    periodtyp = models.CharField(
+        "periodtyp", max_length=10, choices=Periodtyp.choices, default=Periodtyp.AR
+    )
+    periodnummer = models.PositiveSmallIntegerField("periodnummer", default=0)
+
+    PERIOD_FIELDS = ("ar", "periodtyp", "periodnummer")
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(periodtyp=Periodtyp.AR, periodnummer=0)
+                | Q(periodtyp=Periodtyp.TERTIAL, periodnummer__gte=1, periodnummer__lte=3)
+                | Q(periodtyp=Periodtyp.MANAD, periodnummer__gte=1, periodnummer__lte=12),
+                name="%(class)s_giltig_period",
+                violation_error_message="Periodnumret passar inte periodtypen.",
+            ),
+        ]
+
+    @property
+    def period(self) -> Period:
+        return Period(self.ar, self.periodtyp, self.periodnummer)
+
+    @staticmethod
+    def period_lookup(period: Period, prefix: str = "") -> dict:
+        """Keyword arguments that select one period: `filter(**Varde.period_lookup(p))`."""
+        return {
+            f"{prefix}ar": period.ar,
+            f"{prefix}periodtyp": period.typ,
+            f"{prefix}periodnummer": period.nummer,
+        }
+
+
+class Handelse(models.Model):
+    """One named act in the log of acts (pretix's `log_action`): who did what to which object,
+    when, for which organisation, with a small data payload. Written by the service that does
+    the act, in the same transaction (`styrning.actionlog.log_action`). Field-level changes are
+    in django-simple-history; this log is what staff read as "what happened" and what
+    notifications are made from, so it is indexed by time and by organisation and says whether
+    the act is public."""
+
+    class Handling(models.TextChoices):
+        REGISTRERAD = "registrerad", "Registrerad"
+        ANDRAD = "andrad", "Ändrad"
+        FASTSTALLD = "faststalld", "Fastställd"
+        PUBLICERAD = "publicerad", "Publicerad"
+        REVIDERAD = "reviderad", "Reviderad"
+        UPPHAVD = "upphavd", "Upphävd"
+        ERSATT = "ersatt", "Ersatt"
+        PROVAD = "provad", "Prövad"
+        LANKAD = "lankad", "Länkad"
+        LANK_BORTTAGEN = "lank_borttagen", "Länk borttagen"
+        MAL_SPARAT = "mal_sparat", "Mål sparat"
+        MAL_ANTAGET = "mal_antaget", "Mål antaget"
+        BEDOMD = "bedomd", "Bedömd"
+        VARDE_REGISTRERAT = "varde_registrerat", "Värde registrerat"
+        MALVARDE_SATT = "malvarde_satt", "Målvärde satt"
+        UPPDRAG_GIVET = "uppdrag_givet", "Uppdrag givet"
+        UPPDRAG_KOMMENTERAT = "uppdrag_kommenterat", "Uppdrag kommenterat"
+        VARDEN_IMPORTERADE = "varden_importerade", "Värden importerade"
+
+    tid = models.DateTimeField("tid", default=timezone.now)
+    anvandare = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="utförd av",
+        related_name="handelser",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    handling = models.CharField("handling", max_length=40, choices=Handling.choices)
+    objekttyp = models.ForeignKey(
+        ContentType, verbose_name="objekttyp", related_name="+", on_delete=models.PROTECT
+    )
+    objekt_id = models.PositiveBigIntegerField("objektets id")
+    objekt = GenericForeignKey("objekttyp", "objekt_id")
+    objekt_text = models.CharField(
+        "objekt", max_length=300, help_text="Objektet som det hette när handlingen utfördes."
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="organisation",
+        related_name="handelser",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    data = models.JSONField("uppgifter", default=dict, blank=True)
+    publik = models.BooleanField(
+        "offentlig", default=False, help_text="Om allmänheten får se att handlingen skett."
+    )
+
+    class Meta:
+        verbose_name = "händelse"
+        verbose_name_plural = "händelser"
+        ordering = ["-tid", "-id"]
+        indexes = [
+            models.Index(fields=["tid"], name="handelse_tid"),
+            models.Index(fields=["organisation", "tid"], name="handelse_organisation_tid"),
+            models.Index(fields=["objekttyp", "objekt_id", "tid"], name="handelse_objekt_tid"),
+            models.Index(fields=["tid"], condition=Q(publik=True), name="handelse_publik_tid"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_handling_display()}: {self.objekt_text}"

@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
+AUTH_USER_MODEL = "styrning.Anvandare"
+
 ROOT_URLCONF = "styrning.urls"
 
 TEMPLATES = [

@@ -8,11 +8,18 @@ kommun
 """
 
 import pytest
+from django.conf import settings
 
 from styrning.models import Organisation, Roll
 from tests.factories import OrganisationFactory, RollFactory, UserFactory
 
 T = Organisation.Typ
+
+
+def pytest_configure(config):
+    """A fast password hasher: the suite creates hundreds of users and signs them in, and a
+    real hasher costs a third of a second each time (Healthchecks does the same)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

@@ -47,7 +47,7 @@ def test_second_editor_of_a_draft_is_refused_naming_who_changed_it(
         )
 
     assert error.value.messages == [
-        f"Utkastet har ändrats av {sekreterare_bun.get_full_name() or sekreterare_bun.username} "
+        f"Utkastet har ändrats av {sekreterare_bun} "
         f"{_when(latest.history_date)} sedan du öppnade det. Ingenting har sparats. Öppna "
         "utkastet igen för att se ändringen och gör om dina ändringar."
     ]
@@ -77,9 +77,7 @@ def test_edit_draft_form_refuses_a_stale_form_and_saves_nothing(
     assert (
         response.context["form"]
         .non_field_errors()[0]
-        .startswith(
-            f"Utkastet har ändrats av {administrator.get_full_name() or administrator.username} "
-        )
+        .startswith(f"Utkastet har ändrats av {administrator} ")
     )
     assert Dokumentversion.objects.get(pk=version.pk).titel == "Administratörens titel"
 
@@ -98,7 +96,7 @@ def test_revision_based_on_an_older_version_is_refused_naming_who_added_the_newe
         )
 
     assert error.value.messages == [
-        f"Version 2 lades till av {sekreterare_bun.get_full_name() or sekreterare_bun.username} "
+        f"Version 2 lades till av {sekreterare_bun} "
         f"{_when(ny.skapad)} sedan du öppnade formuläret. Ingenting har sparats. Öppna "
         "revideringen igen så utgår den från den senaste versionen."
     ]

@@ -1,5 +1,7 @@
 """Document search: Swedish full text on PostgreSQL, word matching on SQLite."""
 
+import importlib
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -8,7 +10,6 @@ from django.urls import reverse
 from dokument.models import Dokument, Dokumenttyp, Dokumentversion
 from dokument.queries import published_documents
 from dokument.search import (
-    create_search_configuration,
     first_match_in_context,
     marked_to_html,
     search_documents,
@@ -316,7 +317,8 @@ def test_search_results_page_runs_the_same_queries_for_1_and_500_documents(clien
 @on_postgresql
 def test_configuration_falls_back_to_swedish_without_the_dictionary_files(db):
     with connection.schema_editor() as editor:
-        has_ispell = create_search_configuration(
+        migration = importlib.import_module("dokument.migrations.0003_sokning")
+        has_ispell = migration.create_search_configuration(
             editor, config="styrning_sv_prov", dictionary="sv_saknas", dict_file="finns_inte"
         )
     with connection.cursor() as cursor:

@@ -158,7 +158,7 @@ def test_audit_trail_is_shown_to_staff_only(client, bun_doc, fortroendevald_bun)
     staff = _login(client, fortroendevald_bun).get(reverse("dokument:detalj", args=[bun_doc.pk]))
 
     assert anonymous.context["audit"] == []
-    assert sorted((e["objekt"], e["vad"], tuple(e["falt"])) for e in staff.context["audit"]) == [
+    assert sorted((e.objekt, e.vad, tuple(e.falt)) for e in staff.context["audit"]) == [
         ("Dokumentet", "Skapad", ()),
         (
             "Dokumentet",

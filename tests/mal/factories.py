@@ -5,7 +5,7 @@ from decimal import Decimal
 import factory
 
 from mal.models import Bedomning, Indikator, Mal, Malomrade, Malvarde, Uppdrag, Varde
-from mal.periods import Periodtyp
+from styrning.periods import Periodtyp
 from tests.factories import BudgetarFactory, MandatperiodFactory, OrganisationFactory
 
 

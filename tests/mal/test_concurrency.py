@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from mal import services
 from mal.models import Bedomning, Malvarde, Varde
-from mal.periods import Period
+from styrning.periods import Period
 
 pytestmark = pytest.mark.django_db
 

@@ -99,10 +99,10 @@ def test_goal_page_shows_change_history_to_staff_only(client, chain, org, period
     rows = staff.context["historik"]
     assert public.context["historik"] is None
     assert "Ändringshistorik" not in public.content.decode()
-    assert [(r["typ"], r["who"], r["fields"]) for r in rows] == [
-        ("Ändrat", controller.get_full_name(), ["bidrar till"]),
-        ("Ändrat", controller.get_full_name(), ["bidrar till"]),
-        ("Ändrat", controller.get_full_name(), ["titel"]),
-        ("Ändrat", "", ["bidrar till"]),
-        ("Skapat", "", []),
+    assert [(r.vad, r.vem, r.falt) for r in rows] == [
+        ("Ändrad", str(controller), ["Bidrar till"]),
+        ("Ändrad", str(controller), ["Bidrar till"]),
+        ("Ändrad", str(controller), ["Titel"]),
+        ("Ändrad", "Systemet", ["Bidrar till"]),
+        ("Skapad", "Systemet", []),
     ]

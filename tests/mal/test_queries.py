@@ -2,7 +2,7 @@ import datetime
 from decimal import Decimal
 
 from mal.models import Mal, Utfall
-from mal.periods import Period
+from styrning.periods import Period
 from mal.queries import load_chain
 from tests.mal.factories import BedomningFactory, IndikatorFactory, MalvardeFactory, VardeFactory
 

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from mal import services
 from mal.models import Bedomning, Malvarde, Varde
-from mal.periods import Period
+from styrning.periods import Period
 from tests.factories import BudgetarFactory
 from tests.mal.factories import IndikatorFactory, MalFactory
 

@@ -1,13 +1,20 @@
-"""A small notion of a reporting period: a year, a tertial of a year or a month of a year.
+"""The reporting periods the whole system uses: a year, a tertial of a year or a month of a year.
 
-Stored on the models as three fields (`ar`, `periodtyp`, `periodnummer`); read and written as
-`Period` values. Written forms: `2025` (year), `2025T2` (tertial), `2025M03` (month).
+Stored on the models as three fields (`ar`, `periodtyp`, `periodnummer`, see
+`styrning.models.Periodrad`); read and written as `Period` values. Written forms: `2025`
+(year), `2025T2` (tertial), `2025M03` (month).
+
+A period has two spans: its own (`start`–`slut`: T2 is May–August) and the cumulative one the
+reports name (`ackumulerad_start`–`slut`, "per augusti": January–August). The *riktpunkt* is
+the share of the year elapsed at the period's end (33,3 % after April), the yardstick for how
+much of the year's budget should be used.
 """
 
 import calendar
 import datetime
 import re
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -108,6 +115,38 @@ class Period:
         else:
             month = 12
         return datetime.date(self.ar, month, calendar.monthrange(self.ar, month)[1])
+
+    @property
+    def ackumulerad_start(self) -> datetime.date:
+        """The first day of the cumulative span: the reports count from 1 January."""
+        return datetime.date(self.ar, 1, 1)
+
+    @property
+    def ackumulerad_label(self) -> str:
+        """The cumulative span as the reports name it: "per april 2025", "helår 2025"."""
+        if self.typ == Periodtyp.AR:
+            return f"helår {self.ar}"
+        return f"per {MANADER[self.slut.month - 1]} {self.ar}"
+
+    @property
+    def spann_label(self) -> str:
+        """The period's own span in words: "januari–april 2025", "mars 2025", "2025"."""
+        if self.typ == Periodtyp.TERTIAL:
+            first, last = MANADER[self.start.month - 1], MANADER[self.slut.month - 1]
+            return f"{first}–{last} {self.ar}"
+        return self.label
+
+    @property
+    def manader(self) -> int:
+        """Months of the year elapsed at the period's end (4 after April, 12 for the year)."""
+        return self.slut.month
+
+    @property
+    def riktpunkt(self) -> Decimal:
+        """The share of the year elapsed at the period's end, in per cent with one decimal:
+        33.3 after April, 66.7 after August, 100.0 for the year. By months, as the monthly
+        reports count it."""
+        return (Decimal(100) * self.manader / 12).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
     def previous(self) -> "Period":
         """The period of the same kind just before this one."""

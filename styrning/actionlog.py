@@ -1,0 +1,45 @@
+"""The log of acts: every state change a service makes is written here as a named act, in the
+same transaction as the change (pretix's `log_action`). Staff pages read it as "what happened";
+the subscriptions and "what changed" mails read the public acts."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model, QuerySet
+
+from styrning.models import Handelse, Organisation
+
+Handling = Handelse.Handling
+
+
+def log_action(
+    *,
+    user,
+    handling: str,
+    objekt: Model,
+    organisation: Organisation | int | None = None,
+    data: dict | None = None,
+    publik: bool = False,
+) -> Handelse:
+    """Record that `user` did `handling` to `objekt`. `data` is a small JSON-serialisable
+    payload (what the act changed, numbers, codes); `publik` says whether the public may see
+    that it happened (a publication, a repeal), as opposed to internal work (a draft saved)."""
+    return Handelse.objects.create(
+        anvandare=user if user is not None and user.is_authenticated else None,
+        handling=handling,
+        objekttyp=ContentType.objects.get_for_model(objekt),
+        objekt_id=objekt.pk,
+        objekt_text=str(objekt)[:300],
+        organisation_id=organisation.pk if isinstance(organisation, Organisation) else organisation,
+        data=data or {},
+        publik=publik,
+    )
+
+
+def actions_for(*objekt: Model) -> QuerySet[Handelse]:
+    """The acts on the given objects, newest first, with who did them."""
+    by_type: dict[int, list[int]] = {}
+    for obj in objekt:
+        by_type.setdefault(ContentType.objects.get_for_model(obj).pk, []).append(obj.pk)
+    qs = Handelse.objects.none()
+    for type_id, ids in by_type.items():
+        qs = qs | Handelse.objects.filter(objekttyp_id=type_id, objekt_id__in=ids)
+    return qs.select_related("anvandare").order_by("-tid", "-id")
