@@ -31,8 +31,8 @@ from mal.models import (
     Varde,
     Vision,
 )
-from styrning.periods import Periodtyp
 from styrning.models import Budgetar, Mandatperiod, Organisation
+from styrning.periods import Periodtyp
 
 T = Mal.Typ
 R = Indikator.Riktning

@@ -4,9 +4,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from mal.models import Aktivitet, Indikator, Mal, Uppdrag, Utfall
-from styrning.periods import Period
 from mal.services import check_overordnade, check_uppdrag
 from styrning.models import Organisation
+from styrning.periods import Period
 from styrning.queries import OrganisationTree
 
 

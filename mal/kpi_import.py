@@ -17,9 +17,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from mal.models import Indikator, Varde
-from styrning.periods import Period
 from mal.services import check_konsuppdelning, check_period_in_goal, describe_varde
 from styrning.models import Organisation
+from styrning.periods import Period
 
 LINE = "__rad__"
 POST = "__post__"

@@ -19,8 +19,8 @@ from mal.models import (
     Utfall,
     Varde,
 )
-from styrning.periods import Period
 from styrning.models import Organisation
+from styrning.periods import Period
 from styrning.queries import OrganisationTree
 
 

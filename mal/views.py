@@ -37,7 +37,6 @@ from mal.models import (
     Varde,
     Vision,
 )
-from styrning.periods import Period, Periodtyp, tertials
 from mal.queries import (
     goal_history,
     is_value_public,
@@ -48,6 +47,7 @@ from mal.queries import (
 )
 from styrning import permissions
 from styrning.models import Budgetar, Organisation
+from styrning.periods import Period, Periodtyp, tertials
 from styrning.queries import OrganisationTree
 
 

@@ -2,8 +2,8 @@ import datetime
 from decimal import Decimal
 
 from mal.models import Mal, Utfall
-from styrning.periods import Period
 from mal.queries import load_chain
+from styrning.periods import Period
 from tests.mal.factories import BedomningFactory, IndikatorFactory, MalvardeFactory, VardeFactory
 
 Y2025 = Period.year(2025)
