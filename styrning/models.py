@@ -1,10 +1,13 @@
 """The core every app stands on: people, the organisation tree, terms of office, budget years,
 roles, the period columns and the log of acts."""
 
+import graphlib
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -133,9 +136,31 @@ class Organisation(models.Model):
         )
 
     def clean(self):
-        from styrning.services import check_no_cycle
-
-        check_no_cycle(self)
+        """Refuse a parent that is the node itself or one of its descendants (a cycle), naming
+        both nodes. The tree is an invariant no database constraint can hold."""
+        if self.overordnad_id is None:
+            return
+        if self.pk is not None and self.overordnad_id == self.pk:
+            raise ValidationError(
+                {"overordnad": "En organisation kan inte vara överordnad sig själv."}, code="cykel"
+            )
+        parents = dict(Organisation.objects.values_list("pk", "overordnad_id"))
+        if self.pk is not None:
+            parents[self.pk] = self.overordnad_id
+        graph = {pk: [parent] for pk, parent in parents.items() if parent is not None}
+        try:
+            graphlib.TopologicalSorter(graph).prepare()
+        except graphlib.CycleError:
+            parent = Organisation.objects.filter(pk=self.overordnad_id).first()
+            raise ValidationError(
+                {
+                    "overordnad": (
+                        f"{parent} ligger under {self} i trädet och kan därför inte vara "
+                        "dess överordnade (det skulle bli en cykel)."
+                    )
+                },
+                code="cykel",
+            ) from None
 
 
 class Mandatperiod(models.Model):

@@ -9,7 +9,7 @@ so checks cost a bounded number of queries whatever the size of the tree.
 from django.contrib.auth.models import AnonymousUser
 
 from styrning.models import Organisation, Roll
-from styrning.queries import OrganisationTree
+from styrning.queries import OrganisationTree, organisation_tree
 
 Typ = Roll.Typ
 
@@ -27,9 +27,7 @@ class _UserRoles:
     @property
     def tree(self) -> OrganisationTree:
         if self._tree is None:
-            self._tree = OrganisationTree.load(
-                Organisation.objects.only("pk", "overordnad_id", "typ")
-            )
+            self._tree = organisation_tree()
         return self._tree
 
     def covered(self, roller: frozenset[str]) -> frozenset[int]:

@@ -1,6 +1,8 @@
 """Reads of the organisation tree used in more than one place."""
 
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from styrning.models import Organisation
@@ -16,12 +18,22 @@ class OrganisationTree:
     @classmethod
     def load(cls, queryset=None) -> "OrganisationTree":
         qs = queryset if queryset is not None else Organisation.objects.all()
-        nodes = {org.pk: org for org in qs.order_by("ordning", "namn")}
+        return cls.from_nodes(qs.order_by("ordning", "namn"))
+
+    @classmethod
+    def from_nodes(cls, organisations: Iterable[Organisation]) -> "OrganisationTree":
+        """A tree of the given nodes in their order; a node whose parent is not among them is
+        a root."""
+        nodes = {org.pk: org for org in organisations}
         children: dict[int | None, list[int]] = {}
         for org in nodes.values():
             parent = org.overordnad_id if org.overordnad_id in nodes else None
             children.setdefault(parent, []).append(org.pk)
         return cls(nodes=nodes, children=children)
+
+    def subset(self, keep) -> "OrganisationTree":
+        """The tree of the nodes for which `keep(org)` is true, without a query."""
+        return OrganisationTree.from_nodes(org for org in self.nodes.values() if keep(org))
 
     @property
     def roots(self) -> list[Organisation]:
@@ -73,5 +85,38 @@ class OrganisationTree:
             stack.extend((c, level + 1) for c in reversed(self.children.get(current, [])))
 
 
+_request_tree: ContextVar[list[OrganisationTree | None] | None] = ContextVar(
+    "styrning_organisation_tree", default=None
+)
+
+
 def organisation_tree() -> OrganisationTree:
-    return OrganisationTree.load()
+    """The whole organisation tree. Inside a request (`tree_per_request`) it is loaded once and
+    shared by every view, form, service and permission check of the request; elsewhere
+    (commands, tasks) it is loaded anew on each call, so it is never stale there."""
+    slot = _request_tree.get()
+    if slot is None:
+        return OrganisationTree.load()
+    if slot[0] is None:
+        slot[0] = OrganisationTree.load()
+    return slot[0]
+
+
+@contextmanager
+def tree_per_request():
+    token = _request_tree.set([None])
+    try:
+        yield
+    finally:
+        _request_tree.reset(token)
+
+
+class OrganisationTreeMiddleware:
+    """Scopes `organisation_tree()` to the request: one load per request at most."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with tree_per_request():
+            return self.get_response(request)

@@ -2,45 +2,13 @@
 
 import csv
 import datetime
+import graphlib
 import io
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from styrning.models import Organisation
-
-
-def check_no_cycle(organisation: Organisation) -> None:
-    """Refuse a parent that is the node itself or one of its descendants."""
-    if organisation.overordnad_id is None:
-        return
-    if organisation.pk is not None and organisation.overordnad_id == organisation.pk:
-        raise ValidationError(
-            {"overordnad": "En organisation kan inte vara överordnad sig själv."}, code="cykel"
-        )
-    parents = dict(Organisation.objects.values_list("pk", "overordnad_id"))
-    if organisation.pk is not None:
-        parents[organisation.pk] = organisation.overordnad_id
-    seen = set()
-    current = organisation.overordnad_id
-    while current is not None:
-        if current == organisation.pk:
-            parent = Organisation.objects.filter(pk=organisation.overordnad_id).first()
-            raise ValidationError(
-                {
-                    "overordnad": (
-                        f"{parent} ligger under {organisation} i trädet och kan därför inte vara "
-                        "dess överordnade (det skulle bli en cykel)."
-                    )
-                },
-                code="cykel",
-            )
-        if current in seen:
-            break
-        seen.add(current)
-        current = parents.get(current)
-
 
 # --- Import of the organisation tree from CSV ---------------------------------------------
 
@@ -173,41 +141,26 @@ def import_organisation(*, text: str, dry_run: bool = False) -> ImportResult:
                 errors.append(
                     f"Rad {lines[kod]}: förkortningen '{short}' används redan av '{other}'."
                 )
-    # The tree after the import must have no cycle.
+    # The tree after the import must have no cycle; parents are written before children.
     parent_of = {
         kod: (o.overordnad.kod if o.overordnad_id else "")
         for kod, o in ((o.kod, o) for o in Organisation.objects.select_related("overordnad"))
     }
     parent_of.update({kod: v["parent_kod"] for kod, v in parsed.items()})
-    for kod in parsed:
-        seen = {kod}
-        current = parent_of.get(kod, "")
-        while current:
-            if current in seen:
-                errors.append(
-                    f"Rad {lines[kod]}: överordnad '{parsed[kod]['parent_kod']}' ger "
-                    "en cykel i trädet."
-                )
-                break
-            seen.add(current)
-            current = parent_of.get(current, "")
+    sorter = graphlib.TopologicalSorter(
+        {kod: [parent] if parent else [] for kod, parent in parent_of.items()}
+    )
+    try:
+        order = [kod for kod in sorter.static_order() if kod in parsed]
+    except graphlib.CycleError as cycle:
+        for kod in set(cycle.args[1]) & set(parsed):
+            errors.append(
+                f"Rad {lines[kod]}: överordnad '{parsed[kod]['parent_kod']}' ger en cykel i trädet."
+            )
     if errors:
         result.errors = sorted(set(errors), key=lambda e: (int(e.split(":")[0].split()[1]), e))
         return result
 
-    # Write parents before children.
-    order: list[str] = []
-    placed: set[str] = set()
-
-    def place(kod: str) -> None:
-        if kod in placed or kod not in parsed:
-            return
-        placed.add(kod)
-        place(parsed[kod]["parent_kod"])
-        order.append(kod)
-
-    for kod in parsed:
-        place(kod)
     saved = dict(existing)
     for kod in order:
         values = dict(parsed[kod])

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
 from styrning.models import Organisation
+from styrning.queries import OrganisationTree
 from tests.factories import OrganisationFactory
 
 
@@ -39,6 +40,11 @@ def test_moving_a_node_elsewhere_in_the_tree_is_allowed(org):
     solrosen.overordnad = org["sof"]
 
     solrosen.full_clean()
+    solrosen.save()
+
+    tree = OrganisationTree.load()
+    assert [o.kod for o in tree.ancestors(solrosen.pk)] == ["0000", "KF", "SN", "SOF"]
+    assert [o.kod for o in tree.children_of(org["sof"].pk)] == ["HTN", "SOL"]
 
 
 @pytest.mark.django_db
