@@ -6,10 +6,7 @@ class DokumentConfig(AppConfig):
     verbose_name = "Styrdokument"
 
     def ready(self):
-        from dokument.demo import load_dokument
         from dokument.panels import granskning_panel
-        from styrning.demo import register_demo_step
         from styrning.startsida import register_panel
 
-        register_demo_step("dokument", load_dokument)
         register_panel(granskning_panel)

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from dokument import services
 from dokument.models import Dokument, Dokumentlank, Dokumenttyp, Dokumentversion
+from styrning.demo import register_demo_step
 from styrning.models import Organisation
 
 T = Organisation.Typ
@@ -710,3 +711,6 @@ def load_dokument(say: Callable[[str], None]) -> None:
         f"{Dokumentversion.objects.count()} versioner, "
         f"{Dokument.objects.exclude(kfs_nummer='').count()} i författningssamlingen."
     )
+
+
+register_demo_step("dokument", load_dokument)

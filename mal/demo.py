@@ -31,6 +31,7 @@ from mal.models import (
     Varde,
     Vision,
 )
+from styrning.demo import register_demo_step
 from styrning.models import Budgetar, Mandatperiod, Organisation
 from styrning.periods import Periodtyp
 
@@ -1465,3 +1466,6 @@ def _link_documents(goal_by_key, kf_keys, namnd_keys) -> None:
         if docs:
             rows.append(Through(mal_id=mal.pk, dokument_id=docs[n % len(docs)]))
     Through.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+register_demo_step("mal", load_mal)

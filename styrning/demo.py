@@ -1,8 +1,10 @@
 """The demo municipality: Ådalens kommun, a fictional municipality of about 60,000 inhabitants.
 
 `manage.py demo` runs `load_organisation` first and then the steps that later apps register
-with `register_demo_step` from their AppConfig.ready(). Every step is idempotent: it keys its
-rows on stable natural keys, so running the command twice gives the same data.
+with `register_demo_step` in their own `demo` module. Only the command imports those modules
+(`autodiscover_modules("demo")`), so the demo data never loads with the application. Every step
+is idempotent: it keys its rows on stable natural keys, so running the command twice gives the
+same data.
 """
 
 import datetime
