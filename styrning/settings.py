@@ -217,6 +217,8 @@ TASKS = {
 KOMMUN_NAMN = os.environ.get("KOMMUN_NAMN", "Ådalens kommun")
 KOMMUN_KOD = os.environ.get("KOMMUN_KOD", "2299")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+FORFATTNINGSSAMLING_PREFIX = os.environ.get("FORFATTNINGSSAMLING_PREFIX", "KFS")
+DOKUMENT_PAMINNELSE_DAGAR = int(os.environ.get("DOKUMENT_PAMINNELSE_DAGAR", "30"))
 
 LOGGING = {
     "version": 1,
