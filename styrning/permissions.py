@@ -49,12 +49,6 @@ def _user_roles(user) -> _UserRoles | None:
     return cached
 
 
-def forget_cached_roles(user) -> None:
-    """Drop the per-request cache (after roles or the tree change within one request)."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
-
-
 def role_types(user) -> set[str]:
     roles = _user_roles(user)
     return {roll for _, roll in roles.roles} if roles else set()
@@ -78,14 +72,6 @@ def is_staff_member(user) -> bool:
 
 def _all_ids(roles: _UserRoles) -> frozenset[int]:
     return frozenset(roles.tree.nodes)
-
-
-def covered_ids(user, *roller: str) -> frozenset[int]:
-    """Ids of the organisations that the user's roles of the given kinds cover."""
-    roles = _user_roles(user)
-    if roles is None:
-        return frozenset()
-    return roles.covered(frozenset(roller))
 
 
 def internal_ids(user) -> frozenset[int]:

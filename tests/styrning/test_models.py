@@ -69,3 +69,16 @@ def test_dissolved_body_is_inactive_after_its_end_date():
 
     assert gvn.is_active_on(datetime.date(2022, 12, 31)) is True
     assert gvn.is_active_on(datetime.date(2023, 1, 1)) is False
+
+
+@pytest.mark.django_db
+def test_a_user_is_shown_by_full_name_or_else_user_name():
+    from tests.factories import UserFactory
+
+    named = UserFactory(first_name="Sara", last_name="Lindqvist", titel="nämndsekreterare")
+    unnamed = UserFactory(username="sso-4711", first_name="", last_name="")
+    unnamed.set_unusable_password()
+    unnamed.save()
+
+    assert (str(named), str(unnamed)) == ("Sara Lindqvist", "sso-4711")
+    assert unnamed.has_usable_password() is False
