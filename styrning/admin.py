@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from styrning.models import Anvandare, Budgetar, Mandatperiod, Organisation, Roll
+from styrning.models import Anvandare, Budgetar, Handelse, Mandatperiod, Organisation, Roll
 
 admin.site.site_header = "Styrning – administration"
 admin.site.site_title = "Styrning"
@@ -54,3 +54,23 @@ class MandatperiodAdmin(admin.ModelAdmin):
 class BudgetarAdmin(admin.ModelAdmin):
     list_display = ["ar", "mandatperiod"]
     list_select_related = ["mandatperiod"]
+
+
+@admin.register(Handelse)
+class HandelseAdmin(admin.ModelAdmin):
+    """The log of acts is written by the services only: readable here, never changed."""
+
+    list_display = ["tid", "handling", "objekt_text", "organisation", "anvandare", "publik"]
+    list_filter = ["handling", "publik"]
+    search_fields = ["objekt_text", "anvandare__username", "organisation__namn"]
+    list_select_related = ["organisation", "anvandare"]
+    date_hierarchy = "tid"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
