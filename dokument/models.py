@@ -216,6 +216,13 @@ class Dokumentversion(models.Model):
     text = models.TextField("text", blank=True, help_text="Markdown.")
     fil = models.FileField("fil", upload_to="dokument/%Y/", blank=True)
     fil_text = models.TextField("text ur filen", blank=True)
+    pdf = models.FileField(
+        "pdf",
+        upload_to="dokument/pdf/%Y/",
+        blank=True,
+        editable=False,
+        help_text="Den publicerade versionens PDF, skapad en gång när den publicerades.",
+    )
     faststalld_av = models.ForeignKey(
         Organisation,
         verbose_name="fastställt av",
@@ -291,7 +298,7 @@ class Dokumentversion(models.Model):
         null=True,
         blank=True,
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["pdf"])  # a rendering, not a change
 
     class Meta:
         verbose_name = "dokumentversion"

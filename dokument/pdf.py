@@ -1,158 +1,141 @@
-"""The PDF of a document record (WeasyPrint), PDF/A-3b for archiving.
+"""The PDF of a document record, made by the one renderer (`styrning.pdf`, PDF/A-3a).
 
-The header is the cover page, the sanitised text body follows, and every page has a footer
-with the permanent URL, the version and the page number. Rendering is offline: fonts come from
-static/fonts, and the URL fetcher refuses everything that is not a file inside static/, so a
-body can never make the server fetch something from the network.
+The cover holds the version's header (the same partial as the page, `dokument/_header.html`),
+the sanitised text body follows. A published version's PDF is rendered once, in the background
+when it is published (`dokument.tasks.render_version_pdf`), and stored on the version: a request
+serves the stored file. A draft changes, so its PDF is rendered in the request.
 """
 
 import hashlib
 import logging
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
-from django.core.cache import cache
-from django.template.loader import render_to_string
-from django.utils import formats, timezone, translation
-from weasyprint import HTML, Attachment
-from weasyprint.urls import URLFetcher
+from django.core.files.base import ContentFile
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.text import slugify
 
 from dokument.markdown import render_markdown
+from dokument.models import Dokumentversion
+from styrning.pdf import Bilaga, chapters, render_html, write_pdf
 
-STATIC_DIR = Path(settings.BASE_DIR) / "static"
-FONTS_DIR = STATIC_DIR / "fonts"
-PDF_VARIANT = "pdf/a-3b"
-PDF_CACHE_SECONDS = 24 * 60 * 60
+logger = logging.getLogger(__name__)
 
-# WeasyPrint logs every rendering step at INFO; only its warnings belong in the server log.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-
-
-class LocalFileFetcher(URLFetcher):
-    """Fetch only `file:` URLs inside static/ (fonts); refuse everything else."""
-
-    def __init__(self):
-        super().__init__(allowed_protocols={"file"}, allow_redirects=False)
-
-    def fetch(self, url, headers=None):
-        parts = urlsplit(url)
-        if parts.scheme != "file":
-            raise ValueError(f"Bara lokala filer får hämtas till PDF:en, inte {url}")
-        path = Path(unquote(parts.path)).resolve()
-        if not path.is_relative_to(STATIC_DIR.resolve()):
-            raise ValueError(f"Filen ligger utanför static/: {url}")
-        return super().fetch(path.as_uri(), headers)
-
-
-def _header_rows(version) -> list[tuple[str, str]]:
-    """The Borås header, as (label, value) pairs in the order a reader expects."""
-    dokument = version.dokument
-
-    def day(value) -> str:
-        return formats.date_format(value, "j F Y") if value else "–"
-
-    beslut = " ".join(p for p in [day(version.beslutsdatum), version.paragraf] if p != "–")
-    ansvarig = version.dokumentansvarig
-    rows = [
-        ("Dokumenttyp", dokument.typ.namn),
-        ("Fastställt av", version.faststalld_av.namn if version.faststalld_av_id else "–"),
-        ("Datum och paragraf", beslut or "–"),
-        ("Diarienummer", version.diarienummer or "–"),
-        ("Reviderad den", day(version.reviderad_datum)),
-        ("För revidering ansvarar", version.revideringsansvarig or "–"),
-        ("För uppföljning och tidplan ansvarar", version.uppfoljningsansvarig or "–"),
-        (
-            "Dokumentet gäller för",
-            ", ".join(o.namn for o in version.giltighetsomrade.all()) or "Ej angivet",
-        ),
-        ("Dokumentet gäller från", day(version.giltig_fran)),
-        (
-            "Dokumentet gäller till och med",
-            day(version.giltig_till) if version.giltig_till else "Tills vidare",
-        ),
-        (
-            "Dokumentansvarig",
-            str(ansvarig) if ansvarig else "–",
-        ),
-    ]
-    if dokument.kfs_nummer:
-        rows.append(("Nummer i författningssamlingen", dokument.kfs_nummer))
-    return rows
+TEMPLATE = "dokument/pdf/dokument.html"
 
 
 def _attaches_file(version) -> bool:
     return bool(version.fil) and version.fil.name.lower().endswith(".pdf")
 
 
+def pdf_filename(version) -> str:
+    """The file name a reader gets: the title and the version number."""
+    return f"{slugify(version.titel)[:80] or 'dokument'}-version-{version.versionsnummer}.pdf"
+
+
 def document_pdf_context(version) -> dict:
     dokument = version.dokument
     site = settings.SITE_URL.rstrip("/")
+    body, kapitel = chapters(render_markdown(version.text))
+    version_url = site + version.get_absolute_url()
     return {
         "version": version,
         "dokument": dokument,
-        "kommun_namn": settings.KOMMUN_NAMN,
-        "header_rows": _header_rows(version),
-        "body": render_markdown(version.text),
+        "body": body,
+        "kapitel": kapitel,
         "permanent_url": site + dokument.get_absolute_url(),
-        "version_url": site + version.get_absolute_url(),
-        "fonts_url": FONTS_DIR.resolve().as_uri() + "/",
+        "version_label": f"Version {version.versionsnummer} · {version_url}",
         "fil_namn": Path(version.fil.name).name if version.fil else "",
         "fil_bifogad": _attaches_file(version),
-        # The record's own time, not the time of rendering: the same version always gives
-        # the same PDF (and the same cache key in `document_pdf`).
-        "skapad": timezone.localtime(version.publicerad_tid or version.skapad),
     }
+
+
+def _created(version):
+    # The record's own time, not the time of rendering: the same version gives the same PDF.
+    return timezone.localtime(version.publicerad_tid or version.skapad)
 
 
 def render_document_html(version) -> str:
     """The HTML that WeasyPrint turns into the PDF (sanitised body; no scripts)."""
-    with translation.override("sv"):
-        return render_to_string("dokument/pdf/dokument.html", document_pdf_context(version))
+    return render_html(
+        TEMPLATE, document_pdf_context(version), title=version.titel, created=_created(version)
+    )
+
+
+def _original(version) -> list[Bilaga]:
+    """An uploaded PDF file, embedded so that the archived record holds the original too."""
+    if not _attaches_file(version):
+        return []
+    try:
+        with version.fil.open("rb") as f:
+            data = f.read()
+    except OSError:
+        logger.warning("Originalfilen %s saknas för %s", version.fil.name, version)
+        return []
+    if not data:
+        return []
+    return [Bilaga(filnamn=Path(version.fil.name).name, data=data, beskrivning="Originalfilen")]
 
 
 def render_document_pdf(version, html: str | None = None) -> bytes:
-    """The PDF/A-3b of one version of a document. An uploaded PDF file is embedded as an
-    attachment (PDF/A-3 allows it), so the archived record holds the original too."""
-    fetcher = LocalFileFetcher()
-    attachments = []
-    if _attaches_file(version):
-        try:
-            with version.fil.open("rb") as f:
-                data = f.read()
-        except OSError:
-            data = None
-        if data:
-            attachments.append(
-                Attachment(
-                    string=data,
-                    name=Path(version.fil.name).name,
-                    description="Originalfilen",
-                    relationship="Source",
-                    url_fetcher=fetcher,
-                )
-            )
-    document = HTML(
-        string=html if html is not None else render_document_html(version),
-        base_url=STATIC_DIR.resolve().as_uri() + "/",
-        url_fetcher=fetcher,
-    )
-    return document.write_pdf(
-        pdf_variant=PDF_VARIANT,
-        attachments=attachments or None,
-        pdf_tags=True,  # a tagged PDF: structure and reading order for screen readers
-        pdf_identifier=f"styrning-{version.dokument_id}-{version.versionsnummer}".encode(),
+    """The PDF/A-3a of one version of a document."""
+    return write_pdf(
+        html if html is not None else render_document_html(version),
+        identifier=f"styrning-{version.dokument_id}-{version.versionsnummer}",
+        attachments=_original(version),
     )
 
 
-def document_pdf(version) -> bytes:
-    """`render_document_pdf`, cached by content: the key is a hash of the HTML the PDF is
-    made from (which names the attached file), so any change to the version, its header or
-    the templates gives a new PDF, and an unchanged one is rendered once per cache lifetime."""
-    html = render_document_html(version)
-    key = "dokument-pdf:" + hashlib.sha256(html.encode()).hexdigest()
-    data = cache.get(key)
-    if data is None:
-        data = render_document_pdf(version, html)
-        cache.set(key, data, PDF_CACHE_SECONDS)
-    return data
+def content_etag(html: str) -> str:
+    """An entity tag for a PDF rendered in the request: a digest of the HTML it is made from
+    (which names the attached file), so any change to the version, its header or the templates
+    gives a new one."""
+    return hashlib.sha256(html.encode()).hexdigest()[:32]
+
+
+# --- The stored PDF of a published version ------------------------------------------------------
+
+
+def has_stored_pdf(version) -> bool:
+    return bool(version.pdf) and version.pdf.storage.exists(version.pdf.name)
+
+
+def versions_without_pdf() -> list[Dokumentversion]:
+    """The published versions whose PDF is not stored (published before PDFs were stored, a
+    task that failed, or a file lost from the storage), oldest first."""
+    published: QuerySet[Dokumentversion] = Dokumentversion.objects.filter(
+        status=Dokumentversion.Status.PUBLICERAD
+    ).order_by("publicerad_tid", "pk")
+    return [v for v in published if not has_stored_pdf(v)]
+
+
+def store_version_pdf(version_id: int) -> bool:
+    """Render a published version's PDF and store it on the version. Idempotent: a version
+    that already has its file, or is not published, is left as it is. Returns whether a PDF
+    was stored.
+
+    The version is not locked while it renders (a large attachment takes a while): the file is
+    written first, and the field is set only if no one else stored one meanwhile."""
+    version = (
+        Dokumentversion.objects.select_related("dokument__typ", "faststalld_av", "dokumentansvarig")
+        .prefetch_related("giltighetsomrade")
+        .filter(pk=version_id, status=Dokumentversion.Status.PUBLICERAD)
+        .first()
+    )
+    if version is None or has_stored_pdf(version):
+        return False
+    data = render_document_pdf(version)
+    field = version.pdf.field
+    name = field.storage.save(
+        field.generate_filename(version, pdf_filename(version)), ContentFile(data)
+    )
+    # An update, not save(): storing the rendering is not a change of the record (no history
+    # row, no new lock token), and it must not overwrite a file stored meanwhile.
+    stored = Dokumentversion.objects.filter(pk=version.pk, pdf=version.pdf.name or "").update(
+        pdf=name
+    )
+    if not stored:
+        field.storage.delete(name)
+        return False
+    return True

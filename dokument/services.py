@@ -550,6 +550,10 @@ def publicera_version(
             f"(version {version.versionsnummer}, {version.beslut_display}).",
         )
     _apply_outgoing_links(dokument, version)
+    # The PDF is rendered once, in the background, after the publication is committed.
+    from dokument.tasks import render_version_pdf
+
+    transaction.on_commit(lambda: render_version_pdf.enqueue(version.pk))
     return version
 
 

@@ -1,7 +1,8 @@
 """Background work of the dokument app (Django's tasks framework, run by `manage.py db_worker`).
 
 `manage.py dokument_paminnelser` (daily, e.g. from cron or a systemd timer) enqueues
-`send_review_reminders`; the worker sends the mail.
+`send_review_reminders`; the worker sends the mail. Publishing a version enqueues
+`render_version_pdf`; the worker renders the PDF and stores it on the version.
 """
 
 import datetime
@@ -13,6 +14,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from dokument.models import Dokument
+from dokument.pdf import store_version_pdf
 
 REMINDER_DAYS = 30
 
@@ -69,3 +71,10 @@ def send_review_reminders() -> int:
             dokument.save(update_fields=["paminnelse_skickad_for"])
             count += 1
     return count
+
+
+@task()
+def render_version_pdf(version_id: int) -> bool:
+    """Render a published version's PDF and store it (enqueued on publication). Idempotent:
+    a version whose PDF is stored is left as it is. Returns whether a PDF was stored."""
+    return store_version_pdf(version_id)

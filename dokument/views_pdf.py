@@ -1,20 +1,96 @@
 """The PDF of a document record: the current version at the permanent URL, and any version.
-Same access rules as the HTML pages: what the user may not see is a 404."""
+Same access rules as the HTML pages: what the user may not see is a 404.
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
-from django.utils.text import slugify
+A published version's PDF is the file stored when it was published (served with ETag and
+Last-Modified, 304 when the reader has it); until it is there, a page says "PDF:en skapas".
+A draft is rendered in the request (it changes), with an ETag of its content.
+"""
+
+import hashlib
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
 
 from dokument.models import Dokumentversion
-from dokument.pdf import document_pdf
+from dokument.pdf import content_etag, pdf_filename, render_document_html, render_document_pdf
 from dokument.queries import dokument_for_user, versions_for_user
 
+RETRY_AFTER_SECONDS = 30
 
-def _pdf_response(version: Dokumentversion) -> HttpResponse:
-    filename = f"{slugify(version.titel)[:80] or 'dokument'}-version-{version.versionsnummer}.pdf"
-    response = HttpResponse(document_pdf(version), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+
+def _conditional(request: HttpRequest, etag: str, last_modified: int | None = None):
+    """A 304 (or 412) when the reader's copy is current, else None: Django's `condition`
+    decorator, for a value known only once the version is fetched."""
+    return get_conditional_response(request, etag=etag, last_modified=last_modified)
+
+
+def _with_validators(response, etag: str, last_modified: int | None = None):
+    response.headers.setdefault("ETag", etag)
+    if last_modified is not None:
+        response.headers.setdefault("Last-Modified", http_date(last_modified))
     return response
+
+
+def _inline(response, version: Dokumentversion):
+    response["Content-Disposition"] = f'inline; filename="{pdf_filename(version)}"'
+    return response
+
+
+def _stored_pdf(request: HttpRequest, version: Dokumentversion) -> HttpResponse | None:
+    """The stored file, or None when it is missing from the storage."""
+    storage, name = version.pdf.storage, version.pdf.name
+    try:
+        modified = int(storage.get_modified_time(name).timestamp())
+        size = storage.size(name)
+    except FileNotFoundError:
+        return None
+    etag = '"{}"'.format(hashlib.sha256(f"{name}:{size}:{modified}".encode()).hexdigest()[:32])
+    response = _conditional(request, etag, modified)
+    if response is None:
+        response = _inline(
+            FileResponse(storage.open(name, "rb"), content_type="application/pdf"), version
+        )
+    return _with_validators(response, etag, modified)
+
+
+def _pending(request: HttpRequest, version: Dokumentversion) -> HttpResponse:
+    """The PDF is made in the background after publication: say so instead of waiting."""
+    response = render(
+        request,
+        "dokument/pdf/skapas.html",
+        {"version": version, "dokument": version.dokument},
+        status=202,
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    patch_cache_control(response, no_store=True)
+    return response
+
+
+def _draft_pdf(request: HttpRequest, version: Dokumentversion) -> HttpResponse:
+    """A draft or an adopted, not yet published version: rendered in the request (it may
+    change), not cached on the server; a reader who has this very content gets a 304."""
+    html = render_document_html(version)
+    etag = f'"{content_etag(html)}"'
+    response = _conditional(request, etag)
+    if response is None:
+        response = _inline(
+            HttpResponse(render_document_pdf(version, html), content_type="application/pdf"),
+            version,
+        )
+    patch_cache_control(response, private=True, no_cache=True)
+    return _with_validators(response, etag)
+
+
+def _pdf_response(request: HttpRequest, version: Dokumentversion) -> HttpResponse:
+    if version.status != Dokumentversion.Status.PUBLICERAD:
+        return _draft_pdf(request, version)
+    if version.pdf:
+        response = _stored_pdf(request, version)
+        if response is not None:
+            return response
+    return _pending(request, version)
 
 
 def _versions(request: HttpRequest, pk: int):
@@ -33,9 +109,9 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if version is None:
         raise Http404("Dokumentet har ingen version som du får se.")
-    return _pdf_response(version)
+    return _pdf_response(request, version)
 
 
 def version_pdf(request: HttpRequest, pk: int, nummer: int) -> HttpResponse:
     _, versions = _versions(request, pk)
-    return _pdf_response(get_object_or_404(versions, versionsnummer=nummer))
+    return _pdf_response(request, get_object_or_404(versions, versionsnummer=nummer))

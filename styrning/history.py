@@ -58,7 +58,13 @@ def field_changes(*sources: Kalla) -> list[Andring]:
     entries = []
     for source in sources:
         model = source.model
-        fields = [f for f in model._meta.concrete_fields if f.name not in ("id", "skapad")]
+        # The fields the history tracks (a model may exclude some, e.g. a stored rendering).
+        tracked = {f.name for f in source.records.model.tracked_fields}
+        fields = [
+            f
+            for f in model._meta.concrete_fields
+            if f.name in tracked and f.name not in ("id", "skapad")
+        ]
         records = list(
             source.records.select_related("history_user").order_by("history_date", "history_id")
         )
