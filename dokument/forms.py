@@ -11,6 +11,7 @@ from dokument.files import check_upload
 from dokument.models import Dokument, Dokumentlank, Dokumenttyp, Dokumentversion, Granskning
 from dokument.queries import published_documents
 from styrning import permissions
+from styrning.forms import LockedForm
 from styrning.models import Organisation
 from styrning.queries import organisation_tree
 
@@ -63,15 +64,6 @@ def _active_tree() -> list[tuple[Organisation, int]]:
     return list(organisation_tree().subset(lambda org: org.aktiv_till is None).walk())
 
 
-def _apply(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on its field where it names one."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error)
-
-
 class VersionForm(forms.ModelForm):
     """The header, the content and (optionally) the decision of one version."""
 
@@ -122,29 +114,9 @@ class VersionForm(forms.ModelForm):
             "faststalld_av": "Fyll i beslutet (organ och datum) om dokumentet redan är antaget.",
         }
 
-    def __init__(
-        self,
-        *args,
-        dokument: Dokument | None = None,
-        marke: tuple[str, int] | None = None,
-        **kwargs,
-    ):
+    def __init__(self, *args, dokument: Dokument | None = None, **kwargs):
         self.dokument = dokument
         super().__init__(*args, **kwargs)
-        if marke is not None:
-            # The optimistic-concurrency token: what the form was opened on (see services).
-            name, value = marke
-            self.fields[name] = forms.IntegerField(
-                label="Ändringskontroll",
-                widget=forms.HiddenInput,
-                initial=value,
-                error_messages={
-                    "required": "Formuläret saknar uppgift om vilken version det utgår från. "
-                    "Öppna sidan igen.",
-                    "invalid": "Formuläret saknar uppgift om vilken version det utgår från. "
-                    "Öppna sidan igen.",
-                },
-            )
         organisationer = Organisation.objects.filter(aktiv_till__isnull=True)
         self.walked = _active_tree()
         adopter = self.fields["faststalld_av"]
@@ -206,7 +178,7 @@ class VersionForm(forms.ModelForm):
             try:
                 services.check_adoption(typ, cleaned["faststalld_av"])
             except ValidationError as error:
-                _apply(self, error)
+                self.add_error(None, error)
         try:
             services.check_header(
                 dokument_id=self.dokument.pk if self.dokument else None,
@@ -216,7 +188,7 @@ class VersionForm(forms.ModelForm):
                 diarienummer=cleaned.get("diarienummer") or "",
             )
         except ValidationError as error:
-            _apply(self, error)
+            self.add_error(None, error)
         return cleaned
 
     def version_data(self) -> dict:
@@ -225,6 +197,30 @@ class VersionForm(forms.ModelForm):
     def uploaded_file(self):
         fil = self.cleaned_data.get("fil")
         return fil if isinstance(fil, UploadedFile) else None
+
+
+class RevideraForm(VersionForm):
+    """A revision: a new version, with the number of the latest version when the form was
+    opened, so that a revision based on an older version is refused (see services)."""
+
+    senaste_version = forms.IntegerField(
+        label="Senaste version",
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "Formuläret saknar uppgift om vilken version det utgår från. "
+            "Öppna sidan igen.",
+            "invalid": "Formuläret saknar uppgift om vilken version det utgår från. "
+            "Öppna sidan igen.",
+        },
+    )
+
+    def __init__(self, *args, senaste: Dokumentversion | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["senaste_version"].initial = senaste.versionsnummer if senaste else 0
+
+
+class UtkastForm(LockedForm, VersionForm):
+    """Change a draft in place; carries the draft's change token (`styrning.locking`)."""
 
 
 class RegistreraForm(VersionForm):

@@ -1,6 +1,7 @@
 """Writes with rules on governing documents: register, adopt, publish, revise, link, review,
-repeal. Each takes the acting user, runs in a transaction and raises a ValidationError with a
-Swedish message when a rule stops it."""
+repeal. Each takes the acting user, checks that the user may act, runs in a transaction, raises
+a ValidationError with a Swedish message when a rule stops it, and writes its act to the log of
+acts (`styrning.actionlog`) on the document, in the same transaction."""
 
 import datetime
 
@@ -19,7 +20,8 @@ from dokument.models import (
     Granskning,
 )
 from dokument.personnummer import find_personnummer, mask
-from styrning import permissions
+from styrning import locking, permissions
+from styrning.actionlog import Handling, log_action
 from styrning.models import Mandatperiod, Organisation
 
 # The header and content fields a version carries (the M2M scope and the file come apart).
@@ -114,56 +116,19 @@ def next_review_date(typ: Dokumenttyp, base: datetime.date) -> datetime.date | N
     return None
 
 
-# --- Optimistic concurrency ---------------------------------------------------------------------
-
-
-def _person(user) -> str:
-    return str(user) if user else "någon annan"
-
-
-def _when(moment) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
-
-
-def andringsmarke(version: Dokumentversion) -> int:
-    """The version's change token: the id of its latest audit-trail record. Every save of the
-    version writes one, so the token changes whenever anybody changes the version."""
-    return (
-        Dokumentversion.history.filter(id=version.pk)
-        .order_by("-history_id")
-        .values_list("history_id", flat=True)
-        .first()
-        or 0
-    )
-
-
-def _check_version_unchanged(version: Dokumentversion, token: int) -> None:
-    """Refuse to save over a change somebody else made after the form was opened."""
-    latest = (
-        Dokumentversion.history.filter(id=version.pk)
-        .select_related("history_user")
-        .order_by("-history_id")
-        .first()
-    )
-    if latest is None or latest.history_id == token:
-        return
-    raise ValidationError(
-        f"Utkastet har ändrats av {_person(latest.history_user)} {_when(latest.history_date)} "
-        "sedan du öppnade det. Ingenting har sparats. Öppna utkastet igen för att se "
-        "ändringen och gör om dina ändringar.",
-        code="andrat",
-    )
+# --- Optimistic concurrency (styrning.locking) ----------------------------------------------------
 
 
 def _check_no_newer_version(dokument: Dokument, senaste_version: int) -> None:
-    """Refuse a revision based on an older version than the document's latest."""
+    """Refuse a revision based on an older version than the document's latest, in the words of
+    the one locking message."""
     last = dokument.versioner.select_related("skapad_av").order_by("-versionsnummer").first()
     if (last.versionsnummer if last else 0) == senaste_version:
         return
     raise ValidationError(
-        f"Version {last.versionsnummer} lades till av {_person(last.skapad_av)} "
-        f"{_when(last.skapad)} sedan du öppnade formuläret. Ingenting har sparats. Öppna "
-        "revideringen igen så utgår den från den senaste versionen.",
+        f"{locking.changed_message(last.skapad_av, last.skapad)} Version {last.versionsnummer} "
+        "har lagts till. Öppna revideringen igen så utgår den från den senaste versionen. "
+        "Ingenting har sparats.",
         code="ny_version",
     )
 
@@ -175,6 +140,35 @@ def _lock_dokument(pk: int) -> Dokument:
 def _lock_version(version: Dokumentversion) -> None:
     """Re-read the version under a row lock, so its status is the committed one."""
     version.refresh_from_db(from_queryset=Dokumentversion.objects.select_for_update())
+
+
+# --- The log of acts ----------------------------------------------------------------------------
+
+
+def _log(*, user, handling: str, dokument: Dokument, publik: bool = False, **data) -> None:
+    """Write the act to the log of acts on the document, for its owner."""
+    log_action(
+        user=user,
+        handling=handling,
+        objekt=dokument,
+        organisation=dokument.agare_id,
+        data=data,
+        publik=publik,
+    )
+
+
+def _datum(value: datetime.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _version_data(version: Dokumentversion) -> dict:
+    """What an act on a version records: its number, title, status and decision."""
+    return {
+        "versionsnummer": version.versionsnummer,
+        "titel": version.titel,
+        "status": version.status,
+        "beslut": version.beslut_display,
+    }
 
 
 # --- Register, revise, adopt --------------------------------------------------------------------
@@ -236,7 +230,7 @@ def registrera_dokument(
     """Register a new document with its first version; with a decision it is adopted."""
     check_may_edit(user, agare)
     dokument = Dokument.objects.create(typ=typ, agare=agare)
-    _create_version(
+    version = _create_version(
         user=user,
         dokument=dokument,
         data=data,
@@ -244,8 +238,19 @@ def registrera_dokument(
         fil=fil,
         fil_text=fil_text,
     )
+    _log(
+        user=user,
+        handling=Handling.REGISTRERAD,
+        dokument=dokument,
+        typ=typ.namn,
+        **_version_data(version),
+    )
     for hogre in overordnade:
-        add_lank(user=user, fran=dokument, till=hogre, typ=Dokumentlank.Typ.KONKRETISERAR)
+        try:
+            add_lank(user=user, fran=dokument, till=hogre, typ=Dokumentlank.Typ.KONKRETISERAR)
+        except ValidationError as error:
+            # The links are the `overordnade` of this service: its errors belong there.
+            raise ValidationError({"overordnade": error.messages}) from error
     return dokument
 
 
@@ -273,7 +278,7 @@ def revidera_dokument(
         raise ValidationError(
             f"Dokumentet är {dokument.get_status_display().lower()} och kan inte revideras."
         )
-    return _create_version(
+    version = _create_version(
         user=user,
         dokument=dokument,
         data=data,
@@ -281,6 +286,8 @@ def revidera_dokument(
         fil=fil,
         fil_text=fil_text,
     )
+    _log(user=user, handling=Handling.REVIDERAD, dokument=dokument, **_version_data(version))
+    return version
 
 
 @transaction.atomic
@@ -292,17 +299,21 @@ def andra_utkast(
     giltighetsomrade=(),
     fil=None,
     fil_text: str = "",
-    andringsmarke: int | None = None,
+    andringsmarke: str | None = None,
 ) -> Dokumentversion:
     """Change a draft in place. An adopted version is never edited: it is revised.
 
-    The document and the version are locked; with `andringsmarke` (the version's change token
-    when the form was opened) a change made meanwhile by somebody else is not overwritten."""
+    The document and the version are locked; with `andringsmarke` (the version's change token,
+    `styrning.locking.token`, when the form was opened) a change made meanwhile by somebody
+    else is not overwritten: `locking.Konflikt` is raised and nothing is saved."""
     dokument = _lock_dokument(version.dokument_id)
     check_may_edit(user, dokument.agare)
     _lock_version(version)
-    if andringsmarke is not None:
-        _check_version_unchanged(version, andringsmarke)
+    locking.check_unchanged(
+        version,
+        andringsmarke,
+        detail="Läs utkastet som det är nu; sparar du igen ersätter dina uppgifter ändringen.",
+    )
     if version.status != Dokumentversion.Status.UTKAST:
         raise ValidationError(
             "Bara utkast kan ändras. En fastställd version revideras med en ny version."
@@ -317,18 +328,31 @@ def andra_utkast(
         diarienummer=data.get("diarienummer", ""),
     )
     fields = [key for key in VERSION_FIELDS if key in data]
+    changed = [key for key in fields if getattr(version, key) != data[key]]
     for key in fields:
         setattr(version, key, data[key])
     if _has_decision(data):
         version.status = Dokumentversion.Status.FASTSTALLD
         fields.append("status")
+        changed.append("status")
     if fil:
         version.fil = fil
         version.fil_text = fil_text or ""
         fields += ["fil", "fil_text"]
+        changed.append("fil")
+    scope = {org.pk for org in giltighetsomrade or []}
+    if scope != set(version.giltighetsomrade.values_list("pk", flat=True)):
+        changed.append("giltighetsomrade")
     version._history_user = user
     version.save(update_fields=fields)
     version.giltighetsomrade.set(giltighetsomrade or [])
+    _log(
+        user=user,
+        handling=Handling.ANDRAD,
+        dokument=dokument,
+        falt=changed,
+        **_version_data(version),
+    )
     return version
 
 
@@ -368,6 +392,13 @@ def faststall_version(
     version._history_user = user
     version.save(
         update_fields=["faststalld_av", "beslutsdatum", "paragraf", "diarienummer", "status"]
+    )
+    _log(
+        user=user,
+        handling=Handling.FASTSTALLD,
+        dokument=dokument,
+        diarienummer=diarienummer,
+        **_version_data(version),
     )
     return version
 
@@ -411,7 +442,7 @@ def assign_kfs_nummer(dokument: Dokument, ar: int) -> str:
     )
     counter.senaste = max(counter.senaste, highest) + 1
     counter.save(update_fields=["senaste"])
-    prefix = getattr(settings, "FORFATTNINGSSAMLING_PREFIX", "KFS")
+    prefix = settings.FORFATTNINGSSAMLING_PREFIX
     dokument.kfs_ar = ar
     dokument.kfs_lopnummer = counter.senaste
     dokument.kfs_nummer = f"{prefix} {ar}:{counter.senaste}"
@@ -428,23 +459,36 @@ def _end_document(dokument: Dokument, status: str, datum, beslut: str, orsak: st
     flag_underdokument(dokument, orsak)
 
 
-def _apply_outgoing_links(dokument: Dokument, version: Dokumentversion) -> None:
-    """A document in force that ersätter or upphäver others ends them."""
+def _apply_outgoing_links(*, user, dokument: Dokument, version: Dokumentversion) -> None:
+    """A document in force that ersätter or upphäver others ends them; each ended document
+    gets its act (ersatt, upphävd) in the log of acts."""
     links = dokument.lankar_fran.filter(
         typ__in=[Dokumentlank.Typ.ERSATTER, Dokumentlank.Typ.UPPHAVER],
         till__status=Dokument.Status.GALLANDE,
     ).select_related("till")
     for link in links:
         if link.typ == Dokumentlank.Typ.ERSATTER:
-            status, verb = Dokument.Status.ERSATT, "ersatt"
+            status, verb, handling = Dokument.Status.ERSATT, "ersatt", Handling.ERSATT
         else:
-            status, verb = Dokument.Status.UPPHAVD, "upphävt"
+            status, verb, handling = Dokument.Status.UPPHAVD, "upphävt", Handling.UPPHAVD
+        datum = version.beslutsdatum or timezone.localdate()
+        beslut = f"{version.beslut_display} ({version.titel})"
         _end_document(
             link.till,
             status,
-            version.beslutsdatum or timezone.localdate(),
-            f"{version.beslut_display} ({version.titel})",
+            datum,
+            beslut,
             f"Det överordnade dokumentet {link.till} har {verb}s av {version.titel}.",
+        )
+        _log(
+            user=user,
+            handling=handling,
+            dokument=link.till,
+            publik=True,
+            datum=_datum(datum),
+            beslut=beslut,
+            av_dokument=dokument.pk,
+            av_titel=version.titel,
         )
 
 
@@ -480,7 +524,11 @@ def publicera_version(
             code="utkast",
         )
     if version.status == Dokumentversion.Status.PUBLICERAD:
-        when = f" {_when(version.publicerad_tid)}" if version.publicerad_tid else ""
+        when = (
+            f" {timezone.localtime(version.publicerad_tid):%Y-%m-%d %H:%M}"
+            if version.publicerad_tid
+            else ""
+        )
         raise ValidationError(
             f"Versionen är redan publicerad{when}. Ingenting har ändrats.", code="publicerad"
         )
@@ -549,7 +597,17 @@ def publicera_version(
             f"Det överordnade dokumentet {version.titel} har fått en ny version "
             f"(version {version.versionsnummer}, {version.beslut_display}).",
         )
-    _apply_outgoing_links(dokument, version)
+    _log(
+        user=user,
+        handling=Handling.PUBLICERAD,
+        dokument=dokument,
+        publik=True,
+        kfs_nummer=dokument.kfs_nummer,
+        ersatter_version=previous.versionsnummer if previous else None,
+        personnummer_bekraftat=bool(found),
+        **_version_data(version),
+    )
+    _apply_outgoing_links(user=user, dokument=dokument, version=version)
     # The PDF is rendered once, in the background, after the publication is committed.
     from dokument.tasks import render_version_pdf
 
@@ -605,10 +663,18 @@ def add_lank(*, user, fran: Dokument, till: Dokument, typ: str) -> Dokumentlank:
     if Dokumentlank.objects.filter(fran=fran, till=till, typ=typ).exists():
         raise ValidationError({"till": "Länken finns redan."})
     link = Dokumentlank.objects.create(fran=fran, till=till, typ=typ)
+    _log(
+        user=user,
+        handling=Handling.LANKAD,
+        dokument=fran,
+        typ=typ,
+        till=till.pk,
+        till_titel=str(till),
+    )
     if typ != Dokumentlank.Typ.KONKRETISERAR and fran.status == Dokument.Status.GALLANDE:
         version = fran.versioner.filter(ar_aktuell=True).first()
         if version:
-            _apply_outgoing_links(fran, version)
+            _apply_outgoing_links(user=user, dokument=fran, version=version)
     return link
 
 
@@ -656,6 +722,15 @@ def registrera_granskning(
             "paminnelse_skickad_for",
         ]
     )
+    _log(
+        user=user,
+        handling=Handling.PROVAD,
+        dokument=dokument,
+        publik=True,
+        datum=_datum(datum),
+        utfall=utfall,
+        nasta=_datum(nasta),
+    )
     return granskning
 
 
@@ -673,6 +748,13 @@ def satt_granskningsdatum(*, user, dokument: Dokument, datum: datetime.date | No
     dokument.paminnelse_skickad_for = None
     dokument.save(
         update_fields=["granskning_manuell", "granskning_nasta", "paminnelse_skickad_for"]
+    )
+    _log(
+        user=user,
+        handling=Handling.PROVNINGSDATUM_SATT,
+        dokument=dokument,
+        datum=_datum(dokument.granskning_nasta),
+        manuell=dokument.granskning_manuell,
     )
     return dokument
 
@@ -696,5 +778,13 @@ def upphav_dokument(*, user, dokument: Dokument, datum: datetime.date, beslut: s
         datum,
         beslut.strip(),
         f"Det överordnade dokumentet {titel} har upphävts ({beslut.strip()}).",
+    )
+    _log(
+        user=user,
+        handling=Handling.UPPHAVD,
+        dokument=dokument,
+        publik=True,
+        datum=_datum(datum),
+        beslut=beslut.strip(),
     )
     return dokument

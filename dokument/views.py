@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,9 +22,9 @@ from dokument.forms import (
     LankForm,
     PubliceraForm,
     RegistreraForm,
+    RevideraForm,
     UpphavForm,
-    VersionForm,
-    _apply,
+    UtkastForm,
 )
 from dokument.markdown import render_markdown
 from dokument.models import Dokument, Dokumentlank, Dokumentversion
@@ -36,7 +36,8 @@ from dokument.queries import (
     vantande_for_user,
     versions_for_user,
 )
-from styrning import permissions
+from dokument.sections import sections_for
+from styrning import locking, permissions
 
 PER_PAGE = 25
 
@@ -51,6 +52,12 @@ def _post(request: HttpRequest):
 
 def _files(request: HttpRequest):
     return request.FILES if request.method == "POST" else None
+
+
+def _form_page(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    """A form page: a bound form that comes back (it did not save) is a 400, as in mal."""
+    form = context["form"]
+    return render(request, template, context, status=400 if form.is_bound else 200)
 
 
 def _get_dokument_for_user(request: HttpRequest, pk: int) -> Dokument:
@@ -115,18 +122,6 @@ def _linked(user, dokument: Dokument):
     return list(upp), list(ned)
 
 
-def _mal_for(user, dokument: Dokument) -> list:
-    """The goals that rest on the document and that the user may see. The goal app adds the
-    relation (Mal.dokument, related_name "mal"); the rule is that of mal.queries.mal_for_user:
-    adopted goals are public, drafts only for those who read the owner's internal material."""
-    internal = permissions.internal_ids(user)
-    return list(
-        dokument.mal.filter(Q(status="antaget") | Q(agare_id__in=internal))
-        .select_related("agare")
-        .order_by("agare__ordning", "nummer", "titel")
-    )
-
-
 def detalj(request: HttpRequest, pk: int) -> HttpResponse:
     dokument = _get_dokument_for_user(request, pk)
     insider = _is_insider(request.user, dokument)
@@ -146,7 +141,8 @@ def detalj(request: HttpRequest, pk: int) -> HttpResponse:
         "ersatter": [lnk for lnk in upp if lnk.typ != Dokumentlank.Typ.KONKRETISERAR],
         "konkretiseras_av": [lnk for lnk in ned if lnk.typ == Dokumentlank.Typ.KONKRETISERAR],
         "ersatt_av": [lnk for lnk in ned if lnk.typ != Dokumentlank.Typ.KONKRETISERAR],
-        "mal": _mal_for(request.user, dokument),
+        # What the apps above add to the page (the goals resting on it): dokument.sections.
+        "sections": sections_for(request, dokument),
         "insider": insider,
         "can_edit": can_edit,
         "can_act": can_act,
@@ -290,11 +286,11 @@ def registrera(request: HttpRequest) -> HttpResponse:
                 overordnade=form.cleaned_data["overordnade"],
             )
         except ValidationError as error:
-            _apply(form, error)
+            form.add_error(None, error)
         else:
             messages.success(request, "Dokumentet är registrerat.")
             return redirect(dokument)
-    return render(request, "dokument/registrera.html", {"form": form})
+    return _form_page(request, "dokument/registrera.html", {"form": form})
 
 
 def _prefill(version: Dokumentversion | None) -> dict:
@@ -314,12 +310,8 @@ def revidera(request: HttpRequest, pk: int) -> HttpResponse:
     dokument = _get_dokument_for_editor(request, pk)
     last = dokument.versioner.prefetch_related("giltighetsomrade").order_by("-versionsnummer")
     last = last.first()
-    form = VersionForm(
-        _post(request),
-        _files(request),
-        dokument=dokument,
-        initial=_prefill(last),
-        marke=("senaste_version", last.versionsnummer if last else 0),
+    form = RevideraForm(
+        _post(request), _files(request), dokument=dokument, initial=_prefill(last), senaste=last
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -333,11 +325,11 @@ def revidera(request: HttpRequest, pk: int) -> HttpResponse:
                 senaste_version=form.cleaned_data["senaste_version"],
             )
         except ValidationError as error:
-            _apply(form, error)
+            form.add_error(None, error)
         else:
             messages.success(request, f"Version {ny.versionsnummer} är registrerad.")
             return redirect(ny)
-    return render(
+    return _form_page(
         request, "dokument/revidera.html", {"form": form, "dokument": dokument, "last": last}
     )
 
@@ -351,12 +343,8 @@ def andra(request: HttpRequest, pk: int, nummer: int) -> HttpResponse:
         versionsnummer=nummer,
         status=Dokumentversion.Status.UTKAST,
     )
-    form = VersionForm(
-        _post(request),
-        _files(request),
-        dokument=dokument,
-        instance=utkast,
-        marke=("andringsmarke", services.andringsmarke(utkast)),
+    form = UtkastForm(
+        _post(request), _files(request), dokument=dokument, instance=utkast, current=utkast
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -369,12 +357,14 @@ def andra(request: HttpRequest, pk: int, nummer: int) -> HttpResponse:
                 fil_text=form.fil_text,
                 andringsmarke=form.cleaned_data["andringsmarke"],
             )
+        except locking.Konflikt as conflict:
+            form.add_conflict(conflict)
         except ValidationError as error:
-            _apply(form, error)
+            form.add_error(None, error)
         else:
             messages.success(request, f"Utkastet (version {utkast.versionsnummer}) är sparat.")
             return redirect(utkast)
-    return render(
+    return _form_page(
         request, "dokument/andra.html", {"form": form, "dokument": dokument, "version": utkast}
     )
 
@@ -388,11 +378,11 @@ def faststall(request: HttpRequest, pk: int, nummer: int) -> HttpResponse:
         try:
             services.faststall_version(user=request.user, version=target, **form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            form.add_error(None, error)
         else:
             messages.success(request, "Beslutet är registrerat: versionen är fastställd.")
             return redirect(target)
-    return render(
+    return _form_page(
         request,
         "dokument/faststall.html",
         {"form": form, "dokument": dokument, "version": target},
@@ -413,7 +403,7 @@ def publicera(request: HttpRequest, pk: int, nummer: int) -> HttpResponse:
                 bekraftat_personnummer=form.cleaned_data["bekrafta"],
             )
         except ValidationError as error:
-            _apply(form, error)
+            form.add_error(None, error)
         except IntegrityError:
             # The statute-book counter is locked, so this should not happen; if a number was
             # set by hand elsewhere, nothing is saved and the publisher can try again.
@@ -429,7 +419,7 @@ def publicera(request: HttpRequest, pk: int, nummer: int) -> HttpResponse:
                 text += f" Nummer i författningssamlingen: {dokument.kfs_nummer}."
             messages.success(request, text)
             return redirect(dokument)
-    return render(
+    return _form_page(
         request,
         "dokument/publicera.html",
         {
@@ -451,11 +441,11 @@ def granska(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user, dokument=dokument, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply(form, error)
+            form.add_error(None, error)
         else:
             messages.success(request, "Aktualitetsprövningen är registrerad.")
             return redirect(dokument)
-    return render(request, "dokument/granska.html", {"form": form, "dokument": dokument})
+    return _form_page(request, "dokument/granska.html", {"form": form, "dokument": dokument})
 
 
 @login_required
@@ -481,11 +471,11 @@ def upphav(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.upphav_dokument(user=request.user, dokument=dokument, **form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            form.add_error(None, error)
         else:
             messages.success(request, "Dokumentet är upphävt.")
             return redirect(dokument)
-    return render(request, "dokument/upphav.html", {"form": form, "dokument": dokument})
+    return _form_page(request, "dokument/upphav.html", {"form": form, "dokument": dokument})
 
 
 @login_required

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from dokument import services
 from dokument.models import Dokument, Dokumentversion
+from styrning import locking
 from tests.dokument.conftest import header
 
 
@@ -25,11 +26,15 @@ def _when(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
+def _klockan(moment) -> str:
+    return timezone.localtime(moment).strftime("%H:%M")
+
+
 def test_second_editor_of_a_draft_is_refused_naming_who_changed_it(
     utkast, sekreterare_bun, administrator
 ):
     version = utkast.versioner.get()
-    opened = services.andringsmarke(version)  # both open the form
+    opened = locking.token(version)  # both open the form
     services.andra_utkast(
         user=sekreterare_bun,
         version=Dokumentversion.objects.get(pk=version.pk),
@@ -38,7 +43,7 @@ def test_second_editor_of_a_draft_is_refused_naming_who_changed_it(
     )
     latest = Dokumentversion.history.filter(id=version.pk).order_by("-history_id").first()
 
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(locking.Konflikt) as error:
         services.andra_utkast(
             user=administrator,
             version=Dokumentversion.objects.get(pk=version.pk),
@@ -47,9 +52,9 @@ def test_second_editor_of_a_draft_is_refused_naming_who_changed_it(
         )
 
     assert error.value.messages == [
-        f"Utkastet har ändrats av {sekreterare_bun} "
-        f"{_when(latest.history_date)} sedan du öppnade det. Ingenting har sparats. Öppna "
-        "utkastet igen för att se ändringen och gör om dina ändringar."
+        f"Ändrat av {sekreterare_bun} kl. {_klockan(latest.history_date)} sedan du öppnade "
+        "sidan. Läs utkastet som det är nu; sparar du igen ersätter dina uppgifter ändringen. "
+        "Ingenting har sparats."
     ]
     assert Dokumentversion.objects.get(pk=version.pk).titel == "A:s titel"
 
@@ -73,11 +78,9 @@ def test_edit_draft_form_refuses_a_stale_form_and_saves_nothing(
         {"titel": "Sekreterarens titel", "andringsmarke": token},
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert (
-        response.context["form"]
-        .non_field_errors()[0]
-        .startswith(f"Utkastet har ändrats av {administrator} ")
+        response.context["form"].non_field_errors()[0].startswith(f"Ändrat av {administrator} kl. ")
     )
     assert Dokumentversion.objects.get(pk=version.pk).titel == "Administratörens titel"
 
@@ -96,9 +99,9 @@ def test_revision_based_on_an_older_version_is_refused_naming_who_added_the_newe
         )
 
     assert error.value.messages == [
-        f"Version 2 lades till av {sekreterare_bun} "
-        f"{_when(ny.skapad)} sedan du öppnade formuläret. Ingenting har sparats. Öppna "
-        "revideringen igen så utgår den från den senaste versionen."
+        f"Ändrat av {sekreterare_bun} kl. {_klockan(ny.skapad)} sedan du öppnade sidan. "
+        "Version 2 har lagts till. Öppna revideringen igen så utgår den från den senaste "
+        "versionen. Ingenting har sparats."
     ]
     assert list(dokument.versioner.order_by("versionsnummer").values_list("titel", flat=True)) == [
         "Riktlinjer för skolskjuts",
@@ -122,8 +125,10 @@ def test_revise_form_refuses_a_stale_form_and_saves_nothing(
         {"titel": "B", "senaste_version": token},
     )
 
-    assert (token, response.status_code) == (1, 200)
-    assert response.context["form"].non_field_errors()[0].startswith("Version 2 lades till av ")
+    assert (token, response.status_code) == (1, 400)
+    assert (
+        response.context["form"].non_field_errors()[0].startswith(f"Ändrat av {administrator} kl. ")
+    )
     assert dokument.versioner.count() == 2
 
 

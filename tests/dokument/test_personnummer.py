@@ -56,7 +56,7 @@ def test_publish_with_personnummer_needs_confirmation(client, make_dokument, sek
     status_after_refusal = dokument.versioner.get().status
     confirmed = client.post(url, {"bekrafta": "on"})
 
-    assert refused.status_code == 200
+    assert refused.status_code == 400
     assert refused.context["form"].errors["bekrafta"] == [
         "Texten innehåller det som ser ut som person- eller samordningsnummer (811218-9876). "
         "Ta bort dem, eller bekräfta att de får publiceras."
@@ -72,7 +72,7 @@ def test_personnummer_in_the_file_text_is_found_too(client, make_dokument, sekre
 
     response = client.post(reverse("dokument:publicera", args=[dokument.pk, 1]), {})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert dokument.versioner.get().status == "faststalld"
 
 
@@ -93,7 +93,7 @@ def test_confidential_version_cannot_be_published_from_the_page(
 
     response = client.post(reverse("dokument:publicera", args=[dokument.pk, 1]), {"bekrafta": "on"})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].non_field_errors() == [
         "Versionen innehåller sekretessbelagda uppgifter (26 kap. 1 § OSL) och kan inte publiceras."
     ]

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 
 from dokument import services
 from dokument.models import Dokument, Dokumentlank, Dokumentversion, Granskning
+from styrning.models import Handelse
 from tests.dokument.conftest import header
 
 # --- The adoption matrix ------------------------------------------------------------------------
@@ -393,3 +394,111 @@ def test_statute_book_number_is_kept_by_a_new_version_and_never_reused(
     taxa.refresh_from_db()
     year = datetime.date.today().year
     assert (taxa.kfs_nummer, next_one.kfs_nummer) == (number, f"KFS {year}:2")
+
+
+def test_statute_book_prefix_comes_from_the_settings(make_dokument, settings):
+    settings.FORFATTNINGSSAMLING_PREFIX = "ÅKFS"
+
+    taxa = make_dokument(typ="Taxa", agare="kf", titel="Renhållningstaxa")
+
+    assert taxa.kfs_nummer == f"ÅKFS {datetime.date.today().year}:1"
+
+
+# --- Every service checks that the user may act ------------------------------------------------
+
+
+def _register(dokument, version, user, org):
+    services.registrera_dokument(user=user, typ=dokument.typ, agare=org["bun"], data=header())
+
+
+def _revise(dokument, version, user, org):
+    services.revidera_dokument(user=user, dokument=dokument, data=header())
+
+
+def _edit_draft(dokument, version, user, org):
+    services.andra_utkast(user=user, version=version, data=header(titel="Ändrad"))
+
+
+def _adopt(dokument, version, user, org):
+    services.faststall_version(
+        user=user,
+        version=version,
+        faststalld_av=org["bun"],
+        beslutsdatum=datetime.date(2025, 1, 1),
+        paragraf="§ 1",
+        diarienummer="",
+    )
+
+
+def _publish(dokument, version, user, org):
+    services.publicera_version(user=user, version=version)
+
+
+def _link(dokument, version, user, org):
+    services.add_lank(
+        user=user,
+        fran=dokument,
+        till=Dokument.objects.exclude(pk=dokument.pk).get(),
+        typ="ersatter",
+    )
+
+
+def _review(dokument, version, user, org):
+    services.registrera_granskning(
+        user=user, dokument=dokument, datum=datetime.date(2025, 1, 1), utfall="aktuell"
+    )
+
+
+def _set_review_date(dokument, version, user, org):
+    services.satt_granskningsdatum(user=user, dokument=dokument, datum=datetime.date(2030, 1, 1))
+
+
+def _repeal(dokument, version, user, org):
+    services.upphav_dokument(
+        user=user, dokument=dokument, datum=datetime.date(2025, 1, 1), beslut="BUN § 1"
+    )
+
+
+@pytest.mark.parametrize("who", ["sekreterare_sn", "fortroendevald_bun", "utomstaende"])
+@pytest.mark.parametrize(
+    "act",
+    [
+        _register,
+        _revise,
+        _edit_draft,
+        _adopt,
+        _publish,
+        _link,
+        _review,
+        _set_review_date,
+        _repeal,
+    ],
+)
+def test_every_service_refuses_a_user_who_may_not_handle_the_owners_documents(
+    request, make_dokument, org, who, act
+):
+    gallande = make_dokument(titel="Gällande")
+    utkast = make_dokument(publish=False, faststalld_av=None, beslutsdatum=None, titel="Utkast")
+    # The act's target: a draft for the version acts, the document in force for the others.
+    on_draft = act in (_edit_draft, _adopt, _publish)
+    dokument = utkast if on_draft else gallande
+    if act is _publish:
+        _adopt(utkast, utkast.versioner.get(), request.getfixturevalue("administrator"), org)
+    before = (
+        Handelse.objects.count(),
+        Dokument.history.count(),
+        Dokumentversion.history.count(),
+        Dokumentlank.objects.count(),
+        Granskning.objects.count(),
+    )
+
+    with pytest.raises(PermissionDenied):
+        act(dokument, dokument.versioner.get(), request.getfixturevalue(who), org)
+
+    assert (
+        Handelse.objects.count(),
+        Dokument.history.count(),
+        Dokumentversion.history.count(),
+        Dokumentlank.objects.count(),
+        Granskning.objects.count(),
+    ) == before

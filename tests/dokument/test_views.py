@@ -7,6 +7,8 @@ from django.urls import reverse
 
 from dokument import services
 from dokument.models import Dokument, Dokumentlank, Granskning
+from styrning import locking
+from styrning.models import Handelse
 from tests.dokument.conftest import header
 
 
@@ -39,18 +41,38 @@ def test_list_shows_published_documents_to_anyone(client, bun_doc, bun_draft):
     assert "Riktlinjer för skolskjuts" in response.content.decode()
 
 
-def test_list_filters_by_type_status_year_and_text_from_the_url(client, make_dokument, org):
-    skolskjuts = make_dokument(titel="Riktlinjer för skolskjuts", diarienummer="BUN 2024/1")
-    make_dokument(titel="Riktlinjer för elevhälsa", diarienummer="BUN 2024/2")
-    make_dokument(typ="Policy", agare="kf", titel="Kvalitetspolicy för skolan")
-    riktlinje = skolskjuts.typ
-
-    response = client.get(
-        reverse("dokument:lista"),
-        {"typ": riktlinje.pk, "status": "gallande", "ar": 2024, "q": "skolskjuts"},
+@pytest.fixture
+def four_documents(make_dokument, administrator):
+    """Four published documents, each the only one a single filter of the list selects."""
+    make_dokument(titel="Riktlinjer för skolskjuts", beslutsdatum=datetime.date(2023, 3, 1))
+    make_dokument(
+        typ="Policy", agare="kf", titel="Kvalitetspolicy", beslutsdatum=datetime.date(2023, 3, 1)
     )
+    upphavd = make_dokument(
+        titel="Riktlinjer för elevhälsa", beslutsdatum=datetime.date(2023, 3, 1)
+    )
+    services.upphav_dokument(
+        user=administrator, dokument=upphavd, datum=datetime.date(2025, 1, 1), beslut="BUN § 1"
+    )
+    make_dokument(titel="Riktlinjer för måltider", beslutsdatum=datetime.date(2022, 3, 1))
 
-    assert [d.pk for d in response.context["page"].object_list] == [skolskjuts.pk]
+
+@pytest.mark.parametrize(
+    ("params", "found"),
+    [
+        (lambda typer: {}, ["Kvalitetspolicy", "Riktlinjer för elevhälsa",
+                            "Riktlinjer för måltider", "Riktlinjer för skolskjuts"]),
+        (lambda typer: {"typ": typer["Policy"].pk}, ["Kvalitetspolicy"]),
+        (lambda typer: {"status": "upphavd"}, ["Riktlinjer för elevhälsa"]),
+        (lambda typer: {"ar": 2022}, ["Riktlinjer för måltider"]),
+        (lambda typer: {"q": "skolskjuts"}, ["Riktlinjer för skolskjuts"]),
+    ],
+    ids=["none", "typ", "status", "ar", "q"],
+)  # fmt: skip
+def test_list_filters_by_one_filter_from_the_url(client, four_documents, typer, params, found):
+    response = client.get(reverse("dokument:lista"), params(typer))
+
+    assert [str(d) for d in response.context["page"].object_list] == found
 
 
 def test_list_filters_expired_and_repealed(client, make_dokument, administrator):
@@ -159,16 +181,21 @@ def test_audit_trail_is_shown_to_staff_only(client, bun_doc, fortroendevald_bun)
 
     assert anonymous.context["audit"] == []
     assert sorted((e.objekt, e.vad, tuple(e.falt)) for e in staff.context["audit"]) == [
+        # The acts of the log of acts, named by the document as it was called then (before
+        # publication it has no current version, so no title yet).
+        (f"Dokument {bun_doc.pk}", "Registrerad", ()),
         ("Dokumentet", "Skapad", ()),
         (
             "Dokumentet",
             "Ändrad",
             ("Status", "Senast prövad", "Nästa aktualitetsprövning"),
         ),
+        ("Riktlinjer för skolskjuts", "Publicerad", ()),
         ("Version 1", "Skapad", ()),
         ("Version 1", "Ändrad", ("Status", "Aktuell version", "Publicerad")),
     ]
     assert "Ändringshistorik" in staff.content.decode()
+    assert "Riktlinjer för skolskjuts: publicerad" in staff.content.decode()
     assert "Ändringshistorik" not in anonymous.content.decode()
 
 
@@ -631,7 +658,7 @@ def test_edit_draft_saves_in_place(client, make_dokument, sekreterare_bun, org):
             "titel": "Rättad titel",
             "text": "Rättad text",
             "giltighetsomrade": [org["buf"].pk],
-            "andringsmarke": services.andringsmarke(utkast.versioner.get()),
+            "andringsmarke": locking.token(utkast.versioner.get()),
         },
     )
 
@@ -768,7 +795,7 @@ def test_edit_draft_with_future_decision_date_is_refused(
             "titel": "Ändrad titel",
             "faststalld_av": org["bun"].pk,
             "beslutsdatum": future.isoformat(),
-            "andringsmarke": services.andringsmarke(utkast.versioner.get()),
+            "andringsmarke": locking.token(utkast.versioner.get()),
         },
     )
 
@@ -812,3 +839,55 @@ def test_adopt_without_decision_date_is_refused(client, make_dokument, sekretera
 
     assert _field_error(response, "beslutsdatum") == (["Fyll i ett giltigt datum."], 1)
     assert utkast.versioner.get().status == "utkast"
+
+
+# --- A bound form that did not save is a 400, as in mal ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "version", "data"),
+    [
+        ("registrera", False, {}),
+        ("revidera", False, {"senaste_version": 1}),
+        ("andra", True, {}),
+        ("faststall", True, {}),
+        ("publicera", True, {}),  # the service refuses: a draft is not published
+        ("granska", False, {}),
+        ("upphav", False, {}),
+    ],
+)
+def test_a_form_that_did_not_save_is_a_bad_request(
+    client, make_dokument, sekreterare_bun, name, version, data
+):
+    dokument = (
+        make_dokument(publish=False, faststalld_av=None, beslutsdatum=None)
+        if version
+        else make_dokument()
+    )
+    args = [] if name == "registrera" else [dokument.pk, 1] if version else [dokument.pk]
+    url = reverse(f"dokument:{name}", args=args)
+    client = _login(client, sekreterare_bun)
+    acts = Handelse.objects.count()
+
+    page = client.get(url)
+    posted = client.post(url, data)
+
+    assert (page.status_code, posted.status_code) == (200, 400)
+    assert posted.context["form"].errors != {}
+    assert Handelse.objects.count() == acts
+
+
+def test_a_service_error_lands_on_its_field(client, bun_doc, sekreterare_bun):
+    future = datetime.date.today() + datetime.timedelta(days=3)
+
+    response = _login(client, sekreterare_bun).post(
+        reverse("dokument:granska", args=[bun_doc.pk]),
+        {"datum": future.isoformat(), "utfall": "aktuell"},
+    )
+
+    assert response.status_code == 400
+    assert _field_error(response, "datum") == (
+        ["Prövningen kan inte vara gjord i framtiden."],
+        1,
+    )
+    assert bun_doc.granskningar.count() == 0

@@ -125,31 +125,6 @@ def test_goal_page_is_public_with_chart_table_chain_and_documents(client, chain,
     assert response.context["dokument"] == [policy]
 
 
-def test_document_lists_goals_resting_on_it(chain, org):
-    policy = DokumentFactory(agare=org["bun"])
-
-    chain["bun"].dokument.add(policy)
-
-    assert list(policy.mal.all()) == [chain["bun"]]
-
-
-def test_document_page_shows_adopted_goals_to_all_and_draft_goals_to_insiders_only(
-    client, chain, draft, org, fortroendevald_bun
-):
-    policy = DokumentFactory(agare=org["bun"])
-    published(policy, titel="Policy för trygghet")
-    chain["bun"].dokument.add(policy)
-    draft.dokument.add(policy)
-    url = reverse("dokument:detalj", args=[policy.pk])
-
-    public = client.get(url)
-    insider = login(client, fortroendevald_bun).get(url)
-
-    assert public.context["mal"] == [chain["bun"]]
-    assert "Mål som vilar på dokumentet" in public.content.decode()
-    assert sorted(m.pk for m in insider.context["mal"]) == sorted([chain["bun"].pk, draft.pk])
-
-
 def test_draft_goal_page_is_404_for_outsider_and_anonymous(
     client, draft, chef_blaklockan, utomstaende
 ):
