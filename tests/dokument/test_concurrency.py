@@ -85,6 +85,30 @@ def test_edit_draft_form_refuses_a_stale_form_and_saves_nothing(
     assert Dokumentversion.objects.get(pk=version.pk).titel == "Administratörens titel"
 
 
+def test_edit_draft_form_after_a_refusal_replaces_the_change_when_saved_again(
+    client, utkast, sekreterare_bun, administrator
+):
+    version = utkast.versioner.get()
+    client.force_login(sekreterare_bun)
+    url = reverse("dokument:andra", args=[utkast.pk, 1])
+    token = client.get(url).context["form"]["andringsmarke"].value()
+    services.andra_utkast(
+        user=administrator,
+        version=version,
+        data=header(titel="Administratörens titel"),
+        andringsmarke=token,
+    )
+    refused = client.post(url, {"titel": "Sekreterarens titel", "andringsmarke": token})
+    carried = refused.context["form"]["andringsmarke"].value()
+    current = locking.token(Dokumentversion.objects.get(pk=version.pk))
+
+    saved = client.post(url, {"titel": "Sekreterarens titel", "andringsmarke": carried})
+
+    assert (refused.status_code, saved.status_code) == (400, 302)
+    assert carried == current != token
+    assert Dokumentversion.objects.get(pk=version.pk).titel == "Sekreterarens titel"
+
+
 def test_revision_based_on_an_older_version_is_refused_naming_who_added_the_newer(
     make_dokument, sekreterare_bun, administrator
 ):
