@@ -23,6 +23,9 @@ demo: setup
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(PY) manage.py demo
 	@echo "Styrning körs på http://127.0.0.1:$(PORT)/ (avsluta med Ctrl+C)"
+	@echo "Bakgrundsjobben (pdf:er för publicerade versioner, påminnelser) körs vid sidan av."
+	DEBUG=$${DEBUG:-1} $(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The suite runs on every core (pytest-xdist); TEST_WORKERS=0 runs it in one process.
