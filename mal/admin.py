@@ -1,7 +1,12 @@
+"""The admin keeps what it is for: the reference data of the goal chain (visions and goal
+areas). Goals, indicators, targets, values, assessments, activities and assignments have rules
+(permissions, periods, locks, adoption) that only the services apply: here they are read-only,
+for looking up, never a way past the rules."""
+
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
-from mal.forms import MalForm, UppdragForm
 from mal.models import (
     Aktivitet,
     Bedomning,
@@ -28,85 +33,120 @@ class MalomradeAdmin(SimpleHistoryAdmin):
     search_fields = ["namn"]
 
 
-class IndikatorInline(admin.StackedInline):
-    model = Indikator
+class ReadOnlyMixin:
+    """No adding, changing or deleting: the change page shows the record without a save
+    button and a POST to it is refused (403)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+    """A record with rules: read-only, its history readable but never reverted (a revert would
+    save an old version past the services)."""
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied("Historiken kan läsas men inte återställas här.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ReadOnlyTabularInline(ReadOnlyMixin, admin.TabularInline):
     extra = 0
-    fk_name = "mal"
-    autocomplete_fields = ["matt_for"]
     show_change_link = True
 
 
-class AktivitetInline(admin.TabularInline):
+class IndikatorInline(ReadOnlyTabularInline):
+    model = Indikator
+    fk_name = "mal"
+    fields = ["namn", "enhet", "riktning", "kalla", "kpi_id", "matt_for"]
+
+
+class AktivitetInline(ReadOnlyTabularInline):
     model = Aktivitet
-    extra = 0
-    autocomplete_fields = ["ansvarig"]
+    fields = ["titel", "status", "startdatum", "slutdatum"]
 
 
 @admin.register(Mal)
-class MalAdmin(SimpleHistoryAdmin):
-    form = MalForm
+class MalAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "agare", "typ", "status", "budgetar", "mandatperiod", "malomrade"]
     list_filter = ["status", "typ", "mandatperiod", "budgetar", "malomrade"]
     search_fields = ["titel", "nummer", "agare__namn"]
     list_select_related = ["agare", "budgetar", "mandatperiod", "malomrade"]
-    autocomplete_fields = ["agare", "overordnade", "ansvarig"]
-    filter_horizontal = ["dokument"]
     inlines = [IndikatorInline, AktivitetInline]
 
 
-class MalvardeInline(admin.TabularInline):
+class MalvardeInline(ReadOnlyTabularInline):
     model = Malvarde
-    extra = 0
 
 
 @admin.register(Indikator)
-class IndikatorAdmin(SimpleHistoryAdmin):
+class IndikatorAdmin(ReadOnlyAdmin):
     list_display = ["namn", "mal", "enhet", "riktning", "kalla", "kpi_id", "konsuppdelad"]
     list_filter = ["kalla", "riktning", "konsuppdelad"]
     search_fields = ["namn", "kpi_id", "mal__titel"]
     list_select_related = ["mal"]
-    autocomplete_fields = ["mal", "matt_for"]
     inlines = [MalvardeInline]
 
 
+@admin.register(Malvarde)
+class MalvardeAdmin(ReadOnlyAdmin):
+    list_display = ["indikator", "ar", "varde", "andrad_av", "andrad"]
+    list_filter = ["ar"]
+    search_fields = ["indikator__namn", "indikator__kpi_id"]
+    list_select_related = ["indikator", "andrad_av"]
+
+
 @admin.register(Varde)
-class VardeAdmin(SimpleHistoryAdmin):
+class VardeAdmin(ReadOnlyAdmin):
     list_display = ["indikator", "organisation", "ar", "periodtyp", "periodnummer", "totalt"]
     list_filter = ["periodtyp", "ar", "preliminar", "importerad"]
     search_fields = ["indikator__namn", "indikator__kpi_id", "organisation__namn"]
     list_select_related = ["indikator", "organisation"]
-    autocomplete_fields = ["indikator", "organisation", "registrerad_av"]
 
 
 @admin.register(Bedomning)
-class BedomningAdmin(SimpleHistoryAdmin):
+class BedomningAdmin(ReadOnlyAdmin):
     list_display = ["mal", "ar", "periodtyp", "periodnummer", "utfall"]
     list_filter = ["utfall", "ar"]
     search_fields = ["mal__titel"]
     list_select_related = ["mal"]
-    autocomplete_fields = ["mal", "bedomd_av"]
 
 
-class UppdragskommentarInline(admin.TabularInline):
+class UppdragskommentarInline(ReadOnlyTabularInline):
     model = Uppdragskommentar
-    extra = 0
-    autocomplete_fields = ["skriven_av"]
+    fields = ["ar", "periodtyp", "periodnummer", "status", "kommentar", "skriven_av"]
 
 
 @admin.register(Uppdrag)
-class UppdragAdmin(SimpleHistoryAdmin):
-    form = UppdragForm
+class UppdragAdmin(ReadOnlyAdmin):
     list_display = ["titel", "givet_av", "givet_till", "budgetar", "slutdatum", "status"]
     list_filter = ["status", "budgetar"]
     search_fields = ["titel", "givet_till__namn"]
     list_select_related = ["givet_av", "givet_till", "budgetar"]
-    autocomplete_fields = ["givet_av", "givet_till", "mal"]
     inlines = [UppdragskommentarInline]
 
 
+@admin.register(Uppdragskommentar)
+class UppdragskommentarAdmin(ReadOnlyAdmin):
+    list_display = ["uppdrag", "ar", "periodtyp", "periodnummer", "status", "skriven_av"]
+    list_filter = ["status", "ar"]
+    search_fields = ["uppdrag__titel", "kommentar"]
+    list_select_related = ["uppdrag", "skriven_av"]
+
+
 @admin.register(Aktivitet)
-class AktivitetAdmin(SimpleHistoryAdmin):
+class AktivitetAdmin(ReadOnlyAdmin):
     list_display = ["titel", "mal", "status", "startdatum", "slutdatum"]
     list_filter = ["status"]
     search_fields = ["titel", "mal__titel"]
-    autocomplete_fields = ["mal", "ansvarig"]
+    list_select_related = ["mal"]

@@ -7,6 +7,8 @@ and the PDF. Series differ by line pattern and marker shape, not by colour alone
 import math
 from decimal import Decimal
 
+from django.utils.formats import number_format
+
 WIDTH = 640
 HEIGHT = 260
 LEFT = 64
@@ -41,7 +43,8 @@ def step_decimals(step: float) -> int:
 
 
 def _fmt(value: Decimal | float, decimals: int) -> str:
-    return f"{value:,.{decimals}f}".replace(",", "\u00a0").replace(".", ",")
+    """A label in Swedish (1 234,5), rounded to the decimals (Django's formatting cuts)."""
+    return number_format(round(value, decimals), decimals, use_l10n=True, force_grouping=True)
 
 
 def _marker(shape: str, x: float, y: float) -> str:

@@ -1,11 +1,24 @@
-"""The filters of the goal tree."""
+"""The filters of the goal chain's pages. Everything is in the query string, so a filtered page
+can be linked. A list of records filters its queryset with django-filter; the tree and the
+comparison filter the computed fulfilment, so they take a plain form."""
 
+import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 
 from mal.fulfilment import STATUS
-from mal.models import Utfall
+from mal.models import Uppdrag, Utfall
 from styrning.periods import Period
+
+
+class UppdragFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        label="Status", choices=Uppdrag.Status.choices, empty_label="Alla"
+    )
+
+    class Meta:
+        model = Uppdrag
+        fields: list[str] = []
 
 
 class TradFilterForm(forms.Form):

@@ -17,7 +17,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from mal.models import Indikator, Varde
-from mal.services import check_konsuppdelning, check_period_in_goal, describe_varde
+from mal.services import (
+    check_konsuppdelning,
+    check_may_report,
+    check_period_in_goal,
+    describe_varde,
+)
+from styrning.actionlog import Handling, log_action
 from styrning.models import Organisation
 from styrning.periods import Period
 
@@ -121,7 +127,11 @@ def import_kpi(
 ) -> ImportResult:
     """Check every record, then write the values (unless `dry_run`). Raises a ValidationError
     listing every bad record by line when anything is wrong; then nothing is written. A value
-    entered by hand is replaced only with `ersatt`."""
+    entered by hand is replaced only with `ersatt`.
+
+    `user` is the person who imports (None: the command line, run by the system's operator);
+    a person must report for every organisation the file has values for. The import is one
+    act in the log of acts, with its counts."""
     records = parse(text)
     indicators: dict[str, list[Indikator]] = defaultdict(list)
     for ind in Indikator.objects.exclude(kpi_id="").select_related(
@@ -211,6 +221,9 @@ def import_kpi(
                 )
     if errors:
         raise ValidationError(errors, code="import")
+    if user is not None:
+        for org in {org.pk: org for _, _, org, *_ in writes}.values():
+            check_may_report(user, org.pk)
 
     for _, ind, org, period, totalt, kvinnor, man in writes:
         current = existing.get((ind.pk, org.pk, period))
@@ -218,16 +231,16 @@ def import_kpi(
         if current is None:
             result.created += 1
             if not dry_run:
-                Varde.objects.create(
+                varde = Varde(
                     indikator=ind,
                     organisation=org,
-                    ar=period.ar,
-                    periodtyp=period.typ,
-                    periodnummer=period.nummer,
                     importerad=True,
                     registrerad_av=user,
+                    **Varde.period_lookup(period),
                     **new,
                 )
+                varde._history_user = user
+                varde.save()
         elif changes(current, new):
             result.updated += 1
             if not dry_run:
@@ -235,7 +248,37 @@ def import_kpi(
                     setattr(current, key, value)
                 current.preliminar = False
                 current.importerad = True
+                current._history_user = user
                 current.save(update_fields=[*new, "preliminar", "importerad", "andrad"])
         else:
             result.unchanged += 1
+    if not dry_run and (result.created or result.updated):
+        _log_import(user, result, writes)
     return result
+
+
+def _log_import(user, result: ImportResult, writes: list) -> None:
+    """The import as one act, on the organisation the values are for (the municipality, in
+    Kolada's figures; the first by code if the file holds several)."""
+    kpis, codes, periods = set(), {}, set()
+    for _, ind, org, period, *_ in writes:
+        kpis.add(ind.kpi_id)
+        codes[org.kod] = org
+        periods.add(period.kod)
+    first = codes[min(codes)]
+    log_action(
+        user=user,
+        handling=Handling.VARDEN_IMPORTERADE,
+        objekt=first,
+        organisation=first,
+        data={
+            "kalla": "kolada",
+            "skapade": result.created,
+            "andrade": result.updated,
+            "oforandrade": result.unchanged,
+            "overhoppade": result.skipped,
+            "nyckeltal": sorted(kpis),
+            "organisationer": sorted(codes),
+            "perioder": sorted(periods),
+        },
+    )

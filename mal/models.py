@@ -1,20 +1,14 @@
 """The goal chain: vision, goal areas, goals, activities, assignments, indicators, values and
 assessments of fulfilment."""
 
-import datetime
-
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from styrning.models import Budgetar, Mandatperiod, Organisation, Periodrad
-
-
-def version_token(changed: datetime.datetime | None) -> str:
-    """The token a form carries to show which saved version it changes (empty: a new row)."""
-    return changed.astimezone(datetime.UTC).isoformat() if changed else ""
 
 
 class Utfall(models.TextChoices):
@@ -278,6 +272,13 @@ class Aktivitet(models.Model):
     def __str__(self):
         return self.titel
 
+    def clean(self):
+        # The constraint holds it in the database; here the message goes to the field.
+        if self.startdatum and self.slutdatum and self.slutdatum < self.startdatum:
+            raise ValidationError(
+                {"slutdatum": "Slutdatum kan inte vara före startdatum."}, code="slut_fore_start"
+            )
+
     @property
     def ansvarig_namn(self) -> str:
         if self.ansvarig_id:
@@ -473,6 +474,16 @@ class Indikator(models.Model):
     def get_absolute_url(self):
         return reverse("mal:detalj", args=[self.mal_id]) + f"#indikator-{self.pk}"
 
+    def clean(self):
+        errors = {}
+        if self.kalla == self.Kalla.KOLADA and not self.kpi_id:
+            # The constraint holds it in the database; here the message goes to the field.
+            errors["kpi_id"] = "Ett nyckeltal från Kolada behöver sitt id, t.ex. U11401."
+        if self.summerbar and not self.konsuppdelad:
+            errors["summerbar"] = "Gäller bara indikatorer som är uppdelade på kön."
+        if errors:
+            raise ValidationError(errors, code="indikator")
+
 
 class Malvarde(models.Model):
     """An indicator's target for one year."""
@@ -507,10 +518,6 @@ class Malvarde(models.Model):
 
     def __str__(self):
         return f"{self.indikator}: {self.varde} ({self.ar})"
-
-    @property
-    def version(self) -> str:
-        return version_token(self.andrad)
 
 
 class Varde(Periodrad):
@@ -563,10 +570,6 @@ class Varde(Periodrad):
     def __str__(self):
         return f"{self.indikator}, {self.organisation}, {self.period}"
 
-    @property
-    def version(self) -> str:
-        return version_token(self.andrad)
-
 
 class Bedomning(Periodrad):
     """The responsible person's assessment of a goal for a period, with a written analysis:
@@ -605,7 +608,3 @@ class Bedomning(Periodrad):
 
     def __str__(self):
         return f"{self.mal}, {self.period}: {self.get_utfall_display()}"
-
-    @property
-    def version(self) -> str:
-        return version_token(self.andrad)

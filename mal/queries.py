@@ -6,7 +6,7 @@ then runs once over the loaded graph, children before parents.
 """
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -14,12 +14,26 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from mal import fulfilment
+from dokument.queries import dokument_for_user
+from mal import charts, fulfilment
 from mal.fulfilment import SAKNAS, Input, Suggestion
-from mal.models import Bedomning, Indikator, Mal, Malvarde, Uppdrag, Utfall, Varde
+from mal.models import (
+    Aktivitet,
+    Bedomning,
+    Indikator,
+    Mal,
+    Malomrade,
+    Malvarde,
+    Uppdrag,
+    Utfall,
+    Varde,
+    Vision,
+)
 from styrning import permissions
 from styrning.history import Andring, Kalla, history
-from styrning.periods import Period
+from styrning.models import Budgetar, Organisation
+from styrning.periods import Period, Periodtyp, tertials
+from styrning.queries import organisation_tree
 
 Link = Mal.overordnade.through
 
@@ -129,6 +143,7 @@ class Chain:
     indicators: dict[int, list[Indikator]]
     targets: dict[tuple[int, int], Decimal]
     values: dict[tuple[int, Period], Varde]
+    others: dict[int, list[Varde]]  # an indicator's values for organisations below its own
     assessments: dict[tuple[int, Period], Bedomning]
     internal: frozenset[int]
     today: datetime.date
@@ -162,7 +177,9 @@ class Chain:
         budget year says nothing about this one)."""
         return [c for c in self.children.get(pk, []) if self.goals[c].covers_year(period.ar)]
 
-    def _visible_value(self, mal: Mal, varde: Varde | None) -> Varde | None:
+    def visible_value(self, mal: Mal, varde: Varde | None) -> Varde | None:
+        """The value if the reader may see it: staff who read the goal owner's internal
+        material see every value, others only public ones (`is_value_public`)."""
         if varde is None or mal.agare_id in self.internal:
             return varde
         return varde if is_value_public(varde, self.today) else None
@@ -171,8 +188,8 @@ class Chain:
         rows = []
         for ind in self.indicators.get(mal.pk, []):
             target = self.targets.get((ind.pk, period.ar))
-            value = self._visible_value(mal, self.values.get((ind.pk, period)))
-            previous = self._visible_value(mal, self.values.get((ind.pk, period.previous())))
+            value = self.visible_value(mal, self.values.get((ind.pk, period)))
+            previous = self.visible_value(mal, self.values.get((ind.pk, period.previous())))
             total = value.totalt if value else None
             rows.append(
                 IndicatorResult(
@@ -261,9 +278,14 @@ def load_chain(
         period_q |= Q(ar=p.ar, periodtyp=p.typ, periodnummer=p.nummer)
     matt_for = {ind.pk: ind.matt_for_id for rows in indicators.values() for ind in rows}
     values = {}
-    for varde in Varde.objects.filter(period_q, indikator__mal__in=goal_qs):
+    others: dict[int, list[Varde]] = defaultdict(list)
+    for varde in Varde.objects.filter(period_q, indikator__mal__in=goal_qs).select_related(
+        "organisation"
+    ):
         if matt_for.get(varde.indikator_id) == varde.organisation_id:
             values[(varde.indikator_id, varde.period)] = varde
+        else:
+            others[varde.indikator_id].append(varde)
 
     assessment_q = Q(pk__in=[])
     for p in periods:
@@ -278,6 +300,7 @@ def load_chain(
         indicators=dict(indicators),
         targets=targets,
         values=values,
+        others=dict(others),
         assessments=assessments,
         internal=permissions.internal_ids(user),
         today=today or timezone.localdate(),
@@ -331,3 +354,394 @@ def goal_history(mal: Mal) -> list[Andring]:
         ),
         acts_on=(mal,),
     )
+
+
+# --- Page read models -----------------------------------------------------------------------------
+# What a page shows, assembled from the one `Chain` read; the page, a print and the follow-up
+# report read the same goals, values and fulfilment through these.
+
+
+def default_period(today: datetime.date | None = None) -> Period:
+    """The latest whole year: what the pages show when no period is asked for."""
+    return Period.year((today or timezone.localdate()).year - 1)
+
+
+def status_counts(results) -> list[dict]:
+    """How many of the results are met, partly met and not met (the states that occur)."""
+    counter = Counter(r.status for r in results)
+    return [
+        {
+            "status": s,
+            "label": fulfilment.status_label(s),
+            "shape": fulfilment.status_shape(s),
+            "count": counter[s],
+        }
+        for s in (Utfall.UPPFYLLT, Utfall.DELVIS, Utfall.EJ_UPPFYLLT)
+        if counter[s]
+    ]
+
+
+def goal_results(user, organisation: Organisation, period: Period) -> list[GoalResult]:
+    """An organisation's own goals for a period with their fulfilment (the chain around them is
+    read too: a goal's suggestion rolls up from goals of other bodies)."""
+    results = load_chain(user, [period]).rollup(period)
+    return sorted(
+        (r for r in results.values() if r.mal.agare_id == organisation.pk),
+        key=lambda r: (r.mal.ordning, r.mal.nummer, r.mal.titel),
+    )
+
+
+# The tree ----------------------------------------------------------------------------------------
+
+
+def tree_periods(period: Period) -> list[Period]:
+    """The periods the tree offers: every budget year (and the one shown), each with its
+    tertials."""
+    years = sorted({*Budgetar.objects.values_list("ar", flat=True), period.ar})
+    return [p for ar in years for p in (Period.year(ar), *tertials(ar))]
+
+
+def _in_term(ar: int) -> Q:
+    return Q(mandatperiod__start_ar__lte=ar, mandatperiod__slut_ar__gte=ar)
+
+
+def areas_in_term(ar: int) -> list[Malomrade]:
+    return list(Malomrade.objects.filter(_in_term(ar)))
+
+
+@dataclass
+class TreePage:
+    period: Period
+    vision: Vision | None
+    groups: list[dict]
+    filtered: bool
+    antal: int
+
+
+def _tree_items(chain: Chain, results, roots, keep, open_all) -> list[dict]:
+    """A flat list of (open node, leaf, close) items, so the template nests <details> without
+    recursion."""
+    items = []
+
+    def visit(pk, depth, path):
+        kids = [c for c in chain.children.get(pk, []) if keep[c] and c not in path]
+        items.append(
+            {
+                "r": results[pk],
+                "depth": depth,
+                "has_children": bool(kids),
+                "n_children": len(kids),
+                "open": open_all or depth == 0,
+            }
+        )
+        for child in kids:
+            visit(child, depth + 1, path | {pk})
+        if kids:
+            items.append({"end": True})
+
+    for pk in roots:
+        visit(pk, 0, frozenset())
+    return items
+
+
+def tree_page(
+    user,
+    period: Period,
+    *,
+    areas: list[Malomrade],
+    malomrade: Malomrade | None = None,
+    organ: Organisation | None = None,
+    status: str = "",
+    avvikelser: bool = False,
+) -> TreePage:
+    """The goal chain of a period as a tree from the vision down to the units, grouped by goal
+    area. A filter keeps the goals that match and the path down to them."""
+    chain = load_chain(user, [period])
+    results = chain.rollup(period)
+    organ_ids = organisation_tree().descendant_ids(organ.pk) if organ else None
+
+    def matches(pk):
+        r = results[pk]
+        return (
+            (malomrade is None or r.mal.malomrade_id == malomrade.pk)
+            and (organ_ids is None or r.mal.agare_id in organ_ids)
+            and (not status or r.status == status)
+            and (not avvikelser or r.is_deviation)
+        )
+
+    keep = {}
+    for pk in chain.postorder():
+        keep[pk] = matches(pk) or any(keep[c] for c in chain.children.get(pk, []))
+    filtered = bool(malomrade or organ or status or avvikelser)
+
+    roots_by_area = defaultdict(list)
+    for pk in chain.roots():
+        if keep[pk]:
+            roots_by_area[chain.goals[pk].malomrade_id].append(pk)
+
+    def order(pk):
+        goal = chain.goals[pk]
+        return (goal.agare.ordning, goal.ordning, goal.nummer, goal.titel)
+
+    groups = []
+    for area in [*areas, None]:
+        area_id = area.pk if area else None
+        roots = sorted(roots_by_area.get(area_id, []), key=order)
+        if roots or (area is not None and not filtered):
+            groups.append(
+                {
+                    "area": area,
+                    "items": _tree_items(chain, results, roots, keep, filtered),
+                    "counts": status_counts(
+                        results[pk]
+                        for pk in chain.goals
+                        if keep[pk] and chain.goals[pk].malomrade_id == area_id
+                    ),
+                }
+            )
+    return TreePage(
+        period=period,
+        vision=Vision.objects.filter(_in_term(period.ar)).first(),
+        groups=groups,
+        filtered=filtered,
+        antal=sum(1 for pk in chain.goals if keep[pk]),
+    )
+
+
+# The goal page -----------------------------------------------------------------------------------
+
+
+@dataclass
+class IndicatorBlock:
+    """An indicator on the goal page: its result, its values against its targets per year as a
+    chart and a table, and the values of the units below the organisation it is measured for."""
+
+    ind: Indikator
+    result: IndicatorResult | None
+    chart: dict | None
+    split_chart: dict | None
+    table: list[dict]
+    others: list[Varde]
+    can_report: bool
+
+
+@dataclass
+class GoalPage:
+    mal: Mal
+    r: GoalResult
+    shown: Period
+    above: list[Mal]
+    children: list[GoalResult]
+    further: list[GoalResult]
+    indikatorer: list[IndicatorBlock]
+    year_rows: list[dict]
+    tertial_rows: list[dict]
+    assessments: list[Bedomning]
+    dokument: list
+    aktiviteter: list[Aktivitet]
+    uppdrag: list[Uppdrag]
+    can_report: bool
+    can_edit: bool
+    internal: bool
+    historik: list[Andring] | None
+
+
+def _indicator_block(user, chain: Chain, mal: Mal, ind: Indikator, result, years) -> IndicatorBlock:
+    """One indicator's block, from the values and targets the chain read (with its visibility
+    rule): no second read of the values."""
+    values = {}
+    for ar in range(mal.forsta_ar - 1, mal.sista_ar + 1):
+        varde = chain.visible_value(mal, chain.values.get((ind.pk, Period.year(ar))))
+        if varde is not None:
+            values[ar] = varde
+    others = sorted(
+        (
+            v
+            for v in chain.others.get(ind.pk, [])
+            if v.periodtyp == Periodtyp.AR and chain.visible_value(mal, v) is not None
+        ),
+        key=lambda v: (v.ar, v.organisation.namn),
+    )
+    chart_years = sorted({*years, *([ind.utgangsar] if ind.utgangsar else [])} | set(values))
+    targets = [chain.targets.get((ind.pk, ar)) for ar in chart_years]
+    rows = {
+        "target": targets,
+        "totalt": [values[ar].totalt if ar in values else None for ar in chart_years],
+    }
+    if ind.utgangsar in chart_years and ind.utgangsvarde is not None:
+        i = chart_years.index(ind.utgangsar)
+        if rows["totalt"][i] is None:
+            rows["totalt"][i] = ind.utgangsvarde
+    split = {}
+    if ind.konsuppdelad:
+        for key in ("kvinnor", "man"):
+            split[key] = [getattr(values[ar], key) if ar in values else None for ar in chart_years]
+    if not ind.summerbar:
+        rows.update(split)  # shares and averages share the total's scale
+    labels = [str(ar) for ar in chart_years]
+    return IndicatorBlock(
+        ind=ind,
+        result=result,
+        chart=charts.indicator_chart(
+            title=f"{ind.namn}: utfall mot målvärde",
+            enhet=ind.enhet,
+            decimals=ind.decimaler,
+            labels=labels,
+            rows=rows,
+            chart_id=str(ind.pk),
+        ),
+        split_chart=charts.indicator_chart(
+            title=f"{ind.namn}: kvinnor och män",
+            enhet=ind.enhet,
+            decimals=ind.decimaler,
+            labels=labels,
+            rows=split,
+            chart_id=f"{ind.pk}-kon",
+        )
+        if ind.summerbar and split
+        else None,
+        table=[
+            {
+                "ar": ar,
+                "target": target,
+                "varde": values.get(ar),
+                "baseline": ar == ind.utgangsar and ind.utgangsvarde is not None,
+            }
+            for ar, target in zip(chart_years, targets, strict=True)
+        ],
+        others=others,
+        can_report=permissions.can_report(user, ind.matt_for_id)
+        or any(permissions.can_report(user, v.organisation_id) for v in others),
+    )
+
+
+def goal_page(user, mal: Mal, today: datetime.date | None = None) -> GoalPage:
+    """A goal: its fulfilment, its indicators with charts, the chain up and down, the
+    assessments over time and what it rests on, read from its own chain only."""
+    today = today or timezone.localdate()
+    internal = permissions.can_view_internal(user, mal.agare_id)
+    years = list(range(mal.forsta_ar, mal.sista_ar + 1))
+    periods = [Period.year(ar) for ar in years] + [t for ar in years for t in tertials(ar)]
+    above, below = related_goal_ids(mal.pk)
+    chain = load_chain(
+        user,
+        periods,
+        goals=mal_for_user(user).filter(pk__in=[mal.pk, *above, *below]),
+        today=today,
+    )
+    latest = default_period(today)
+    shown = latest if mal.covers_year(latest.ar) else Period.year(years[-1])
+    results = chain.rollup(shown)
+    mine = results[mal.pk]
+
+    over_time = []
+    for p in periods:
+        r = chain.rollup(p)[mal.pk]
+        if p.typ == Periodtyp.AR or r.assessed or r.suggestion.status != SAKNAS:
+            over_time.append({"period": p, "r": r})
+
+    by_result = {r.indikator.pk: r for r in mine.indicators}
+    blocks = [
+        _indicator_block(user, chain, mal, ind, by_result.get(ind.pk), years)
+        for ind in chain.indicators.get(mal.pk, [])
+    ]
+    assessments = list(
+        Bedomning.objects.filter(mal=mal)
+        .select_related("bedomd_av")
+        .order_by("-ar", "-periodnummer")
+    )
+    if not permissions.is_staff_member(user):
+        assessments = [b for b in assessments if b.utfall != Utfall.EJ_BEDOMT]
+    children = chain.children.get(mal.pk, [])
+    further = sorted(
+        (pk for pk in below if pk in chain.goals),
+        key=lambda pk: (chain.goals[pk].agare.ordning, chain.goals[pk].titel),
+    )
+    return GoalPage(
+        mal=mal,
+        r=mine,
+        shown=shown,
+        above=[chain.goals[pk] for pk in above if pk in chain.goals],
+        children=[results[c] for c in chain.children_in(mal.pk, shown)],
+        further=[
+            results[pk]
+            for pk in further
+            if chain.goals[pk].covers_year(shown.ar) and pk not in children
+        ],
+        indikatorer=blocks,
+        year_rows=[row for row in over_time if row["period"].typ == Periodtyp.AR],
+        tertial_rows=[row for row in over_time if row["period"].typ == Periodtyp.TERTIAL],
+        assessments=assessments,
+        dokument=list(dokument_for_user(user).filter(mal=mal)),
+        aktiviteter=list(mal.aktiviteter.select_related("ansvarig")),
+        uppdrag=list(mal.uppdrag.select_related("givet_av", "givet_till")),
+        can_report=permissions.can_report(user, mal.agare_id),
+        can_edit=permissions.can_edit_goals(user, mal.agare_id),
+        internal=internal,
+        historik=goal_history(mal) if internal else None,
+    )
+
+
+# A body's page and the comparison ----------------------------------------------------------------
+
+
+@dataclass
+class OrganisationPage:
+    org: Organisation
+    period: Period
+    goals: list[GoalResult]
+    summary: list[dict]
+    uppdrag_till: list[Uppdrag]
+    uppdrag_av: list[Uppdrag]
+
+
+def organisation_page(user, org: Organisation, period: Period) -> OrganisationPage:
+    """A body's goals with their fulfilment, a count per goal area, and its assignments."""
+    own = goal_results(user, org, period)
+    by_area = defaultdict(list)
+    for r in own:
+        by_area[r.mal.malomrade].append(r)
+    summary = [
+        {"area": area, "counts": status_counts(rs), "antal": len(rs)}
+        for area, rs in sorted(
+            by_area.items(), key=lambda kv: (kv[0] is None, kv[0].ordning if kv[0] else 0)
+        )
+    ]
+    uppdrag = list(
+        uppdrag_for_user(user)
+        .filter(Q(givet_till=org) | Q(givet_av=org))
+        .prefetch_related("kommentarer")
+    )
+    return OrganisationPage(
+        org=org,
+        period=period,
+        goals=own,
+        summary=summary,
+        uppdrag_till=[u for u in uppdrag if u.givet_till_id == org.pk],
+        uppdrag_av=[u for u in uppdrag if u.givet_av_id == org.pk],
+    )
+
+
+def comparison_rows(user, organisation: Organisation | None, periods: list[Period]) -> list[dict]:
+    """An organisation's goals with their result in each period (None where the goal does not
+    cover the period's year)."""
+    goals = mal_for_user(user).filter(
+        Q(budgetar__ar__gte=periods[0].ar, budgetar__ar__lte=periods[-1].ar)
+        | Q(mandatperiod__slut_ar__gte=periods[0].ar, mandatperiod__start_ar__lte=periods[-1].ar)
+    )
+    if organisation:
+        goals = goals.filter(agare=organisation)
+    chain = load_chain(user, periods, goals=goals)
+    rollups = [chain.rollup(p) for p in periods]
+    return [
+        {
+            "mal": chain.goals[pk],
+            "cells": [
+                r[pk] if chain.goals[pk].covers_year(p.ar) else None
+                for p, r in zip(periods, rollups, strict=True)
+            ],
+        }
+        for pk in sorted(
+            chain.goals, key=lambda pk: (chain.goals[pk].nummer, chain.goals[pk].titel)
+        )
+    ]

@@ -1,15 +1,17 @@
-"""Writes with rules in the goal chain. Each takes the acting user, runs in a transaction and
-refuses bad input with a Swedish message keyed to the field at fault."""
+"""Writes with rules in the goal chain. Each takes the acting user, checks that the user may act
+(`PermissionDenied` otherwise), runs in a transaction, refuses bad input with a Swedish message
+keyed to the field at fault and writes the act in the log of acts."""
 
-from collections import defaultdict
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 
 from mal.models import (
+    Aktivitet,
     Bedomning,
     Indikator,
     Mal,
@@ -19,22 +21,39 @@ from mal.models import (
     Utfall,
     Varde,
 )
+from mal.queries import related_goal_ids
+from styrning import locking, permissions
+from styrning.actionlog import Handling, log_action
 from styrning.models import Organisation
 from styrning.periods import Period
-from styrning.queries import OrganisationTree
+from styrning.queries import OrganisationTree, organisation_tree
+
+# --- Who may act ---------------------------------------------------------------------------------
 
 
-def _fmt(value: Decimal) -> str:
-    return f"{value.normalize():,f}".replace(",", "\u00a0").replace(".", ",")
+def check_may_edit_goals(user, organisation_id: int) -> None:
+    """Goals, indicators, targets, activities and assignments of the organisation."""
+    if not permissions.can_edit_goals(user, organisation_id):
+        raise PermissionDenied("Du får inte ändra mål för den här organisationen.")
 
 
-class VersionConflict(ValidationError):
-    """Someone else saved the row after the form was opened (or there is a row the form did not
-    know of): nothing is saved; `current` is the row as it is now."""
+def check_may_report(user, organisation_id: int) -> None:
+    """Values, assessments and comments on assignments of the organisation."""
+    if not permissions.can_report(user, organisation_id):
+        raise PermissionDenied("Du får inte rapportera uppföljning för den här organisationen.")
 
-    def __init__(self, message: str, current):
-        super().__init__(message, code="konflikt")
-        self.current = current
+
+# --- How a saved row is named -------------------------------------------------------------------
+
+
+def format_decimal(value: Decimal) -> str:
+    """A stored number as written in Swedish, without trailing zeros: "82,5", "60 000"."""
+    return number_format(value.normalize(), use_l10n=True, force_grouping=True)
+
+
+def _text(value: Decimal | None) -> str | None:
+    """A number for the log's data: exact, as a string."""
+    return None if value is None else f"{value.normalize():f}"
 
 
 def _who_when(user, changed) -> str:
@@ -44,18 +63,22 @@ def _who_when(user, changed) -> str:
 
 
 def describe_varde(varde: Varde) -> str:
-    """ "83 % (registrerat av Anna Andersson, 3 mars 2026 14:05)": what a new value replaces."""
-    parts = [f"totalt {_fmt(varde.totalt)}" if varde.totalt is not None else ""]
+    """ "totalt 83 (registrerat av Anna Andersson, 3 mars 2026 14:05)": what a new value
+    replaces."""
+    parts = [f"totalt {format_decimal(varde.totalt)}" if varde.totalt is not None else ""]
     if varde.kvinnor is not None:
-        parts.append(f"kvinnor {_fmt(varde.kvinnor)}")
+        parts.append(f"kvinnor {format_decimal(varde.kvinnor)}")
     if varde.man is not None:
-        parts.append(f"män {_fmt(varde.man)}")
+        parts.append(f"män {format_decimal(varde.man)}")
     text = ", ".join(p for p in parts if p)
     return f"{text} (registrerat av {_who_when(varde.registrerad_av, varde.andrad)})"
 
 
 def describe_malvarde(malvarde: Malvarde) -> str:
-    return f"{_fmt(malvarde.varde)} (satt av {_who_when(malvarde.andrad_av, malvarde.andrad)})"
+    return (
+        f"{format_decimal(malvarde.varde)} "
+        f"(satt av {_who_when(malvarde.andrad_av, malvarde.andrad)})"
+    )
 
 
 def describe_bedomning(bedomning: Bedomning) -> str:
@@ -65,15 +88,54 @@ def describe_bedomning(bedomning: Bedomning) -> str:
     )
 
 
-def _check_version(current, version: str, what: str, describe) -> None:
-    """Refuse to save over a row the form did not show, or over a newer save than it showed
-    (no row: nothing to lose, a new one is created)."""
-    if current is not None and current.version != version:
-        raise VersionConflict(
-            f"{what} har redan sparats: {describe(current)}. Ingenting har sparats. "
-            "Läs det sparade och spara igen om du vill ersätta det.",
-            current,
-        )
+def _check_unchanged(current, andringsmarke: str | None, what: str, describe) -> None:
+    """Optimistic locking of the row for a key: refuse to save over a row the form did not show
+    (an empty token) or over a newer save than it showed, saying what the row holds now."""
+    detail = (
+        f"{what} är nu {describe(current)}; sparar du igen ersätter dina uppgifter det sparade."
+        if current is not None
+        else ""
+    )
+    locking.check_unchanged(current, andringsmarke, detail=detail)
+
+
+def _create_once(model, key: dict, fields: dict, user, what: str, describe):
+    """Create the row for a key; if someone created it in the meantime, refuse like a conflict."""
+    row = model(**key, **fields)
+    row._history_user = user
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:
+        current = model.objects.filter(**key).first()
+        _check_unchanged(current, "", what, describe)
+        raise
+    return row
+
+
+def _reread(what: str) -> str:
+    """What to do after a conflict on a whole record ("målet som det")."""
+    return f"Läs {what} är nu; sparar du igen ersätter dina uppgifter ändringen."
+
+
+def _changed_fields(obj: Model, saved: Model | None) -> list[str]:
+    if saved is None:
+        return []
+    return [
+        f.name
+        for f in obj._meta.concrete_fields
+        if not f.primary_key and getattr(obj, f.attname) != getattr(saved, f.attname)
+    ]
+
+
+def _lock(model, obj: Model) -> Model | None:
+    """The saved row of `obj`, locked until the transaction ends (None for a new row)."""
+    if obj.pk is None:
+        return None
+    return model.objects.select_for_update().filter(pk=obj.pk).first()
+
+
+# --- Goals ----------------------------------------------------------------------------------------
 
 
 def check_overordnade(mal: Mal, overordnade, tree: OrganisationTree | None = None) -> None:
@@ -82,7 +144,7 @@ def check_overordnade(mal: Mal, overordnade, tree: OrganisationTree | None = Non
     overordnade = list(overordnade)
     if not overordnade:
         return
-    tree = tree or OrganisationTree.load(Organisation.objects.only("pk", "overordnad_id", "typ"))
+    tree = tree or organisation_tree()
     errors = []
     for parent in overordnade:
         if mal.pk is not None and parent.pk == mal.pk:
@@ -94,18 +156,7 @@ def check_overordnade(mal: Mal, overordnade, tree: OrganisationTree | None = Non
                 "organ."
             )
     if mal.pk is not None:
-        down: dict[int, list[int]] = defaultdict(list)
-        for child, parent in Mal.overordnade.through.objects.values_list(
-            "from_mal_id", "to_mal_id"
-        ):
-            down[parent].append(child)
-        below: set[int] = set()
-        queue = list(down.get(mal.pk, []))
-        while queue:
-            pk = queue.pop()
-            if pk not in below:
-                below.add(pk)
-                queue.extend(down.get(pk, []))
+        _, below = related_goal_ids(mal.pk)
         for parent in overordnade:
             if parent.pk in below:
                 errors.append(
@@ -116,36 +167,73 @@ def check_overordnade(mal: Mal, overordnade, tree: OrganisationTree | None = Non
         raise ValidationError({"overordnade": errors}, code="overordnade")
 
 
+def check_agare(mal: Mal, tree: OrganisationTree | None = None) -> None:
+    """A goal's owner stays at or above the owners of the goals that contribute to it."""
+    if mal.pk is None:
+        return
+    tree = tree or organisation_tree()
+    lower = [
+        str(d)
+        for d in mal.delmal.select_related("agare")
+        if not tree.is_at_or_above(mal.agare_id, d.agare_id)
+    ]
+    if lower:
+        raise ValidationError(
+            {
+                "agare": f"Delmålen {', '.join(lower)} hör till organ som inte ligger under "
+                f"{mal.agare}: flytta dem först."
+            },
+            code="agare",
+        )
+
+
 @transaction.atomic
-def spara_mal(*, mal: Mal, overordnade, dokument, user) -> Mal:
+def spara_mal(*, mal: Mal, overordnade, dokument, user, andringsmarke: str | None = None) -> Mal:
     """Save a goal with the goals it contributes to and the documents it rests on. An adopted
     goal stays adopted: it is changed in place (the history keeps every change), never turned
-    back into a draft."""
-    if mal.pk is not None and mal.status == Mal.Status.UTKAST:
-        saved = Mal.objects.filter(pk=mal.pk).values_list("status", flat=True).first()
-        if saved == Mal.Status.ANTAGET:
-            raise ValidationError(
-                {
-                    "status": "Målet är antaget och kan inte göras till ett utkast igen. "
-                    "Ändra det antagna målet, eller lägg till ett nytt utkast."
-                },
-                code="antaget",
-            )
-    check_overordnade(mal, overordnade)
+    back into a draft. With `andringsmarke` (the change token the form showed) a change made
+    meanwhile by somebody else is not overwritten. Saving a goal as adopted is its adoption,
+    the one act of the goal the public may learn of."""
+    check_may_edit_goals(user, mal.agare_id)
+    saved = _lock(Mal, mal)
+    if saved is not None:
+        check_may_edit_goals(user, saved.agare_id)
+        locking.check_unchanged(saved, andringsmarke, detail=_reread("målet som det"))
+    overordnade, dokument = list(overordnade), list(dokument)
+    tree = organisation_tree()
+    check_overordnade(mal, overordnade, tree)
+    if saved is not None and saved.agare_id != mal.agare_id:
+        check_agare(mal, tree)
+    if saved is not None and saved.status == Mal.Status.ANTAGET and mal.status == Mal.Status.UTKAST:
+        raise ValidationError(
+            {
+                "status": "Målet är antaget och kan inte göras till ett utkast igen. "
+                "Ändra det antagna målet, eller lägg till ett nytt utkast."
+            },
+            code="antaget",
+        )
     mal.full_clean(exclude=["overordnade", "dokument"])
+    changed = _changed_fields(mal, saved)
+    if saved is not None:
+        if set(saved.overordnade.values_list("pk", flat=True)) != {p.pk for p in overordnade}:
+            changed.append("overordnade")
+        if set(saved.dokument.values_list("pk", flat=True)) != {d.pk for d in dokument}:
+            changed.append("dokument")
     mal._history_user = user
     mal.save()
     mal.overordnade.set(overordnade)
     mal.dokument.set(dokument)
-    return mal
-
-
-@transaction.atomic
-def set_overordnade(*, mal: Mal, overordnade, user) -> Mal:
-    """Re-link a goal to the goals it contributes to (the history keeps the old links)."""
-    check_overordnade(mal, overordnade)
-    mal._history_user = user
-    mal.overordnade.set(overordnade)
+    adopted = mal.status == Mal.Status.ANTAGET and (
+        saved is None or saved.status != Mal.Status.ANTAGET
+    )
+    log_action(
+        user=user,
+        handling=Handling.MAL_ANTAGET if adopted else Handling.MAL_SPARAT,
+        objekt=mal,
+        organisation=mal.agare_id,
+        data={"ny": saved is None, "status": mal.status, "falt": changed},
+        publik=adopted,
+    )
     return mal
 
 
@@ -159,6 +247,84 @@ def check_period_in_goal(mal: Mal, period: Period, field: str = "period") -> Non
             },
             code="period_utanfor",
         )
+
+
+# --- Indicators and activities ------------------------------------------------------------------
+
+
+def check_matt_for(indikator: Indikator, tree: OrganisationTree | None = None) -> None:
+    """An indicator is measured for the goal's owner, a unit below it or a body above it (the
+    municipality, for Kolada's figures)."""
+    tree = tree or organisation_tree()
+    owner, measured = indikator.mal.agare_id, indikator.matt_for_id
+    if not (tree.is_at_or_above(owner, measured) or tree.is_at_or_above(measured, owner)):
+        raise ValidationError(
+            {
+                "matt_for": f"{indikator.matt_for} ligger varken över eller under "
+                f"{indikator.mal.agare}: en indikator mäts för målets ägare, en enhet under den "
+                "eller ett organ över den."
+            },
+            code="matt_for",
+        )
+
+
+@transaction.atomic
+def spara_indikator(*, indikator: Indikator, user, andringsmarke: str | None = None) -> Indikator:
+    """Add an indicator to a goal, or change one."""
+    check_may_edit_goals(user, indikator.mal.agare_id)
+    saved = _lock(Indikator, indikator)
+    if saved is not None:
+        check_may_edit_goals(user, saved.mal.agare_id)
+        locking.check_unchanged(saved, andringsmarke, detail=_reread("indikatorn som den"))
+    check_matt_for(indikator)
+    indikator.full_clean()
+    changed = _changed_fields(indikator, saved)
+    indikator._history_user = user
+    indikator.save()
+    log_action(
+        user=user,
+        handling=Handling.INDIKATOR_SPARAD,
+        objekt=indikator.mal,
+        organisation=indikator.mal.agare_id,
+        data={
+            "indikator": indikator.pk,
+            "namn": indikator.namn,
+            "ny": saved is None,
+            "falt": changed,
+        },
+    )
+    return indikator
+
+
+@transaction.atomic
+def spara_aktivitet(*, aktivitet: Aktivitet, user, andringsmarke: str | None = None) -> Aktivitet:
+    """Add one of the unit's own activities to a goal, or follow one up."""
+    check_may_edit_goals(user, aktivitet.mal.agare_id)
+    saved = _lock(Aktivitet, aktivitet)
+    if saved is not None:
+        check_may_edit_goals(user, saved.mal.agare_id)
+        locking.check_unchanged(saved, andringsmarke, detail=_reread("aktiviteten som den"))
+    aktivitet.full_clean()
+    changed = _changed_fields(aktivitet, saved)
+    aktivitet._history_user = user
+    aktivitet.save()
+    log_action(
+        user=user,
+        handling=Handling.AKTIVITET_SPARAD,
+        objekt=aktivitet.mal,
+        organisation=aktivitet.mal.agare_id,
+        data={
+            "aktivitet": aktivitet.pk,
+            "titel": aktivitet.titel,
+            "status": aktivitet.status,
+            "ny": saved is None,
+            "falt": changed,
+        },
+    )
+    return aktivitet
+
+
+# --- Values, targets and assessments ------------------------------------------------------------
 
 
 def check_konsuppdelning(
@@ -176,21 +342,22 @@ def check_konsuppdelning(
         )
     if totalt is None or kvinnor is None or man is None:
         return
+    fmt = format_decimal
     if indikator.summerbar:
         tolerance = Decimal(1).scaleb(-indikator.decimaler) / 2
         if abs(kvinnor + man - totalt) > tolerance:
             raise ValidationError(
                 {
-                    "totalt": f"Kvinnor ({_fmt(kvinnor)}) och män ({_fmt(man)}) blir "
-                    f"{_fmt(kvinnor + man)}, inte totalt {_fmt(totalt)}."
+                    "totalt": f"Kvinnor ({fmt(kvinnor)}) och män ({fmt(man)}) blir "
+                    f"{fmt(kvinnor + man)}, inte totalt {fmt(totalt)}."
                 },
                 code="summa",
             )
     elif not min(kvinnor, man) <= totalt <= max(kvinnor, man):
         raise ValidationError(
             {
-                "totalt": f"Totalt ({_fmt(totalt)}) ligger utanför kvinnors ({_fmt(kvinnor)}) "
-                f"och mäns ({_fmt(man)}) värden; totalen måste ligga mellan dem."
+                "totalt": f"Totalt ({fmt(totalt)}) ligger utanför kvinnors ({fmt(kvinnor)}) "
+                f"och mäns ({fmt(man)}) värden; totalen måste ligga mellan dem."
             },
             code="mellan",
         )
@@ -199,8 +366,7 @@ def check_konsuppdelning(
 def _check_value_input(indikator, organisation, period, totalt, kvinnor, man) -> None:
     if totalt is None and kvinnor is None and man is None:
         raise ValidationError({"totalt": "Ange ett värde."}, code="tomt")
-    tree = OrganisationTree.load(Organisation.objects.only("pk", "overordnad_id", "typ"))
-    if not tree.is_at_or_above(indikator.matt_for_id, organisation.pk):
+    if not organisation_tree().is_at_or_above(indikator.matt_for_id, organisation.pk):
         raise ValidationError(
             {
                 "organisation": f"Indikatorn mäts för {indikator.matt_for}; värden kan bara "
@@ -223,29 +389,22 @@ def registrera_varde(
     man: Decimal | None = None,
     preliminar: bool = False,
     kommentar: str = "",
-    version: str = "",
+    andringsmarke: str = "",
     user,
 ) -> Varde:
     """Enter a value of an indicator for an organisation and a period, or correct one: a value
-    that is already there is replaced only by a form that carries its version."""
+    that is already there is replaced only by a form that carries its change token."""
+    check_may_report(user, organisation.pk)
     _check_value_input(indikator, organisation, period, totalt, kvinnor, man)
-    key = {
-        "indikator": indikator,
-        "organisation": organisation,
-        "ar": period.ar,
-        "periodtyp": period.typ,
-        "periodnummer": period.nummer,
-    }
+    key = {"indikator": indikator, "organisation": organisation, **Varde.period_lookup(period)}
     current = (
-        Varde.objects.select_for_update(of=("self",)).select_related("registrerad_av").filter(**key)
+        Varde.objects.select_for_update(of=("self",))
+        .select_related("registrerad_av")
+        .filter(**key)
+        .first()
     )
-    current = current.first()
-    _check_version(
-        current,
-        version,
-        f"Ett värde för {organisation} {period.label}",
-        describe_varde,
-    )
+    what = f"Värdet för {organisation} {period.label}"
+    _check_unchanged(current, andringsmarke, what, describe_varde)
     fields = {
         "totalt": totalt,
         "kvinnor": kvinnor,
@@ -256,73 +415,107 @@ def registrera_varde(
         "importerad": False,
     }
     if current is None:
-        return _create_once(Varde, key, fields, f"Ett värde för {organisation} {period.label}")
-    for name, value in fields.items():
-        setattr(current, name, value)
-    current.save(update_fields=[*fields, "andrad"])
+        current = _create_once(Varde, key, fields, user, what, describe_varde)
+        created = True
+    else:
+        for name, value in fields.items():
+            setattr(current, name, value)
+        current._history_user = user
+        current.save(update_fields=[*fields, "andrad"])
+        created = False
+    log_action(
+        user=user,
+        handling=Handling.VARDE_REGISTRERAT,
+        objekt=indikator.mal,
+        organisation=organisation,
+        data={
+            "indikator": indikator.pk,
+            "period": period.kod,
+            "totalt": _text(totalt),
+            "kvinnor": _text(kvinnor),
+            "man": _text(man),
+            "preliminar": preliminar,
+            "ny": created,
+        },
+    )
     return current
-
-
-def _create_once(model, key: dict, fields: dict, what: str):
-    """Create a row; if someone created it in the meantime, refuse like a version conflict."""
-    try:
-        with transaction.atomic():
-            return model.objects.create(**key, **fields)
-    except IntegrityError:
-        raise VersionConflict(
-            f"{what} sparades av någon annan samtidigt. Ingenting har sparats. "
-            "Läs det sparade och spara igen om du vill ersätta det.",
-            model.objects.filter(**key).first(),
-        ) from None
 
 
 @transaction.atomic
 def satt_malvarde(
-    *, indikator: Indikator, ar: int, varde: Decimal, version: str = "", user
+    *, indikator: Indikator, ar: int, varde: Decimal, andringsmarke: str = "", user
 ) -> Malvarde:
     """Set an indicator's target for a year inside the goal's period; a target that is already
-    set is replaced only by a form that carries its version."""
+    set is replaced only by a form that carries its change token."""
+    check_may_edit_goals(user, indikator.mal.agare_id)
     check_period_in_goal(indikator.mal, Period.year(ar), field="ar")
     key = {"indikator": indikator, "ar": ar}
     current = (
-        Malvarde.objects.select_for_update(of=("self",)).select_related("andrad_av").filter(**key)
+        Malvarde.objects.select_for_update(of=("self",))
+        .select_related("andrad_av")
+        .filter(**key)
+        .first()
     )
-    current = current.first()
     what = f"Målvärdet för {ar}"
-    _check_version(current, version, what, describe_malvarde)
+    _check_unchanged(current, andringsmarke, what, describe_malvarde)
     if current is None:
-        return _create_once(Malvarde, key, {"varde": varde, "andrad_av": user}, what)
-    current.varde = varde
-    current.andrad_av = user
-    current.save(update_fields=["varde", "andrad_av", "andrad"])
+        fields = {"varde": varde, "andrad_av": user}
+        current = _create_once(Malvarde, key, fields, user, what, describe_malvarde)
+    else:
+        current.varde = varde
+        current.andrad_av = user
+        current._history_user = user
+        current.save(update_fields=["varde", "andrad_av", "andrad"])
+    log_action(
+        user=user,
+        handling=Handling.MALVARDE_SATT,
+        objekt=indikator.mal,
+        organisation=indikator.mal.agare_id,
+        data={"indikator": indikator.pk, "ar": ar, "varde": _text(varde)},
+    )
     return current
 
 
 @transaction.atomic
 def bedom_mal(
-    *, mal: Mal, period: Period, utfall: str, analys: str, version: str = "", user
+    *, mal: Mal, period: Period, utfall: str, analys: str, andringsmarke: str = "", user
 ) -> Bedomning:
     """Record the responsible person's assessment, with the analysis it rests on. An existing
-    assessment is changed only by a form that carries its version (optimistic locking)."""
+    assessment is changed only by a form that carries its change token."""
+    check_may_report(user, mal.agare_id)
     check_period_in_goal(mal, period)
     if utfall != Utfall.EJ_BEDOMT and not analys.strip():
         raise ValidationError(
             {"analys": "Skriv en analys som förklarar bedömningen."}, code="analys_saknas"
         )
-    key = {"mal": mal, "ar": period.ar, "periodtyp": period.typ, "periodnummer": period.nummer}
+    key = {"mal": mal, **Bedomning.period_lookup(period)}
     current = (
-        Bedomning.objects.select_for_update(of=("self",)).select_related("bedomd_av").filter(**key)
+        Bedomning.objects.select_for_update(of=("self",))
+        .select_related("bedomd_av")
+        .filter(**key)
+        .first()
     )
-    current = current.first()
-    what = f"En bedömning för {period.label}"
-    _check_version(current, version, what, describe_bedomning)
+    what = f"Bedömningen för {period.label}"
+    _check_unchanged(current, andringsmarke, what, describe_bedomning)
     fields = {"utfall": utfall, "analys": analys.strip(), "bedomd_av": user}
     if current is None:
-        return _create_once(Bedomning, key, fields, what)
-    for name, value in fields.items():
-        setattr(current, name, value)
-    current.save(update_fields=[*fields, "andrad"])
+        current = _create_once(Bedomning, key, fields, user, what, describe_bedomning)
+    else:
+        for name, value in fields.items():
+            setattr(current, name, value)
+        current._history_user = user
+        current.save(update_fields=[*fields, "andrad"])
+    log_action(
+        user=user,
+        handling=Handling.BEDOMD,
+        objekt=mal,
+        organisation=mal.agare_id,
+        data={"period": period.kod, "utfall": utfall},
+    )
     return current
+
+
+# --- Assignments ----------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -330,33 +523,36 @@ def kommentera_uppdrag(
     *, uppdrag: Uppdrag, period: Period, status: str, kommentar: str, user
 ) -> Uppdragskommentar:
     """Report an assignment's state for a period; the assignment takes the reported status."""
+    check_may_report(user, uppdrag.givet_till_id)
     if not kommentar.strip():
         raise ValidationError({"kommentar": "Skriv en kommentar."}, code="kommentar_saknas")
-    rad, _ = Uppdragskommentar.objects.update_or_create(
-        uppdrag=uppdrag,
-        ar=period.ar,
-        periodtyp=period.typ,
-        periodnummer=period.nummer,
-        defaults={"status": status, "kommentar": kommentar.strip(), "skriven_av": user},
-    )
+    rad = (
+        Uppdragskommentar.objects.select_for_update()
+        .filter(uppdrag=uppdrag, **Uppdragskommentar.period_lookup(period))
+        .first()
+    ) or Uppdragskommentar(uppdrag=uppdrag, **Uppdragskommentar.period_lookup(period))
+    rad.status = status
+    rad.kommentar = kommentar.strip()
+    rad.skriven_av = user
+    rad._history_user = user
+    rad.save()
     if uppdrag.status != status:
         uppdrag.status = status
+        uppdrag._history_user = user
         uppdrag.save(update_fields=["status"])
+    log_action(
+        user=user,
+        handling=Handling.UPPDRAG_KOMMENTERAT,
+        objekt=uppdrag,
+        organisation=uppdrag.givet_till_id,
+        data={"period": period.kod, "status": status},
+    )
     return rad
-
-
-@transaction.atomic
-def ge_uppdrag(*, uppdrag: Uppdrag, user) -> Uppdrag:
-    """Register an assignment from a political body to a body at or below it."""
-    check_uppdrag(uppdrag)
-    uppdrag.full_clean()
-    uppdrag.save()
-    return uppdrag
 
 
 def check_uppdrag(uppdrag: Uppdrag, tree: OrganisationTree | None = None) -> None:
     """An assignment goes from KF or a nämnd (a political body) to a body at or below it."""
-    tree = tree or OrganisationTree.load(Organisation.objects.only("pk", "overordnad_id", "typ"))
+    tree = tree or organisation_tree()
     errors = {}
     if uppdrag.givet_av_id and not uppdrag.givet_av.is_political:
         errors["givet_av"] = "Uppdrag ges av kommunfullmäktige, kommunstyrelsen eller en nämnd."
@@ -371,3 +567,25 @@ def check_uppdrag(uppdrag: Uppdrag, tree: OrganisationTree | None = None) -> Non
         )
     if errors:
         raise ValidationError(errors, code="uppdrag")
+
+
+@transaction.atomic
+def ge_uppdrag(*, uppdrag: Uppdrag, user) -> Uppdrag:
+    """Register an assignment from a political body to a body at or below it."""
+    check_may_edit_goals(user, uppdrag.givet_av_id)
+    check_uppdrag(uppdrag)
+    uppdrag.full_clean()
+    uppdrag._history_user = user
+    uppdrag.save()
+    log_action(
+        user=user,
+        handling=Handling.UPPDRAG_GIVET,
+        objekt=uppdrag,
+        organisation=uppdrag.givet_av_id,
+        data={
+            "givet_till": uppdrag.givet_till_id,
+            "budgetar": uppdrag.budgetar.ar,
+            "mal": uppdrag.mal_id,
+        },
+    )
+    return uppdrag

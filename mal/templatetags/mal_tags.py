@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import template
+from django.utils.formats import number_format
 from django.utils.html import format_html
 
 from mal.fulfilment import status_label, status_shape
@@ -24,9 +25,10 @@ def status_badge(status: str, prefix: str = "") -> str:
 
 @register.filter
 def num(value, decimals=0) -> str:
-    """A number with the indicator's decimals and a decimal comma; a dash when missing."""
+    """A number with the indicator's decimals, in Swedish (1 234,5); a dash when missing."""
     if value is None or value == "":
         return "–"
-    quantized = Decimal(value).quantize(Decimal(1).scaleb(-int(decimals)))
-    text = f"{quantized:,f}".replace(",", "\u00a0").replace(".", ",")
-    return text
+    decimals = int(decimals)
+    return number_format(
+        round(Decimal(value), decimals), decimals, use_l10n=True, force_grouping=True
+    )

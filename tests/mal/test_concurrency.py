@@ -1,5 +1,6 @@
 """Optimistic locking: an assessment, a value or a target is changed only by a form that carries
-the version it shows; a save over a newer version is refused with who saved what and when."""
+the change token of the row it shows; a save over a newer row is refused with the one message
+("Ändrat av NN kl. HH:MM sedan du öppnade sidan"), what the row holds now, and nothing saved."""
 
 import datetime
 from decimal import Decimal
@@ -10,27 +11,31 @@ from django.urls import reverse
 
 from mal import services
 from mal.models import Bedomning, Malvarde, Varde
+from styrning import locking
 from styrning.periods import Period
 
 pytestmark = pytest.mark.django_db
 
 SAVED_AT = datetime.datetime(2026, 3, 3, 13, 5, tzinfo=datetime.UTC)  # 14:05 in Stockholm
+CHANGED = "kl. 2026-03-03 14:05 sedan du öppnade sidan."  # another day: with the date
 
 
 def _pin(model, row):
-    """Give the saved row a known change time, so messages can be compared whole."""
+    """Give the saved row (and its audit trail) a known change time, so messages can be
+    compared whole."""
     model.objects.filter(pk=row.pk).update(andrad=SAVED_AT)
+    model.history.filter(id=row.pk).update(history_date=SAVED_AT)
     row.refresh_from_db()
     return row
 
 
-def _assess(chain, user, version="", utfall="delvis", analys="Tryggheten har ökat."):
+def _assess(chain, user, token="", utfall="delvis", analys="Tryggheten har ökat."):
     return services.bedom_mal(
         mal=chain["solrosen"],
         period=Period.year(2025),
         utfall=utfall,
         analys=analys,
-        version=version,
+        andringsmarke=token,
         user=user,
     )
 
@@ -38,10 +43,10 @@ def _assess(chain, user, version="", utfall="delvis", analys="Tryggheten har ök
 # Assessments -----------------------------------------------------------------------------------
 
 
-def test_assessment_with_the_version_it_read_is_saved(chain, chef_solrosen):
+def test_assessment_with_the_token_it_read_is_saved(chain, chef_solrosen):
     first = _assess(chain, chef_solrosen)
 
-    second = _assess(chain, chef_solrosen, version=first.version, utfall="uppfyllt")
+    second = _assess(chain, chef_solrosen, token=locking.token(first), utfall="uppfyllt")
 
     assert (Bedomning.objects.count(), second.pk, Bedomning.objects.get().utfall) == (
         1,
@@ -54,16 +59,16 @@ def test_assessment_over_a_newer_save_is_refused_with_who_what_and_when(
     chain, chef_solrosen, controller
 ):
     opened = _assess(chain, chef_solrosen)
-    stale = opened.version
-    newer = _pin(Bedomning, _assess(chain, controller, version=stale, utfall="ej_uppfyllt"))
+    stale = locking.token(opened)
+    newer = _pin(Bedomning, _assess(chain, controller, token=stale, utfall="ej_uppfyllt"))
 
-    with pytest.raises(services.VersionConflict) as exc:
-        _assess(chain, chef_solrosen, version=stale, utfall="uppfyllt")
+    with pytest.raises(locking.Konflikt) as exc:
+        _assess(chain, chef_solrosen, token=stale, utfall="uppfyllt")
 
     assert exc.value.messages == [
-        f"En bedömning för 2025 har redan sparats: ej uppfyllt (bedömt av "
-        f"{controller.get_full_name()}, 3 mars 2026 14:05). Ingenting har sparats. "
-        "Läs det sparade och spara igen om du vill ersätta det."
+        f"Ändrat av {controller} {CHANGED} Bedömningen för 2025 är nu ej uppfyllt (bedömt av "
+        f"{controller}, 3 mars 2026 14:05); sparar du igen ersätter dina uppgifter det sparade. "
+        "Ingenting har sparats."
     ]
     assert exc.value.current == newer
     assert list(Bedomning.objects.values_list("utfall", "bedomd_av")) == [
@@ -74,67 +79,71 @@ def test_assessment_over_a_newer_save_is_refused_with_who_what_and_when(
 def test_new_assessment_form_does_not_replace_one_saved_meanwhile(chain, chef_solrosen, controller):
     _assess(chain, controller, utfall="ej_uppfyllt")
 
-    with pytest.raises(services.VersionConflict):
-        _assess(chain, chef_solrosen, version="", utfall="uppfyllt")
+    with pytest.raises(locking.Konflikt):
+        _assess(chain, chef_solrosen, token="", utfall="uppfyllt")
 
     assert Bedomning.objects.get().utfall == "ej_uppfyllt"
 
 
-def test_assessment_form_carries_the_version_and_refuses_a_stale_one(
+def test_assessment_form_carries_the_token_and_refuses_a_stale_one(
     client, chain, chef_solrosen, controller
 ):
     url = reverse("mal:bedomning", args=[chain["solrosen"].pk])
     client.force_login(chef_solrosen)
     _assess(chain, chef_solrosen)
-    opened = client.get(url).context["form"]["version"].value()
-    _assess(chain, controller, version=opened, utfall="ej_uppfyllt", analys="Sämre.")
+    opened = client.get(url).context["form"]["andringsmarke"].value()
+    _assess(chain, controller, token=opened, utfall="ej_uppfyllt", analys="Sämre.")
 
     response = client.post(
-        url, {"period": "2025", "utfall": "uppfyllt", "analys": "Bra.", "version": opened}
+        url, {"period": "2025", "utfall": "uppfyllt", "analys": "Bra.", "andringsmarke": opened}
     )
 
     assert response.status_code == 400
     assert Bedomning.objects.get().analys == "Sämre."
-    assert "redan sparats: ej uppfyllt" in response.context["form"].non_field_errors()[0]
-    assert response.context["form"]["version"].value() == Bedomning.objects.get().version
+    assert (
+        "Bedömningen för 2025 är nu ej uppfyllt" in response.context["form"].non_field_errors()[0]
+    )
+    assert response.context["form"]["andringsmarke"].value() == locking.token(
+        Bedomning.objects.get()
+    )
 
 
 # Values ---------------------------------------------------------------------------------------
 
 
-def _value(chain, org, user, total, version=""):
+def _value(chain, org, user, total, token=""):
     return services.registrera_varde(
         indikator=chain["indikator"],
         organisation=org["solrosen"],
         period=Period.year(2025),
         totalt=Decimal(total),
-        version=version,
+        andringsmarke=token,
         user=user,
     )
 
 
-def test_value_for_a_period_that_has_one_is_not_replaced_without_its_version(
+def test_value_for_a_period_that_has_one_is_not_replaced_without_its_token(
     chain, org, chef_solrosen, controller
 ):
     _pin(Varde, _value(chain, org, controller, 83))
 
-    with pytest.raises(services.VersionConflict) as exc:
+    with pytest.raises(locking.Konflikt) as exc:
         _value(chain, org, chef_solrosen, 90)
 
     assert exc.value.messages == [
-        "Ett värde för Solrosens förskola 2025 har redan sparats: totalt 83 (registrerat av "
-        f"{controller.get_full_name()}, 3 mars 2026 14:05). Ingenting har sparats. "
-        "Läs det sparade och spara igen om du vill ersätta det."
+        f"Ändrat av {controller} {CHANGED} Värdet för Solrosens förskola 2025 är nu totalt 83 "
+        f"(registrerat av {controller}, 3 mars 2026 14:05); sparar du igen ersätter dina "
+        "uppgifter det sparade. Ingenting har sparats."
     ]
     assert list(Varde.objects.values_list("totalt", flat=True)) == [Decimal(83)]
 
 
-def test_value_is_replaced_with_the_version_of_the_value_it_replaces(
+def test_value_is_replaced_with_the_token_of_the_value_it_replaces(
     chain, org, chef_solrosen, controller
 ):
     saved = _value(chain, org, controller, 83)
 
-    _value(chain, org, chef_solrosen, 90, version=saved.version)
+    _value(chain, org, chef_solrosen, 90, token=locking.token(saved))
 
     assert list(Varde.objects.values_list("totalt", "registrerad_av")) == [
         (Decimal(90), chef_solrosen.pk)
@@ -146,17 +155,22 @@ def test_value_form_shows_what_it_replaces_and_saves_on_the_second_post(
 ):
     _pin(Varde, _value(chain, org, controller, 83))
     url = reverse("mal:varde", args=[chain["indikator"].pk])
-    data = {"organisation": org["solrosen"].pk, "period": "2025", "totalt": "90", "version": ""}
+    data = {
+        "organisation": org["solrosen"].pk,
+        "period": "2025",
+        "totalt": "90",
+        "andringsmarke": "",
+    }
     client.force_login(chef_solrosen)
 
     refused = client.post(url, data)
-    token = refused.context["form"]["version"].value()
-    saved = client.post(url, {**data, "version": token})
+    token = refused.context["form"]["andringsmarke"].value()
+    saved = client.post(url, {**data, "andringsmarke": token})
 
     assert refused.status_code == 400
     assert (
-        "Du ersätter totalt 83 (registrerat av "
-        f"{controller.get_full_name()}, 3 mars 2026 14:05)." in refused.content.decode()
+        f"Du ersätter totalt 83 (registrerat av {controller}, 3 mars 2026 14:05)."
+        in refused.content.decode()
     )
     assert saved.status_code == 302
     assert list(Varde.objects.values_list("totalt", flat=True)) == [Decimal(90)]
@@ -165,7 +179,7 @@ def test_value_form_shows_what_it_replaces_and_saves_on_the_second_post(
 # Targets --------------------------------------------------------------------------------------
 
 
-def test_target_for_a_year_that_has_one_needs_its_version(chain, sekreterare_bun, controller):
+def test_target_for_a_year_that_has_one_needs_its_token(chain, sekreterare_bun, controller):
     existing = Malvarde.objects.get(indikator=chain["indikator"], ar=2025)
 
     with pytest.raises(ValidationError) as exc:
@@ -176,7 +190,7 @@ def test_target_for_a_year_that_has_one_needs_its_version(chain, sekreterare_bun
         indikator=chain["indikator"],
         ar=2025,
         varde=Decimal(96),
-        version=existing.version,
+        andringsmarke=locking.token(existing),
         user=controller,
     )
 
@@ -186,24 +200,28 @@ def test_target_for_a_year_that_has_one_needs_its_version(chain, sekreterare_bun
     ]
 
 
-def test_target_form_refuses_a_stale_version_and_names_who_set_it(
+def test_target_form_refuses_a_stale_token_and_names_who_set_it(
     client, chain, sekreterare_bun, controller
 ):
     url = reverse("mal:malvarde", args=[chain["indikator"].pk])
-    stale = Malvarde.objects.get(ar=2025).version
+    stale = locking.token(Malvarde.objects.get(ar=2025))
     newer = services.satt_malvarde(
-        indikator=chain["indikator"], ar=2025, varde=Decimal(91), version=stale, user=controller
+        indikator=chain["indikator"],
+        ar=2025,
+        varde=Decimal(91),
+        andringsmarke=stale,
+        user=controller,
     )
     _pin(Malvarde, newer)
 
     response = client.force_login(sekreterare_bun) or client.post(
-        url, {"ar": "2025", "varde": "99", "version": stale}
+        url, {"ar": "2025", "varde": "99", "andringsmarke": stale}
     )
 
     assert response.status_code == 400
     assert response.context["form"].non_field_errors() == [
-        f"Målvärdet för 2025 har redan sparats: 91 (satt av {controller.get_full_name()}, "
-        "3 mars 2026 14:05). Ingenting har sparats. Läs det sparade och spara igen om du vill "
-        "ersätta det."
+        f"Ändrat av {controller} {CHANGED} Målvärdet för 2025 är nu 91 (satt av {controller}, "
+        "3 mars 2026 14:05); sparar du igen ersätter dina uppgifter det sparade. "
+        "Ingenting har sparats."
     ]
     assert Malvarde.objects.get(ar=2025).varde == Decimal(91)

@@ -1,8 +1,10 @@
-"""The audit trail of the goal chain: links and changes of adopted goals are kept."""
+"""The audit trail of the goal chain: links and changes of adopted goals are kept, and the acts
+on a goal are in its history."""
 
 import pytest
 
 from mal import services
+from styrning import locking
 from tests.mal.factories import MalFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,10 +19,16 @@ def test_relinking_an_adopted_goal_leaves_a_history_record_of_its_links(
 ):
     other_kf = MalFactory(agare=org["kf"], titel="Ett annat KF-mål", mandatperiod=period)
 
-    services.set_overordnade(mal=chain["bun"], overordnade=[other_kf], user=controller)
+    services.spara_mal(mal=chain["bun"], overordnade=[other_kf], dokument=[], user=controller)
 
     records = list(chain["bun"].history.all())
-    assert [_links(r) for r in records] == [[other_kf.pk], [], [chain["kf"].pk], []]
+    assert [_links(r) for r in records] == [
+        [other_kf.pk],
+        [],
+        [chain["kf"].pk],
+        [chain["kf"].pk],
+        [],
+    ]
     assert (records[0].history_type, records[0].history_user) == ("~", controller)
 
 
@@ -76,6 +84,7 @@ def test_goal_form_refuses_adopted_to_draft_by_the_status_field(
         "vikt": "1",
         "ordning": "0",
         "overordnade": [chain["kf"].pk],
+        "andringsmarke": locking.token(chain["bun"]),
     }
 
     response = client.post(reverse("mal:andra", args=[chain["bun"].pk]), data)
@@ -100,6 +109,7 @@ def test_goal_page_shows_change_history_to_staff_only(client, chain, org, period
     assert public.context["historik"] is None
     assert "Ändringshistorik" not in public.content.decode()
     assert [(r.vad, r.vem, r.falt) for r in rows] == [
+        ("Mål sparat", str(controller), []),
         ("Ändrad", str(controller), ["Bidrar till"]),
         ("Ändrad", str(controller), ["Bidrar till"]),
         ("Ändrad", str(controller), ["Titel"]),

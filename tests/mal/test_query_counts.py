@@ -4,6 +4,7 @@ enhet with 10 or with 300 goals, with every filter, costs the same."""
 from decimal import Decimal
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -77,7 +78,13 @@ FILTERS = {
 }
 
 
+# anonymous: the organisation tree, budget years, goal areas, the chain (goals, links,
+# indicators, targets, values, assessments), the vision; signed in: session, user and roles too
+TREE_QUERIES = {None: 10, "controller": 13}
+
+
 def _count(client, url) -> tuple[int, int]:
+    ContentType.objects.clear_cache()  # read once per process: count it every time
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     return len(queries), response.status_code
@@ -99,7 +106,7 @@ def test_tree_of_three_levels_costs_the_same_for_10_and_300_goals(
     large = _count(client, url)
 
     assert (small, Mal.objects.count()) == (large, 300)
-    assert small[1] == 200
+    assert small == (TREE_QUERIES[user], 200)
 
 
 def test_goal_page_in_a_three_level_chain_costs_the_same_for_10_and_300_goals(
@@ -119,4 +126,6 @@ def test_goal_page_in_a_three_level_chain_costs_the_same_for_10_and_300_goals(
     large = _count(client, kf_goal.get_absolute_url())
 
     assert (small, Mal.objects.count()) == (large, 300)
-    assert small[1] == 200
+    # as in test_views' goal page count, less the two link tables of the change history:
+    # bulk-created goals have no history records to read links of
+    assert small == (19, 200)

@@ -5,17 +5,20 @@ from django.core.exceptions import ValidationError
 
 from mal import services
 from mal.models import Bedomning, Malvarde, Varde
+from styrning import locking
 from styrning.periods import Period
 from tests.factories import BudgetarFactory
 from tests.mal.factories import IndikatorFactory, MalFactory
 
 
+def _link(mal, overordnade, user):
+    return services.spara_mal(mal=mal, overordnade=overordnade, dokument=[], user=user)
+
+
 def test_goal_may_contribute_to_goal_of_same_or_higher_body(chain, org, controller):
     unit_goal = MalFactory(agare=org["blaklockan"])
 
-    services.set_overordnade(
-        mal=unit_goal, overordnade=[chain["bun"], chain["kf"]], user=controller
-    )
+    _link(unit_goal, [chain["bun"], chain["kf"]], controller)
 
     assert set(unit_goal.overordnade.all()) == {chain["bun"], chain["kf"]}
 
@@ -24,7 +27,7 @@ def test_goal_may_not_contribute_to_goal_of_lower_body(chain, org, controller):
     kf_goal = MalFactory(agare=org["kf"], titel="Ekonomi i balans")
 
     with pytest.raises(ValidationError) as exc:
-        services.set_overordnade(mal=kf_goal, overordnade=[chain["solrosen"]], user=controller)
+        _link(kf_goal, [chain["solrosen"]], controller)
 
     assert exc.value.message_dict["overordnade"] == [
         "”Barnen känner sig trygga” hör till Solrosens förskola, som inte ligger på samma nivå "
@@ -38,7 +41,7 @@ def test_goal_may_not_contribute_to_goal_of_other_branch(chain, org, controller)
     sn_goal = MalFactory(agare=org["sn"])
 
     with pytest.raises(ValidationError):
-        services.set_overordnade(mal=sn_goal, overordnade=[chain["bun"]], user=controller)
+        _link(sn_goal, [chain["bun"]], controller)
 
     assert sn_goal.overordnade.count() == 0
 
@@ -49,7 +52,7 @@ def test_cycle_is_refused(chain, org, controller):
     kf_sub.overordnade.add(chain["kf"])
 
     with pytest.raises(ValidationError) as exc:
-        services.set_overordnade(mal=chain["kf"], overordnade=[kf_sub], user=controller)
+        _link(chain["kf"], [kf_sub], controller)
 
     assert exc.value.message_dict["overordnade"] == [
         "”Delmål i KF” bidrar redan, direkt eller via andra mål, till ”Alla barn ska nå målen”. "
@@ -59,8 +62,11 @@ def test_cycle_is_refused(chain, org, controller):
 
 
 def test_goal_cannot_contribute_to_itself(chain, controller):
-    with pytest.raises(ValidationError):
-        services.set_overordnade(mal=chain["kf"], overordnade=[chain["kf"]], user=controller)
+    with pytest.raises(ValidationError) as exc:
+        _link(chain["kf"], [chain["kf"]], controller)
+
+    assert exc.value.message_dict == {"overordnade": ["Ett mål kan inte bidra till sig självt."]}
+    assert chain["kf"].overordnade.count() == 0
 
 
 def test_value_outside_goal_period_is_refused(chain, org, chef_solrosen):
@@ -143,19 +149,21 @@ def test_count_split_must_add_up_to_total(org, period, chef_solrosen):
 
 
 def test_value_with_consistent_split_is_saved_and_corrected_in_place(chain, org, chef_solrosen):
-    version = ""
+    token = ""
     for total in (Decimal(83), Decimal(84)):
-        version = services.registrera_varde(
-            indikator=chain["indikator"],
-            organisation=org["solrosen"],
-            period=Period.parse("2025T2"),
-            totalt=total,
-            kvinnor=Decimal(85),
-            man=Decimal(81),
-            preliminar=True,
-            version=version,
-            user=chef_solrosen,
-        ).version
+        token = locking.token(
+            services.registrera_varde(
+                indikator=chain["indikator"],
+                organisation=org["solrosen"],
+                period=Period.parse("2025T2"),
+                totalt=total,
+                kvinnor=Decimal(85),
+                man=Decimal(81),
+                preliminar=True,
+                andringsmarke=token,
+                user=chef_solrosen,
+            )
+        )
 
     varde = Varde.objects.get()
     assert (varde.totalt, varde.period, varde.preliminar) == (
@@ -215,3 +223,211 @@ def test_database_refuses_a_tertial_numbered_four(chain, org):
             periodnummer=4,
             totalt=Decimal(1),
         )
+
+
+# Who may act: every service checks the role itself --------------------------------------------
+
+
+def _snapshot() -> dict:
+    """Every row and every audit-trail record of the goal chain, and the log of acts."""
+    from mal.models import Aktivitet, Indikator, Mal, Uppdrag, Uppdragskommentar
+    from styrning.models import Handelse
+
+    models = [Mal, Indikator, Malvarde, Varde, Bedomning, Uppdrag, Uppdragskommentar, Aktivitet]
+    rows = {m.__name__: m.objects.count() for m in models}
+    rows |= {f"{m.__name__} historik": m.history.count() for m in models}
+    rows["händelser"] = Handelse.objects.count()
+    return rows
+
+
+def _renamed(mal, titel):
+    from mal.models import Mal
+
+    goal = Mal.objects.get(pk=mal.pk)
+    goal.titel = titel
+    return goal
+
+
+def _acts(chain, org, period):
+    """Each service with input it would accept from a person with the role."""
+    from mal.kpi_import import import_kpi
+    from mal.models import Aktivitet, Indikator, Mal, Uppdrag
+    from tests.mal.factories import UppdragFactory
+
+    uppdrag = UppdragFactory(givet_av=org["bun"], givet_till=org["solrosen"])
+    chain["indikator"].kpi_id = "N01951"
+    chain["indikator"].save()
+    kolada = (
+        '[{"kpi": "N01951", "municipality": "SOL", "period": 2025, "gender": "T", "value": 88}]'
+    )
+    bun = chain["bun"]
+    return {
+        "spara_mal (nytt)": lambda user: services.spara_mal(
+            mal=Mal(titel="Nytt mål", agare=org["bun"], typ="namndmal", mandatperiod=period),
+            overordnade=[chain["kf"]],
+            dokument=[],
+            user=user,
+        ),
+        "spara_mal (ändra)": lambda user: services.spara_mal(
+            mal=_renamed(bun, "Nytt namn"),
+            overordnade=[chain["kf"]],
+            dokument=[],
+            user=user,
+        ),
+        "bedom_mal": lambda user: services.bedom_mal(
+            mal=chain["solrosen"],
+            period=Period.year(2025),
+            utfall="uppfyllt",
+            analys="Bra.",
+            user=user,
+        ),
+        "registrera_varde": lambda user: services.registrera_varde(
+            indikator=chain["indikator"],
+            organisation=org["solrosen"],
+            period=Period.year(2025),
+            totalt=Decimal(88),
+            user=user,
+        ),
+        "satt_malvarde": lambda user: services.satt_malvarde(
+            indikator=chain["indikator"], ar=2026, varde=Decimal(92), user=user
+        ),
+        "spara_indikator": lambda user: services.spara_indikator(
+            indikator=Indikator(mal=bun, matt_for=org["bun"], namn="Ny", enhet="%"), user=user
+        ),
+        "spara_aktivitet": lambda user: services.spara_aktivitet(
+            aktivitet=Aktivitet(mal=chain["solrosen"], titel="Trygghetsvandring"), user=user
+        ),
+        "ge_uppdrag": lambda user: services.ge_uppdrag(
+            uppdrag=Uppdrag(
+                titel="Utred",
+                givet_av=org["bun"],
+                givet_till=org["buf"],
+                budgetar=uppdrag.budgetar,
+            ),
+            user=user,
+        ),
+        "kommentera_uppdrag": lambda user: services.kommentera_uppdrag(
+            uppdrag=uppdrag, period=Period.year(2025), status="pagar", kommentar="Ja.", user=user
+        ),
+        "import_kpi": lambda user: import_kpi(text=kolada, user=user),
+    }
+
+
+SERVICES = [
+    "spara_mal (nytt)",
+    "spara_mal (ändra)",
+    "bedom_mal",
+    "registrera_varde",
+    "satt_malvarde",
+    "spara_indikator",
+    "spara_aktivitet",
+    "ge_uppdrag",
+    "kommentera_uppdrag",
+    "import_kpi",
+]
+
+
+@pytest.mark.parametrize("name", SERVICES)
+@pytest.mark.parametrize("actor", ["fortroendevald_bun", "utomstaende", "chef_blaklockan"])
+def test_service_refuses_a_user_without_the_role_and_writes_nothing(
+    request, chain, org, period, name, actor
+):
+    from django.core.exceptions import PermissionDenied
+
+    act = _acts(chain, org, period)[name]
+    user = request.getfixturevalue(actor)
+    before = _snapshot()
+
+    with pytest.raises(PermissionDenied):
+        act(user)
+
+    assert _snapshot() == before
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_service_lets_a_user_with_the_role_act(request, chain, org, period, name, controller):
+    act = _acts(chain, org, period)[name]
+    before = _snapshot()
+
+    act(controller)
+
+    assert _snapshot()["händelser"] == before["händelser"] + 1
+
+
+def test_new_owner_of_a_goal_must_stay_above_its_sub_goals(chain, org, controller):
+    from mal.models import Mal
+
+    goal = Mal.objects.get(pk=chain["bun"].pk)
+    goal.agare = org["blaklockan"]
+
+    with pytest.raises(ValidationError) as exc:
+        services.spara_mal(mal=goal, overordnade=[chain["kf"]], dokument=[], user=controller)
+
+    assert exc.value.message_dict == {
+        "agare": [
+            "Delmålen Barnen känner sig trygga hör till organ som inte ligger under "
+            "Blåklockans förskola: flytta dem först."
+        ]
+    }
+    assert Mal.objects.get(pk=goal.pk).agare == org["bun"]
+
+
+def test_summable_indicator_must_be_split_by_sex(chain, org, controller):
+    from mal.models import Indikator
+
+    ind = Indikator(mal=chain["bun"], matt_for=org["bun"], namn="Antal", enhet="antal")
+    ind.summerbar = True
+
+    with pytest.raises(ValidationError) as exc:
+        services.spara_indikator(indikator=ind, user=controller)
+
+    assert exc.value.message_dict == {
+        "summerbar": ["Gäller bara indikatorer som är uppdelade på kön."]
+    }
+    assert chain["bun"].indikatorer.count() == 0
+
+
+def test_indicator_is_measured_in_the_goal_owners_line(chain, org, controller):
+    from mal.models import Indikator
+
+    ind = Indikator(mal=chain["bun"], matt_for=org["sof"], namn="Fel gren", enhet="%")
+
+    with pytest.raises(ValidationError) as exc:
+        services.spara_indikator(indikator=ind, user=controller)
+
+    assert exc.value.message_dict == {
+        "matt_for": [
+            "Socialförvaltningen ligger varken över eller under Barn- och utbildningsnämnden: "
+            "en indikator mäts för målets ägare, en enhet under den eller ett organ över den."
+        ]
+    }
+    assert chain["bun"].indikatorer.count() == 0
+
+
+def test_changed_goal_saved_over_a_newer_change_is_refused(chain, org, controller, sekreterare_bun):
+    from mal.models import Mal
+
+    opened = locking.token(chain["bun"])
+    first = Mal.objects.get(pk=chain["bun"].pk)
+    first.titel = "Först"
+    services.spara_mal(
+        mal=first, overordnade=[chain["kf"]], dokument=[], user=controller, andringsmarke=opened
+    )
+    second = Mal.objects.get(pk=chain["bun"].pk)
+    second.titel = "Sedan"
+
+    with pytest.raises(locking.Konflikt) as exc:
+        services.spara_mal(
+            mal=second,
+            overordnade=[chain["kf"]],
+            dokument=[],
+            user=sekreterare_bun,
+            andringsmarke=opened,
+        )
+
+    assert exc.value.messages[0].startswith(f"Ändrat av {controller} kl. ")
+    assert exc.value.messages[0].endswith(
+        "sedan du öppnade sidan. Läs målet som det är nu; sparar du igen ersätter dina "
+        "uppgifter ändringen. Ingenting har sparats."
+    )
+    assert Mal.objects.get(pk=chain["bun"].pk).titel == "Först"
