@@ -154,6 +154,7 @@ def _log(*, user, handling: str, dokument: Dokument, publik: bool = False, **dat
         organisation=dokument.agare_id,
         data=data,
         publik=publik,
+        objekt_text=str(dokument) if dokument.aktuell_version else data.get("titel", ""),
     )
 
 

@@ -16,13 +16,9 @@ from django.utils import timezone
 from dokument.models import Dokument
 from dokument.pdf import store_version_pdf
 
-REMINDER_DAYS = 30
-
 
 def _documents_to_remind(today: datetime.date):
-    limit = today + datetime.timedelta(
-        days=getattr(settings, "DOKUMENT_PAMINNELSE_DAGAR", REMINDER_DAYS)
-    )
+    limit = today + datetime.timedelta(days=settings.DOKUMENT_PAMINNELSE_DAGAR)
     from dokument.queries import with_current_version
 
     return (

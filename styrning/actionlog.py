@@ -18,16 +18,19 @@ def log_action(
     organisation: Organisation | int | None = None,
     data: dict | None = None,
     publik: bool = False,
+    objekt_text: str = "",
 ) -> Handelse:
     """Record that `user` did `handling` to `objekt`. `data` is a small JSON-serialisable
     payload (what the act changed, numbers, codes); `publik` says whether the public may see
-    that it happened (a publication, a repeal), as opposed to internal work (a draft saved)."""
+    that it happened (a publication, a repeal), as opposed to internal work (a draft saved).
+    `objekt_text` names the object when `str(objekt)` does not say enough yet (a document
+    without a published version)."""
     return Handelse.objects.create(
         anvandare=user if user is not None and user.is_authenticated else None,
         handling=handling,
         objekttyp=ContentType.objects.get_for_model(objekt),
         objekt_id=objekt.pk,
-        objekt_text=str(objekt)[:300],
+        objekt_text=(objekt_text or str(objekt))[:300],
         organisation_id=organisation.pk if isinstance(organisation, Organisation) else organisation,
         data=data or {},
         publik=publik,

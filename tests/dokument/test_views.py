@@ -181,16 +181,16 @@ def test_audit_trail_is_shown_to_staff_only(client, bun_doc, fortroendevald_bun)
 
     assert anonymous.context["audit"] == []
     assert sorted((e.objekt, e.vad, tuple(e.falt)) for e in staff.context["audit"]) == [
-        # The acts of the log of acts, named by the document as it was called then (before
-        # publication it has no current version, so no title yet).
-        (f"Dokument {bun_doc.pk}", "Registrerad", ()),
         ("Dokumentet", "Skapad", ()),
         (
             "Dokumentet",
             "Ändrad",
             ("Status", "Senast prövad", "Nästa aktualitetsprövning"),
         ),
+        # The acts of the log of acts, named by the document's title as it was then (before
+        # publication, the title of the draft).
         ("Riktlinjer för skolskjuts", "Publicerad", ()),
+        ("Riktlinjer för skolskjuts", "Registrerad", ()),
         ("Version 1", "Skapad", ()),
         ("Version 1", "Ändrad", ("Status", "Aktuell version", "Publicerad")),
     ]
