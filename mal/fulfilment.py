@@ -86,10 +86,6 @@ class Suggestion:
     def label(self) -> str:
         return status_label(self.status)
 
-    @property
-    def shape(self) -> str:
-        return status_shape(self.status)
-
 
 def _count_text(inputs: list[Input], singular: str, plural: str) -> str:
     if not inputs:

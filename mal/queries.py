@@ -86,14 +86,6 @@ class IndicatorResult:
     trend: dict | None
 
     @property
-    def label(self) -> str:
-        return fulfilment.status_label(self.result)
-
-    @property
-    def shape(self) -> str:
-        return fulfilment.status_shape(self.result)
-
-    @property
     def outside_band(self) -> bool:
         return self.result == Utfall.EJ_UPPFYLLT
 
@@ -127,10 +119,6 @@ class GoalResult:
     @property
     def label(self) -> str:
         return fulfilment.status_label(self.status)
-
-    @property
-    def shape(self) -> str:
-        return fulfilment.status_shape(self.status)
 
 
 @dataclass
@@ -370,12 +358,7 @@ def status_counts(results) -> list[dict]:
     """How many of the results are met, partly met and not met (the states that occur)."""
     counter = Counter(r.status for r in results)
     return [
-        {
-            "status": s,
-            "label": fulfilment.status_label(s),
-            "shape": fulfilment.status_shape(s),
-            "count": counter[s],
-        }
+        {"status": s, "count": counter[s]}
         for s in (Utfall.UPPFYLLT, Utfall.DELVIS, Utfall.EJ_UPPFYLLT)
         if counter[s]
     ]
@@ -389,6 +372,13 @@ def goal_results(user, organisation: Organisation, period: Period) -> list[GoalR
         (r for r in results.values() if r.mal.agare_id == organisation.pk),
         key=lambda r: (r.mal.ordning, r.mal.nummer, r.mal.titel),
     )
+
+
+def goal_result(user, mal: Mal, period: Period) -> GoalResult:
+    """One goal's fulfilment for a period, rolled up from the goals below it."""
+    _, below = related_goal_ids(mal.pk)
+    chain = load_chain(user, [period], goals=mal_for_user(user).filter(pk__in=[mal.pk, *below]))
+    return chain.rollup(period)[mal.pk]
 
 
 # The tree ----------------------------------------------------------------------------------------
@@ -428,7 +418,6 @@ def _tree_items(chain: Chain, results, roots, keep, open_all) -> list[dict]:
         items.append(
             {
                 "r": results[pk],
-                "depth": depth,
                 "has_children": bool(kids),
                 "n_children": len(kids),
                 "open": open_all or depth == 0,

@@ -298,20 +298,13 @@ def bedomning(request: HttpRequest, pk: int) -> HttpResponse:
     if saved:
         messages.success(request, "Bedömningen är sparad.")
         return redirect(mal)
-    chain = queries.load_chain(
-        request.user,
-        [period],
-        goals=mal_for_user(request.user).filter(
-            pk__in=[mal.pk, *queries.related_goal_ids(mal.pk)[1]]
-        ),
-    )
     return render(
         request,
         "mal/bedomning.html",
         {
             "mal": mal,
             "form": form,
-            "r": chain.rollup(period)[mal.pk],
+            "r": queries.goal_result(request.user, mal, period),
             "period": period,
             "replaces": replaces,
         },
