@@ -724,3 +724,29 @@ def test_goal_page_hides_a_draft_further_down_the_chain_from_the_public(
     assert public.status_code == 200
     assert "Utkast till enhetsmål" not in public.content.decode()
     assert "Utkast till enhetsmål" in insider.content.decode()
+
+
+def test_summable_indicator_without_split_by_sex_is_refused_by_the_field(
+    client, chain, sekreterare_bun
+):
+    response = login(client, sekreterare_bun).post(
+        reverse("mal:indikator_ny", args=[chain["bun"].pk]),
+        {
+            "namn": "Antal elever",
+            "enhet": "antal",
+            "riktning": "hogre",
+            "decimaler": "0",
+            "kalla": "egen",
+            "matt_for": chain["bun"].agare_id,
+            "summerbar": "on",
+            "tolerans": "5",
+            "vikt": "1",
+            "ordning": "0",
+        },
+    )
+
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "summerbar": ["Gäller bara indikatorer som är uppdelade på kön."]
+    }
+    assert chain["bun"].indikatorer.count() == 0
