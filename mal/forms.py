@@ -53,7 +53,7 @@ class BedomningForm(LockedForm):
     )
 
 
-class UppdragskommentarForm(forms.Form):
+class UppdragskommentarForm(LockedForm):
     period = PeriodField()
     status = forms.ChoiceField(label="Status", choices=Uppdrag.Status.choices)
     kommentar = forms.CharField(label="Kommentar", widget=forms.Textarea)

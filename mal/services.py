@@ -520,17 +520,34 @@ def bedom_mal(
 
 @transaction.atomic
 def kommentera_uppdrag(
-    *, uppdrag: Uppdrag, period: Period, status: str, kommentar: str, user
+    *,
+    uppdrag: Uppdrag,
+    period: Period,
+    status: str,
+    kommentar: str,
+    user,
+    andringsmarke: str | None = None,
 ) -> Uppdragskommentar:
-    """Report an assignment's state for a period; the assignment takes the reported status."""
+    """Report an assignment's state for a period; the assignment takes the reported status.
+    A comment already written for the period is replaced only by a form that showed it
+    (`andringsmarke`, see `styrning.locking`; None: no check)."""
     check_may_report(user, uppdrag.givet_till_id)
     if not kommentar.strip():
         raise ValidationError({"kommentar": "Skriv en kommentar."}, code="kommentar_saknas")
-    rad = (
+    current = (
         Uppdragskommentar.objects.select_for_update()
         .filter(uppdrag=uppdrag, **Uppdragskommentar.period_lookup(period))
+        .select_related("skriven_av")
         .first()
-    ) or Uppdragskommentar(uppdrag=uppdrag, **Uppdragskommentar.period_lookup(period))
+    )
+    locking.check_unchanged(
+        current,
+        andringsmarke,
+        detail=f"Kommentaren för {period.label} lyder nu: ”{current.kommentar}”."
+        if current
+        else "",
+    )
+    rad = current or Uppdragskommentar(uppdrag=uppdrag, **Uppdragskommentar.period_lookup(period))
     rad.status = status
     rad.kommentar = kommentar.strip()
     rad.skriven_av = user

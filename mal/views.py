@@ -25,7 +25,16 @@ from mal.forms import (
     UppdragskommentarForm,
     VardeForm,
 )
-from mal.models import Aktivitet, Bedomning, Indikator, Mal, Uppdrag, Utfall, Varde
+from mal.models import (
+    Aktivitet,
+    Bedomning,
+    Indikator,
+    Mal,
+    Uppdrag,
+    Uppdragskommentar,
+    Utfall,
+    Varde,
+)
 from mal.queries import mal_for_user, uppdrag_for_user
 from styrning import locking, permissions
 from styrning.models import Organisation
@@ -228,8 +237,10 @@ def uppdrag_detalj(request: HttpRequest, pk: int) -> HttpResponse:
     can_report = permissions.can_report(request.user, uppdrag.givet_till_id)
     form = None
     if can_report:
+        period = Period.year(timezone.localdate().year)
         form = UppdragskommentarForm(
-            initial={"period": Period.year(timezone.localdate().year), "status": uppdrag.status}
+            initial={"period": period, "status": uppdrag.status},
+            current=uppdrag.kommentarer.filter(**Uppdragskommentar.period_lookup(period)).first(),
         )
     return render(
         request,
@@ -418,7 +429,10 @@ def uppdrag_kommentera(request: HttpRequest, pk: int) -> HttpResponse:
                 status=form.cleaned_data["status"],
                 kommentar=form.cleaned_data["kommentar"],
                 user=request.user,
+                andringsmarke=form.cleaned_data["andringsmarke"],
             )
+        except locking.Konflikt as exc:
+            form.add_conflict(exc)
         except ValidationError as exc:
             _add_errors(form, exc)
         else:

@@ -23,6 +23,15 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_content_type_cache():
+    """Content types are cached per process; clearing the cache before each test makes a
+    test's query count independent of which tests ran before it in the same worker."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     """Production uses whitenoise's manifest storage, which needs collectstatic first."""
     settings.STORAGES = {

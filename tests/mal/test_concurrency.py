@@ -13,6 +13,7 @@ from mal import services
 from mal.models import Bedomning, Malvarde, Varde
 from styrning import locking
 from styrning.periods import Period
+from tests.mal.factories import UppdragFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -289,3 +290,50 @@ def test_indicator_form_refuses_a_stale_token(client, chain, sekreterare_bun, co
     assert response.status_code == 400
     assert response.context["form"].non_field_errors()[0].startswith(f"Ändrat av {controller} kl.")
     assert Indikator.objects.get(pk=ind.pk).namn == "Ändrad av controllern"
+
+
+# Comments on assignments -----------------------------------------------------------------------
+
+
+def test_assignment_comment_form_refuses_to_replace_a_comment_written_meanwhile(
+    client, org, chef_solrosen, controller
+):
+    uppdrag = UppdragFactory(givet_av=org["bun"], givet_till=org["solrosen"])
+    url = reverse("mal:uppdrag", args=[uppdrag.pk])
+    client.force_login(chef_solrosen)
+    opened = client.get(url).context["form"]["andringsmarke"].value()
+    period = Period.year(datetime.date.today().year)
+    services.kommentera_uppdrag(
+        uppdrag=uppdrag,
+        period=period,
+        status="pagar",
+        kommentar="Utredningen pågår.",
+        user=controller,
+        andringsmarke=opened,
+    )
+
+    refused = client.post(
+        reverse("mal:uppdrag_kommentar", args=[uppdrag.pk]),
+        {
+            "period": period.kod,
+            "status": "genomfort",
+            "kommentar": "Klart.",
+            "andringsmarke": opened,
+        },
+    )
+    again = client.post(
+        reverse("mal:uppdrag_kommentar", args=[uppdrag.pk]),
+        {
+            "period": period.kod,
+            "status": "genomfort",
+            "kommentar": "Klart.",
+            "andringsmarke": refused.context["form"]["andringsmarke"].value(),
+        },
+    )
+
+    error = refused.context["form"].non_field_errors()[0]
+    assert refused.status_code == 400
+    assert error.startswith(f"Ändrat av {controller} kl. ")
+    assert f"Kommentaren för {period.label} lyder nu: ”Utredningen pågår.”." in error
+    assert again.status_code == 302
+    assert list(uppdrag.kommentarer.values_list("kommentar", flat=True)) == ["Klart."]
