@@ -535,7 +535,7 @@ def kommentera_uppdrag(
     if not kommentar.strip():
         raise ValidationError({"kommentar": "Skriv en kommentar."}, code="kommentar_saknas")
     current = (
-        Uppdragskommentar.objects.select_for_update()
+        Uppdragskommentar.objects.select_for_update(of=("self",))
         .filter(uppdrag=uppdrag, **Uppdragskommentar.period_lookup(period))
         .select_related("skriven_av")
         .first()
