@@ -7,7 +7,7 @@ and the PDF. Series differ by line pattern and marker shape, not by colour alone
 import math
 from decimal import Decimal
 
-from django.utils.formats import number_format
+from styrning.formatting import format_number
 
 WIDTH = 640
 HEIGHT = 260
@@ -40,11 +40,6 @@ def step_decimals(step: float) -> int:
     """Decimals the labels need to show every tick of the step exactly (2,5 → 1; 0,25 → 2)."""
     exponent = Decimal(repr(step)).normalize().as_tuple().exponent
     return max(0, -exponent)
-
-
-def _fmt(value: Decimal | float, decimals: int) -> str:
-    """A label in Swedish (1 234,5), rounded to the decimals (Django's formatting cuts)."""
-    return number_format(round(value, decimals), decimals, use_l10n=True, force_grouping=True)
 
 
 def _marker(shape: str, x: float, y: float) -> str:
@@ -106,7 +101,7 @@ def indicator_chart(
                 "markers": [
                     {
                         "d": _marker(shape, x, y),
-                        "title": f"{name} {labels[i]}: {_fmt(Decimal(v), decimals)} {enhet}",
+                        "title": f"{name} {labels[i]}: {format_number(v, decimals)} {enhet}",
                     }
                     for i, x, y, v in points
                 ],
@@ -117,7 +112,7 @@ def indicator_chart(
     ticks = []
     for n in range(round((high - low) / tick_step) + 1):
         value = low + n * tick_step
-        ticks.append({"y": f"{y_at(value):.1f}", "label": _fmt(value, tick_decimals)})
+        ticks.append({"y": f"{y_at(value):.1f}", "label": format_number(value, tick_decimals)})
     described = ", ".join(s["name"].lower() for s in series)
     return {
         "id": chart_id,

@@ -9,9 +9,8 @@ missing is at most partly met.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils.formats import number_format
-
 from mal.models import Indikator, Mal, Utfall
+from styrning.formatting import format_number
 
 SAKNAS = "saknas"
 MANUELL = "manuell"
@@ -148,7 +147,7 @@ def suggest(regel: str, inputs: list[Input]) -> Suggestion:
     if regel == Mal.Regel.VIKTAD and status != SAKNAS:
         total = sum((i.vikt for i in known), Decimal(0))
         score = sum((i.vikt * SCORE[i.status] for i in known), Decimal(0)) / total
-        basis += f", viktat {number_format(round(score, 2), 2, use_l10n=True)} av 1"
+        basis += f", viktat {format_number(score, 2)} av 1"
     capped = status == Utfall.UPPFYLLT and len(known) < len(inputs)
     if capped:
         # What is not known is not met: with an input missing the goal is at most partly met.

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 
 from mal.models import (
     Aktivitet,
@@ -24,6 +24,7 @@ from mal.models import (
 from mal.queries import related_goal_ids
 from styrning import locking, permissions
 from styrning.actionlog import Handling, log_action
+from styrning.formatting import format_number
 from styrning.models import Organisation
 from styrning.periods import Period
 from styrning.queries import OrganisationTree, organisation_tree
@@ -46,11 +47,6 @@ def check_may_report(user, organisation_id: int) -> None:
 # --- How a saved row is named -------------------------------------------------------------------
 
 
-def format_decimal(value: Decimal) -> str:
-    """A stored number as written in Swedish, without trailing zeros: "82,5", "60 000"."""
-    return number_format(value.normalize(), use_l10n=True, force_grouping=True)
-
-
 def _text(value: Decimal | None) -> str | None:
     """A number for the log's data: exact, as a string."""
     return None if value is None else f"{value.normalize():f}"
@@ -65,18 +61,18 @@ def _who_when(user, changed) -> str:
 def describe_varde(varde: Varde) -> str:
     """ "totalt 83 (registrerat av Anna Andersson, 3 mars 2026 14:05)": what a new value
     replaces."""
-    parts = [f"totalt {format_decimal(varde.totalt)}" if varde.totalt is not None else ""]
+    parts = [f"totalt {format_number(varde.totalt)}" if varde.totalt is not None else ""]
     if varde.kvinnor is not None:
-        parts.append(f"kvinnor {format_decimal(varde.kvinnor)}")
+        parts.append(f"kvinnor {format_number(varde.kvinnor)}")
     if varde.man is not None:
-        parts.append(f"män {format_decimal(varde.man)}")
+        parts.append(f"män {format_number(varde.man)}")
     text = ", ".join(p for p in parts if p)
     return f"{text} (registrerat av {_who_when(varde.registrerad_av, varde.andrad)})"
 
 
 def describe_malvarde(malvarde: Malvarde) -> str:
     return (
-        f"{format_decimal(malvarde.varde)} "
+        f"{format_number(malvarde.varde)} "
         f"(satt av {_who_when(malvarde.andrad_av, malvarde.andrad)})"
     )
 
@@ -342,7 +338,7 @@ def check_konsuppdelning(
         )
     if totalt is None or kvinnor is None or man is None:
         return
-    fmt = format_decimal
+    fmt = format_number
     if indikator.summerbar:
         tolerance = Decimal(1).scaleb(-indikator.decimaler) / 2
         if abs(kvinnor + man - totalt) > tolerance:

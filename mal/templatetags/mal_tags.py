@@ -1,10 +1,10 @@
 from decimal import Decimal
 
 from django import template
-from django.utils.formats import number_format
 from django.utils.html import format_html
 
 from mal.fulfilment import status_label, status_shape
+from styrning.formatting import format_number
 
 register = template.Library()
 
@@ -28,7 +28,4 @@ def num(value, decimals=0) -> str:
     """A number with the indicator's decimals, in Swedish (1 234,5); a dash when missing."""
     if value is None or value == "":
         return "–"
-    decimals = int(decimals)
-    return number_format(
-        round(Decimal(value), decimals), decimals, use_l10n=True, force_grouping=True
-    )
+    return format_number(Decimal(value), int(decimals))
