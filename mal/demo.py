@@ -3,11 +3,14 @@
 A vision with five goal areas in the style of Lysekil's and the four scorecard perspectives,
 KF's goals, the nämnder's goals, goals for most units, about 80 indicators (some from Kolada
 with real KPI ids), three years of values and this year's tertials, assessments with analyses,
-and about 20 assignments. Idempotent: rows are keyed on natural keys and only missing ones are
-created (in bulk).
+and about 20 assignments. Everything a user makes is made through the services, so the demo holds
+nothing the app would refuse, and the log of acts and the audit trail come from them, dated when
+a user would have acted. Idempotent: rows are keyed on natural keys and only missing ones are
+created.
 """
 
 import datetime
+import json
 import random
 import zlib
 from collections.abc import Callable
@@ -15,9 +18,12 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
+from django.db.models import F
+from django.utils import timezone
 
+from dokument.models import Dokument
 from mal.fulfilment import indicator_result
+from mal.kpi_import import import_kpi
 from mal.models import (
     Aktivitet,
     Bedomning,
@@ -31,9 +37,21 @@ from mal.models import (
     Varde,
     Vision,
 )
+from mal.services import (
+    bedom_mal,
+    ge_uppdrag,
+    kommentera_uppdrag,
+    registrera_varde,
+    satt_malvarde,
+    spara_aktivitet,
+    spara_indikator,
+    spara_mal,
+)
+from styrning import locking
 from styrning.demo import register_demo_step
-from styrning.models import Budgetar, Mandatperiod, Organisation
-from styrning.periods import Periodtyp
+from styrning.models import Budgetar, Handelse, Mandatperiod, Organisation
+from styrning.periods import Period, Periodtyp, tertials
+from styrning.queries import tree_per_request
 
 T = Mal.Typ
 R = Indikator.Riktning
@@ -1021,14 +1039,76 @@ def _q(value: float, decimals: int) -> Decimal:
     return Decimal(str(round(value, decimals))).quantize(Decimal("0.0001"))
 
 
+def _day(day: datetime.date, *keys, within: int = 0) -> datetime.date:
+    """A day in the `within` days from `day`, the same on every run for the same keys."""
+    return day + datetime.timedelta(days=_rng("dag", day, *keys).randint(0, within))
+
+
+class _Clock:
+    """Dates what the demo does at the time a user would have done it (a goal before its period,
+    a value after its period, an assessment after the values) rather than all at the moment
+    the demo runs: the act the service logged, the audit trail and the row's own time of
+    change. Whatever was saved since the last dating is dated, so every save is dated once."""
+
+    STAMPS = {
+        Varde: "andrad",
+        Malvarde: "andrad",
+        Bedomning: "andrad",
+        Uppdragskommentar: "skriven",
+    }
+
+    def __init__(self):
+        self.start = timezone.now()
+        self.latest = self.start - datetime.timedelta(minutes=1)
+
+    def at(self, day: datetime.date, *keys) -> datetime.datetime:
+        """A time in office hours on `day`, never later than the run (the demo may run before
+        a period it has values for has ended)."""
+        rng = _rng("tid", day, *keys)
+        moment = datetime.datetime.combine(
+            day, datetime.time(rng.randint(8, 16), rng.randint(0, 59), rng.randint(0, 59))
+        )
+        return min(timezone.make_aware(moment), self.latest)
+
+    def date(self, when: datetime.datetime, *models) -> None:
+        """Move what was saved since the last dating back to `when`, keeping the order and the
+        moments between the saves (a goal's links are saved after the goal, its act last)."""
+        shift = timezone.now() - when
+        Handelse.objects.filter(tid__gte=self.start).update(tid=F("tid") - shift)
+        for model in models:
+            model.history.filter(history_date__gte=self.start).update(
+                history_date=F("history_date") - shift
+            )
+            if model in self.STAMPS:
+                field = self.STAMPS[model]
+                model.objects.filter(**{f"{field}__gte": self.start}).update(
+                    **{field: F(field) - shift}
+                )
+
+
 @transaction.atomic
 def load_mal(say: Callable[[str], None]) -> None:
+    """Everything a user makes (goals, indicators, targets, values, assessments, assignments,
+    comments, activities) is made through the services, by the demo user who may: the chef of
+    Solrosens förskola for the unit's own goals and follow-up, the controller for the rest.
+    Kolada's figures for whole years come in through the Kolada import, as in real use. The
+    organisation tree is read once for the whole step (it does not change here)."""
+    with tree_per_request():
+        _load_mal(say)
+
+
+def _load_mal(say: Callable[[str], None]) -> None:
+    clock = _Clock()
     period = Mandatperiod.objects.get(start_ar=2023)
     years = {b.ar: b for b in Budgetar.objects.filter(ar__in=range(2023, 2027))}
     orgs = {o.kod: o for o in Organisation.objects.all()}
     User = get_user_model()
     users = {u.username: u for u in User.objects.filter(username__in=["controller", "chef"])}
-    controller = users.get("controller")
+    controller, chef = users["controller"], users["chef"]
+
+    def actor(organisation: Organisation):
+        """Solrosen's chef sets the unit's own goals and reports its follow-up."""
+        return chef if organisation.kod == "BUF-FSK-01" else controller
 
     Vision.objects.get_or_create(
         mandatperiod=period, defaults={"titel": VISION[0], "text": VISION[1]}
@@ -1047,11 +1127,10 @@ def load_mal(say: Callable[[str], None]) -> None:
 
     existing = {
         (m.agare_id, m.titel, m.budgetar_id, m.mandatperiod_id): m
-        for m in Mal.objects.filter(agare__in=orgs.values()).select_related(
-            "agare", "budgetar", "mandatperiod"
-        )
+        for m in Mal.objects.filter(agare__in=orgs.values())
+        .select_related("agare", "budgetar", "mandatperiod")
+        .prefetch_related("overordnade", "dokument")
     }
-    existing_ids = {m.pk for m in existing.values()}
     goal_specs = []  # (key, Mal, parent key, indicator specs, measured-for org)
 
     def add_goal(
@@ -1085,7 +1164,7 @@ def load_mal(say: Callable[[str], None]) -> None:
             uppfoljning=f"Följs upp i tertialrapporterna och i årsredovisningen av {owner.kort}.",
             regel=RULES.get(nummer) or (Mal.Regel.ALLA if indicators else Mal.Regel.MAJORITET),
             ordning=len(goal_specs),
-            ansvarig=users.get("chef") if owner.kod == "BUF-FSK-01" else None,
+            ansvarig=chef if owner.kod == "BUF-FSK-01" else None,
         )
         goal_specs.append((key, mal, parent_key, indicators, matt_for))
         return key
@@ -1134,75 +1213,142 @@ def load_mal(say: Callable[[str], None]) -> None:
                 )
                 unit_count += 1
 
+    goal_by_key = {k: m for k, m, _, _, _ in goal_specs}
     for kod, nummer, titel, parent, ar in DRAFTS:
         parent_key = kf_keys.get(parent) or namnd_keys.get(parent)
         owner = orgs[kod]
         typ = T.STRATEGISKT if kod == "KF" else T.ENHETSMAL if ar else T.NAMNDMAL
-        area = goal_by_spec_key(goal_specs, parent_key).malomrade if parent_key else areas[0]
+        area = goal_by_key[parent_key].malomrade if parent_key else areas[0]
         add_goal(
             owner, nummer, titel, typ, area, years.get(ar), parent_key, [], owner, Mal.Status.UTKAST
         )
-
-    new_goals = [mal for _, mal, _, _, _ in goal_specs if mal.pk is None]
-    if new_goals:
-        # The history rows are written after the links and documents below, so that the
-        # audit trail starts at the seed with the goal as it is, links included.
-        Mal.objects.bulk_create(new_goals, batch_size=500)
-        created = {
-            (m.agare_id, m.titel, m.budgetar_id, m.mandatperiod_id): m
-            for m in Mal.objects.filter(agare__in=orgs.values()).select_related(
-                "agare", "budgetar", "mandatperiod"
-            )
-        }
-        goal_specs = [(k, created[k], p, i, o) for k, _, p, i, o in goal_specs]
     goal_by_key = {k: m for k, m, _, _, _ in goal_specs}
-    new_goal_ids = {m.pk for m in goal_by_key.values() if m.pk and m.pk not in existing_ids}
-    Link = Mal.overordnade.through
-    Link.objects.bulk_create(
-        [
-            Link(from_mal_id=mal.pk, to_mal_id=goal_by_key[parent].pk)
-            for _, mal, parent, _, _ in goal_specs
-            if parent
-        ],
-        ignore_conflicts=True,
+
+    documents = _documents(goal_by_key, [*kf_keys.values(), *namnd_keys.values()])
+    ind_specs = _save_goals(goal_specs, goal_by_key, documents, actor, clock)
+    results = _save_targets_and_values(ind_specs, actor, controller, clock)
+    _save_assessments(goal_specs, goal_by_key, results, actor, clock)
+    _save_uppdrag(orgs, years, controller, clock)
+    _save_activities(goal_specs, actor, clock)
+    say(
+        f"Mål: {Mal.objects.count()} mål ({unit_count} enhetsmål), "
+        f"{Indikator.objects.count()} indikatorer, {Varde.objects.count()} värden, "
+        f"{Bedomning.objects.count()} bedömningar, {Uppdrag.objects.count()} uppdrag."
     )
 
+
+def _documents(goal_by_key, keys) -> dict[tuple, list]:
+    """KF's and the nämnder's goals rest on a document of their owner, when the dokument demo
+    has made any."""
+    docs_by_owner: dict[int, list] = {}
+    for dokument in Dokument.objects.order_by("pk"):
+        docs_by_owner.setdefault(dokument.agare_id, []).append(dokument)
+    chosen = {}
+    for n, key in enumerate(keys):
+        docs = docs_by_owner.get(goal_by_key[key].agare_id) or []
+        if docs:
+            chosen[key] = [docs[n % len(docs)]]
+    return chosen
+
+
+def _adopted(mal: Mal, key, clock: _Clock) -> datetime.datetime:
+    """When a goal was saved: KF adopts its goals for the term at the November meeting before
+    it, the nämnder theirs in December, the units theirs before their budget year; the drafts
+    are recent."""
+    if mal.status == Mal.Status.UTKAST:
+        return clock.at(clock.latest.date() - datetime.timedelta(days=14), key)
+    if mal.agare.typ == Organisation.Typ.KOMMUNFULLMAKTIGE:
+        return clock.at(datetime.date(mal.forsta_ar - 1, 11, 28), key)
+    if mal.typ == T.NAMNDMAL:
+        return clock.at(_day(datetime.date(mal.forsta_ar - 1, 12, 5), key, within=10), key)
+    return clock.at(_day(datetime.date(mal.forsta_ar - 1, 12, 1), key, within=20), key)
+
+
+def _save_goals(goal_specs, goal_by_key, documents, actor, clock: _Clock) -> list[tuple]:
+    """Each goal with the goal it contributes to and its documents, then its indicators and
+    their targets; a goal that is there already only gets the links it lacks."""
     existing_ind = {
-        (i.mal_id, i.namn): i for i in Indikator.objects.filter(mal__in=goal_by_key.values())
+        (i.mal_id, i.namn): i
+        for i in Indikator.objects.filter(mal__in=[m for m in goal_by_key.values() if m.pk])
     }
-    new_ind = []
+    have_targets = set(
+        Malvarde.objects.filter(indikator__in=existing_ind.values()).values_list(
+            "indikator_id", "ar"
+        )
+    )
     ind_specs = []
-    for _, mal, _, indicators, matt_for in goal_specs:
+    for key, mal, parent_key, indicators, matt_for in goal_specs:
+        user = actor(mal.agare)
+        parents = [goal_by_key[parent_key]] if parent_key else []
+        docs = documents.get(key, [])
+        when = _adopted(mal, key, clock)
+        if mal.pk is None:
+            spara_mal(mal=mal, overordnade=parents, dokument=docs, user=user)
+            clock.date(when, Mal)
+        else:
+            have_parents, have_docs = list(mal.overordnade.all()), list(mal.dokument.all())
+            missing = [p for p in parents if p not in have_parents]
+            missing_docs = [d for d in docs if d not in have_docs]
+            if missing or missing_docs:
+                spara_mal(
+                    mal=mal,
+                    overordnade=have_parents + missing,
+                    dokument=have_docs + missing_docs,
+                    user=user,
+                    andringsmarke=locking.token(mal),
+                )
+                clock.date(clock.latest, Mal)
         for n, spec in enumerate(indicators):
             namn, enhet, riktning, dec, kalla, kpi, kon, summerbar, base, target = spec
             ind = existing_ind.get((mal.pk, namn))
             if ind is None:
-                ind = Indikator(
-                    mal=mal,
-                    matt_for=matt_for,
-                    namn=namn,
-                    enhet=enhet,
-                    riktning=riktning,
-                    decimaler=dec,
-                    kalla=kalla,
-                    kpi_id=kpi,
-                    konsuppdelad=kon,
-                    summerbar=summerbar,
-                    utgangsvarde=_q(base, dec),
-                    utgangsar=mal.forsta_ar - 1,
-                    tolerans=Decimal(5) if riktning != R.NARMARE else Decimal("1.5"),
-                    ordning=n,
+                ind = spara_indikator(
+                    indikator=Indikator(
+                        mal=mal,
+                        matt_for=matt_for,
+                        namn=namn,
+                        enhet=enhet,
+                        riktning=riktning,
+                        decimaler=dec,
+                        kalla=kalla,
+                        kpi_id=kpi,
+                        konsuppdelad=kon,
+                        summerbar=summerbar,
+                        utgangsvarde=_q(base, dec),
+                        utgangsar=mal.forsta_ar - 1,
+                        tolerans=Decimal(5) if riktning != R.NARMARE else Decimal("1.5"),
+                        ordning=n,
+                    ),
+                    user=user,
                 )
-                new_ind.append(ind)
             ind_specs.append((ind, mal, spec))
-    if new_ind:
-        bulk_create_with_history(new_ind, Indikator, batch_size=500)
-        existing_ind = {
-            (i.mal_id, i.namn): i for i in Indikator.objects.filter(mal__in=goal_by_key.values())
-        }
-        ind_specs = [(existing_ind[(m.pk, s[0])], m, s) for _, m, s in ind_specs]
+            span = (
+                range(2023, 2027) if mal.mandatperiod_id else range(mal.forsta_ar, mal.sista_ar + 1)
+            )
+            for ar in span:
+                if (ind.pk, ar) not in have_targets:
+                    satt_malvarde(
+                        indikator=ind,
+                        ar=ar,
+                        varde=_target(base, target, ar, dec),
+                        andringsmarke="",
+                        user=user,
+                    )
+        clock.date(when + datetime.timedelta(minutes=5), Indikator, Malvarde)
+    return ind_specs
 
-    targets, values, results = [], [], {}
+
+def _target(base, target, ar: int, decimals: int) -> Decimal:
+    """The target for a year on a straight line from the base to the target of the term."""
+    progress = (ar - 2022) / len(range(2023, 2027))
+    return _q(base + (target - base) * progress, decimals)
+
+
+def _save_targets_and_values(ind_specs, actor, controller, clock: _Clock) -> dict:
+    """Three years of values and this year's tertials. Kolada's figures for whole years come
+    in through the Kolada import, one file a year; the rest is entered by hand. Returns each
+    goal's indicator results per year, for the assessments."""
+    values, results = [], {}
     for ind, mal, spec in ind_specs:
         _, _, riktning, dec, _, _, kon, summerbar, base, target = spec
         rng = _rng(mal.agare.kod, ind.namn, mal.forsta_ar)
@@ -1214,8 +1360,6 @@ def load_mal(say: Callable[[str], None]) -> None:
         gap = rng.uniform(0.01, 0.05) * rng.choice([1, 1, -1])  # women above or below total
         for ar in span:
             progress = (ar - 2022) / steps
-            goal_value = base + (target - base) * progress
-            targets.append(Malvarde(indikator=ind, ar=ar, varde=_q(goal_value, dec)))
             actual = (
                 base
                 + (target - base) * progress * reach
@@ -1224,12 +1368,12 @@ def load_mal(say: Callable[[str], None]) -> None:
             if riktning == R.NARMARE:
                 actual = target + (base - target) * (1 - progress) * rng.uniform(0.5, 1.5)
             periods = (
-                [(ar, Periodtyp.AR, 0)]
+                [Period.year(ar)]
                 if ar < 2026
-                else [(ar, Periodtyp.TERTIAL, 1), (ar, Periodtyp.TERTIAL, 2)]
+                else [Period(ar, Periodtyp.TERTIAL, 1), Period(ar, Periodtyp.TERTIAL, 2)]
             )
-            for year, typ, nr in periods:
-                v = actual if typ == Periodtyp.AR else actual * rng.uniform(0.95, 1.02)
+            for p in periods:
+                v = actual if p.typ == Periodtyp.AR else actual * rng.uniform(0.95, 1.02)
                 total = _q(v, dec)
                 women = men = None
                 if kon:
@@ -1239,53 +1383,70 @@ def load_mal(say: Callable[[str], None]) -> None:
                     else:
                         spread = abs(v) * (gap + rng.uniform(-0.005, 0.005))
                         women, men = _q(v + spread, dec), _q(v - spread, dec)
-                values.append(
-                    Varde(
-                        indikator=ind,
-                        organisation_id=ind.matt_for_id,
-                        ar=year,
-                        periodtyp=typ,
-                        periodnummer=nr,
-                        totalt=total,
-                        kvinnor=women,
-                        man=men,
-                        preliminar=year == 2026,
-                        importerad=ind.kalla == K.KOLADA,
-                        kommentar="Preliminärt utfall, kan komma att justeras."
-                        if year == 2026
-                        else "",
+                values.append((ind, p, total, women, men))
+                if p.typ == Periodtyp.AR:
+                    results.setdefault((mal.pk, ar), []).append(
+                        indicator_result(
+                            riktning, _target(base, target, ar, dec), ind.tolerans, total
+                        )
                     )
-                )
-                if typ == Periodtyp.AR:
-                    results.setdefault((mal.pk, year), []).append(
-                        indicator_result(riktning, _q(goal_value, dec), ind.tolerans, total)
-                    )
-    have_targets = set(
-        Malvarde.objects.filter(indikator__mal__in=goal_by_key.values()).values_list(
-            "indikator_id", "ar"
-        )
-    )
-    targets = [t for t in targets if (t.indikator.pk, t.ar) not in have_targets]
-    have_values = set(
-        Varde.objects.filter(indikator__mal__in=goal_by_key.values()).values_list(
-            "indikator_id", "organisation_id", "ar", "periodtyp", "periodnummer"
-        )
-    )
-    values = [
-        v
-        for v in values
-        if (v.indikator.pk, v.organisation_id, v.ar, v.periodtyp, v.periodnummer) not in have_values
-    ]
-    if targets:
-        bulk_create_with_history(targets, Malvarde, batch_size=1000)
-    if values:
-        bulk_create_with_history(values, Varde, batch_size=1000)
 
-    # Assessments for the ended years, with analyses; sometimes the person differs from the rule.
+    have = {
+        (i, o, Period(ar, typ, nr))
+        for i, o, ar, typ, nr in Varde.objects.filter(
+            indikator__in=[ind for ind, _, _ in ind_specs]
+        ).values_list("indikator_id", "organisation_id", "ar", "periodtyp", "periodnummer")
+    }
+    kolada: dict[int, list[dict]] = {}
+    for ind, p, total, women, men in values:
+        if (ind.pk, ind.matt_for_id, p) in have:
+            continue
+        if ind.kalla == K.KOLADA and p.typ == Periodtyp.AR:
+            kolada.setdefault(p.ar, []).extend(_kolada_records(ind, p, total, women, men))
+            continue
+        preliminary = p.ar == 2026
+        registrera_varde(
+            indikator=ind,
+            organisation=ind.matt_for,
+            period=p,
+            totalt=total,
+            kvinnor=women,
+            man=men,
+            preliminar=preliminary,
+            kommentar="Preliminärt utfall, kan komma att justeras." if preliminary else "",
+            andringsmarke="",
+            user=actor(ind.matt_for),
+        )
+        day = _day(p.slut + datetime.timedelta(days=5), ind.pk, p.kod, within=20)
+        clock.date(clock.at(day, ind.pk, p.kod), Varde)
+    for ar, records in sorted(kolada.items()):
+        import_kpi(text=json.dumps(records), user=controller)
+        clock.date(clock.at(datetime.date(ar + 1, 1, 28), "kolada"), Varde)
+    return results
+
+
+def _kolada_records(ind: Indikator, period: Period, total, women, men) -> list[dict]:
+    """A value as records of a file from Kolada (T: total, K: women, M: men)."""
+    split = {"T": total, "K": women, "M": men}
+    return [
+        {
+            "kpi": ind.kpi_id,
+            "municipality": ind.matt_for.kod,
+            "period": period.kod,
+            "gender": gender,
+            "value": f"{value:f}",
+        }
+        for gender, value in split.items()
+        if value is not None
+    ]
+
+
+def _save_assessments(goal_specs, goal_by_key, results, actor, clock: _Clock) -> None:
+    """Assessments for the ended years, with analyses; sometimes the person differs from the
+    rule. Sub-goals are assessed first: a goal's assessment follows theirs."""
     done = set(Bedomning.objects.filter(mal__in=goal_by_key.values()).values_list("mal_id", "ar"))
     order = list(reversed([m for _, m, _, _, _ in goal_specs]))  # units first, KF last
     status_of = {}
-    new_assessments = []
     for mal in order:
         if mal.status == Mal.Status.UTKAST:
             continue  # a draft is not assessed
@@ -1311,87 +1472,82 @@ def load_mal(say: Callable[[str], None]) -> None:
             status_of[(mal.pk, ar)] = status
             if (mal.pk, ar) in done or (mal.typ == T.ENHETSMAL and rng.random() < 0.2):
                 continue
-            new_assessments.append(
-                Bedomning(
-                    mal=mal,
-                    ar=ar,
-                    periodtyp=Periodtyp.AR,
-                    periodnummer=0,
-                    utfall=status,
-                    analys=rng.choice(ANALYSES[status]).format(t=mal.titel.lower()),
-                    bedomd_av=users.get("chef") if mal.agare.kod == "BUF-FSK-01" else controller,
-                )
+            period = Period.year(ar)
+            bedom_mal(
+                mal=mal,
+                period=period,
+                utfall=status,
+                analys=rng.choice(ANALYSES[status]).format(t=mal.titel.lower()),
+                andringsmarke="",
+                user=actor(mal.agare),
             )
-    if new_assessments:
-        bulk_create_with_history(new_assessments, Bedomning, batch_size=500)
+            # Units assess first, the nämnder after them and KF last.
+            level = {T.ENHETSMAL: 0, T.NAMNDMAL: 1}.get(mal.typ, 2)
+            day = _day(period.slut + datetime.timedelta(days=30 + 10 * level), mal.pk, within=8)
+            clock.date(clock.at(day, mal.pk, ar), Bedomning)
 
-    known = {(u.givet_av_id, u.givet_till_id, u.titel) for u in Uppdrag.objects.all()}
-    new_uppdrag = [
-        Uppdrag(
-            titel=titel,
-            givet_av=orgs[av],
-            givet_till=orgs[till],
-            budgetar=years[ar],
-            slutdatum=datetime.date.fromisoformat(due),
-            status=status,
-            beskrivning=f"{orgs[av].kort} ger {orgs[till].kort} i uppdrag att "
-            f"{titel[0].lower()}{titel[1:]}.",
-        )
-        for av, till, ar, titel, status, due in UPPDRAG
-        if (orgs[av].pk, orgs[till].pk, titel) not in known
-    ]
-    if new_uppdrag:
-        bulk_create_with_history(new_uppdrag, Uppdrag)
-    comments = []
-    for u in Uppdrag.objects.filter(titel__in=[row[3] for row in UPPDRAG]):
-        for ar, typ, nr in [
-            (2025, Periodtyp.AR, 0),
-            (2026, Periodtyp.TERTIAL, 1),
-            (2026, Periodtyp.TERTIAL, 2),
-        ]:
-            if ar < u.budgetar.ar:
-                continue
-            comments.append(
-                Uppdragskommentar(
-                    uppdrag=u,
-                    ar=ar,
-                    periodtyp=typ,
-                    periodnummer=nr,
-                    status=u.status
-                    if (ar, nr) == (2026, 2)
-                    else (u.status if u.status != "genomfort" else "pagar"),
-                    kommentar=UPPDRAG_KOMMENTARER[
-                        u.status
-                        if (ar, nr) == (2026, 2)
-                        else (u.status if u.status != "genomfort" else "pagar")
-                    ],
-                    skriven_av=controller,
-                )
-            )
+
+def _save_uppdrag(orgs, years, controller, clock: _Clock) -> None:
+    """The assignments, given in the budget of their year, and the controller's follow-up of
+    each: the assignment takes the status of its latest comment."""
+    known = {(u.givet_av_id, u.givet_till_id, u.titel): u for u in Uppdrag.objects.all()}
     have_comments = set(
         Uppdragskommentar.objects.filter(
             uppdrag__titel__in=[row[3] for row in UPPDRAG]
         ).values_list("uppdrag_id", "ar", "periodtyp", "periodnummer")
     )
-    comments = [
-        c
-        for c in comments
-        if (c.uppdrag.pk, c.ar, c.periodtyp, c.periodnummer) not in have_comments
-    ]
-    if comments:
-        bulk_create_with_history(comments, Uppdragskommentar)
+    for av, till, ar, titel, status, due in UPPDRAG:
+        uppdrag = known.get((orgs[av].pk, orgs[till].pk, titel))
+        if uppdrag is None:
+            uppdrag = ge_uppdrag(
+                uppdrag=Uppdrag(
+                    titel=titel,
+                    givet_av=orgs[av],
+                    givet_till=orgs[till],
+                    budgetar=years[ar],
+                    slutdatum=datetime.date.fromisoformat(due),
+                    beskrivning=f"{orgs[av].kort} ger {orgs[till].kort} i uppdrag att "
+                    f"{titel[0].lower()}{titel[1:]}.",
+                ),
+                user=controller,
+            )
+            given = _day(datetime.date(ar - 1, 11, 20), titel, within=20)
+            clock.date(clock.at(given, titel), Uppdrag)
+        for period in [Period.year(2025), *tertials(2026)[:2]]:
+            if (
+                period.ar < ar
+                or (uppdrag.pk, period.ar, period.typ, period.nummer) in have_comments
+            ):
+                continue
+            reported = (
+                status
+                if period == Period(2026, Periodtyp.TERTIAL, 2)
+                else (status if status != "genomfort" else "pagar")
+            )
+            kommentera_uppdrag(
+                uppdrag=uppdrag,
+                period=period,
+                status=reported,
+                kommentar=UPPDRAG_KOMMENTARER[reported],
+                andringsmarke="",
+                user=controller,
+            )
+            day = _day(period.slut + datetime.timedelta(days=10), titel, period.kod, within=15)
+            clock.date(clock.at(day, titel, period.kod), Uppdragskommentar, Uppdrag)
 
+
+def _save_activities(goal_specs, actor, clock: _Clock) -> None:
+    """A third of this year's unit goals have activities of their own, planned in January."""
     activity_goals = [
         m for _, m, _, _, _ in goal_specs if m.typ == T.ENHETSMAL and m.forsta_ar == 2026
     ][::3]
     have = set(Aktivitet.objects.filter(mal__in=activity_goals).values_list("mal_id", "titel"))
-    new_activities = []
     for n, mal in enumerate(activity_goals):
         for k, titel in enumerate(AKTIVITETER[: 1 + n % 3]):
             if (mal.pk, titel) in have:
                 continue
-            new_activities.append(
-                Aktivitet(
+            spara_aktivitet(
+                aktivitet=Aktivitet(
                     mal=mal,
                     titel=titel,
                     ansvarig_text=f"Enhetschef, {mal.agare.kort}",
@@ -1402,70 +1558,11 @@ def load_mal(say: Callable[[str], None]) -> None:
                         Aktivitet.Status.PAGAR,
                         Aktivitet.Status.PLANERAD,
                     ][k],
-                )
+                ),
+                user=actor(mal.agare),
             )
-    if new_activities:
-        bulk_create_with_history(new_activities, Aktivitet)
-
-    _link_documents(goal_by_key, kf_keys, namnd_keys)
-    _goal_history_baseline(new_goal_ids)
-    say(
-        f"Mål: {Mal.objects.count()} mål ({unit_count} enhetsmål), "
-        f"{Indikator.objects.count()} indikatorer, {Varde.objects.count()} värden, "
-        f"{Bedomning.objects.count()} bedömningar, {Uppdrag.objects.count()} uppdrag."
-    )
-
-
-def goal_by_spec_key(goal_specs, key):
-    return next(mal for k, mal, _, _, _ in goal_specs if k == key)
-
-
-def _goal_history_baseline(goal_ids: set[int]) -> None:
-    """The first history row of every goal the seed created, with its links to higher goals
-    and documents: the audit trail starts at the seed."""
-    if not goal_ids:
-        return
-    goals = list(Mal.objects.filter(pk__in=goal_ids).order_by("pk"))
-    Mal.history.bulk_history_create(goals)
-    history_ids = dict(
-        Mal.history.filter(id__in=goal_ids, history_type="+").values_list("id", "history_id")
-    )
-    history_model = Mal.history.model
-    for name, source in (("overordnade", "from_mal_id"), ("dokument", "mal_id")):
-        through = getattr(Mal, name).through
-        m2m_history = getattr(history_model, name).model
-        target = "to_mal_id" if name == "overordnade" else "dokument_id"
-        m2m_history.objects.bulk_create(
-            [
-                m2m_history(
-                    history_id=history_ids[row[source]],
-                    id=row["id"],
-                    **{source: row[source], target: row[target]},
-                )
-                for row in through.objects.filter(**{f"{source}__in": goal_ids}).values(
-                    "id", source, target
-                )
-            ],
-            batch_size=1000,
-        )
-
-
-def _link_documents(goal_by_key, kf_keys, namnd_keys) -> None:
-    """Let KF's and the nämnder's goals rest on documents of their owner, when the dokument
-    demo has made any."""
-    from dokument.models import Dokument
-
-    docs_by_owner: dict[int, list[int]] = {}
-    for pk, agare_id in Dokument.objects.order_by("pk").values_list("pk", "agare_id"):
-        docs_by_owner.setdefault(agare_id, []).append(pk)
-    Through = Mal.dokument.through
-    rows = []
-    for n, key in enumerate([*kf_keys.values(), *namnd_keys.values()]):
-        mal = goal_by_key[key]
-        docs = docs_by_owner.get(mal.agare_id) or []
-        if docs:
-            rows.append(Through(mal_id=mal.pk, dokument_id=docs[n % len(docs)]))
-    Through.objects.bulk_create(rows, ignore_conflicts=True)
+            day = _day(datetime.date(2026, 1, 10), mal.pk, titel, within=20)
+            clock.date(clock.at(day, mal.pk, titel), Aktivitet)
 
 
 register_demo_step("mal", load_mal)
