@@ -1226,7 +1226,7 @@ def _load_mal(say: Callable[[str], None]) -> None:
 
     documents = _documents(goal_by_key, [*kf_keys.values(), *namnd_keys.values()])
     ind_specs = _save_goals(goal_specs, goal_by_key, documents, actor, clock)
-    results = _save_targets_and_values(ind_specs, actor, controller, clock)
+    results = _save_values(ind_specs, actor, controller, clock)
     _save_assessments(goal_specs, goal_by_key, results, actor, clock)
     _save_uppdrag(orgs, years, controller, clock)
     _save_activities(goal_specs, actor, clock)
@@ -1344,7 +1344,7 @@ def _target(base, target, ar: int, decimals: int) -> Decimal:
     return _q(base + (target - base) * progress, decimals)
 
 
-def _save_targets_and_values(ind_specs, actor, controller, clock: _Clock) -> dict:
+def _save_values(ind_specs, actor, controller, clock: _Clock) -> dict:
     """Three years of values and this year's tertials. Kolada's figures for whole years come
     in through the Kolada import, one file a year; the rest is entered by hand. Returns each
     goal's indicator results per year, for the assessments."""
