@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+import dokument.demo  # noqa: F401  (its step registers first: goals rest on its documents)
 from dokument.models import Dokument
 from mal.fulfilment import indicator_result
 from mal.kpi_import import import_kpi
@@ -1241,8 +1242,8 @@ def _documents(goal_by_key, keys) -> dict[tuple, list]:
     """KF's and the nämnder's goals rest on a document of their owner, when the dokument demo
     has made any."""
     docs_by_owner: dict[int, list] = {}
-    for dokument in Dokument.objects.order_by("pk"):
-        docs_by_owner.setdefault(dokument.agare_id, []).append(dokument)
+    for doc in Dokument.objects.order_by("pk"):
+        docs_by_owner.setdefault(doc.agare_id, []).append(doc)
     chosen = {}
     for n, key in enumerate(keys):
         docs = docs_by_owner.get(goal_by_key[key].agare_id) or []
