@@ -2,7 +2,6 @@
 may see (adopted goals and public values for everybody; drafts and preliminary values for those
 who read the owner's internal material)."""
 
-import csv
 import json
 from collections import defaultdict
 from decimal import Decimal
@@ -11,7 +10,7 @@ from django.utils import timezone
 
 from mal.models import Indikator, Mal, Malvarde, Varde
 from mal.queries import is_value_public, mal_for_user
-from styrning import permissions
+from styrning import csvsafe, permissions
 
 FIELDS = {
     "mal": [
@@ -153,9 +152,10 @@ def export_rows(user, kind: str) -> list[dict]:
 
 def write_csv(out, kind: str, rows: list[dict]) -> None:
     """Semicolon-separated with a byte order mark, as Excel in Swedish opens it; a nested value
-    (an indicator's targets per year) as JSON in its cell."""
+    (an indicator's targets per year) as JSON in its cell; text a spreadsheet would run as a
+    formula neutralised (`styrning.csvsafe`)."""
     out.write("\ufeff")
-    writer = csv.DictWriter(out, fieldnames=FIELDS[kind], delimiter=";")
+    writer = csvsafe.DictWriter(out, fieldnames=FIELDS[kind], delimiter=";")
     writer.writeheader()
     for row in rows:
         writer.writerow({k: json.dumps(v) if isinstance(v, dict) else v for k, v in row.items()})
