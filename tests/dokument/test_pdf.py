@@ -487,7 +487,7 @@ def test_draft_pdf_is_rendered_in_the_request_and_follows_changes(client, utkast
     assert "Ny lydelse om förskolan." not in _pdf_text(first.content)
     assert "Ny lydelse om förskolan." in _pdf_text(changed.content)
     assert first["ETag"] != changed["ETag"]
-    assert changed["Cache-Control"] == "private, no-cache"
+    assert changed["Cache-Control"] == "private, no-cache, no-store"
     assert Dokumentversion.objects.get(pk=utkast.pk).pdf.name == ""
 
 

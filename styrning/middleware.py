@@ -1,0 +1,49 @@
+"""Headers every response carries.
+
+- `Permissions-Policy` on every response: the powerful browser features the app never uses
+  are switched off, for the page and for anything it could ever embed.
+- `Cache-Control: private, no-store` on every response to a signed-in user: internal pages
+  (drafts, confidential versions, unpublished values) are kept neither by a shared proxy nor
+  on the disk of a shared computer. Directives a view set itself are kept beside them; a
+  `public` one gives way to `private`. Anonymous responses keep their caching untouched.
+"""
+
+from django.utils.cache import patch_cache_control
+
+DISABLED_FEATURES = (
+    "accelerometer",
+    "autoplay",
+    "browsing-topics",
+    "camera",
+    "display-capture",
+    "encrypted-media",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "idle-detection",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "picture-in-picture",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+)
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in DISABLED_FEATURES)
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        # No `user` on the request when an outer middleware answered (WhiteNoise's static files).
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
