@@ -11,4 +11,7 @@ class StyrningConfig(AppConfig):
     def ready(self):
         from django.db.models import fields
 
+        from styrning import security
+
         fields.BLANK_CHOICE_LABEL = BLANK_CHOICE_LABEL
+        security.connect_signals()
