@@ -4,10 +4,17 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from dokument.files import check_upload
 from dokument.markdown import render_markdown
 from dokument.models import Dokumentversion
 from dokument.personnummer import find_personnummer, luhn_ok
-from tests.dokument.filefixtures import docx
+from tests.dokument.filefixtures import (
+    W_NS,
+    docx,
+    odt,
+    odt_styles_with_header,
+    word_part,
+)
 
 
 def test_luhn_check_digit():
@@ -168,3 +175,84 @@ def test_publish_without_findings_records_no_confirmation(make_dokument):
 
     version = dokument.versioner.get()
     assert (version.personnummer_bekraftat_av, version.personnummer_maskerade) == (None, "")
+
+
+def _numbers_in_upload(name, content):
+    return [f.text for f in find_personnummer(check_upload(SimpleUploadedFile(name, content)))]
+
+
+@pytest.mark.parametrize(
+    ("part", "root"),
+    [
+        ("word/header1.xml", "hdr"),
+        ("word/footer2.xml", "ftr"),
+        ("word/footnotes.xml", "footnotes"),
+        ("word/endnotes.xml", "endnotes"),
+        ("word/comments.xml", "comments"),
+    ],
+)
+def test_personnummer_outside_the_body_of_a_docx_is_found(part, root):
+    content = docx("Beslut om skolskjuts", parts={part: word_part(root, "Elev: 811218-9876")})
+
+    assert _numbers_in_upload("riktlinje.docx", content) == ["811218-9876"]
+
+
+def test_personnummer_in_a_docx_text_box_and_with_a_non_breaking_hyphen_is_found():
+    body = (
+        f'<w:document xmlns:w="{W_NS}"><w:body><w:p><w:r><w:t>Elev: 811218</w:t>'
+        "<w:noBreakHyphen/><w:t>9876</w:t></w:r></w:p></w:body></w:document>"
+    )
+
+    assert _numbers_in_upload("riktlinje.docx", docx(body=body)) == ["811218-9876"]
+
+
+def test_personnummer_in_an_odt_header_and_footer_is_found():
+    styles = odt_styles_with_header("Elev: 811218-9876", footer="Handläggare: 701063-2391")
+    content = odt("Beslut om skolskjuts", styles=styles)
+
+    assert _numbers_in_upload("riktlinje.odt", content) == ["811218-9876", "701063-2391"]
+
+
+def test_personnummer_in_an_odt_comment_and_after_it_is_found():
+    body = (
+        "<text:p>Beslut<office:annotation><text:p>Fråga 701063-2391</text:p>"
+        "</office:annotation> om elev 811218-9876</text:p>"
+    )
+    content = odt(body=body)
+
+    assert _numbers_in_upload("riktlinje.odt", content) == ["701063-2391", "811218-9876"]
+
+
+def test_personnummer_in_an_odt_footnote_is_found():
+    body = (
+        "<text:p>Beslut<text:note><text:note-citation>1</text:note-citation><text:note-body>"
+        "<text:p>Elev 811218-9876</text:p></text:note-body></text:note></text:p>"
+    )
+
+    assert _numbers_in_upload("riktlinje.odt", odt(body=body)) == ["811218-9876"]
+
+
+def test_personnummer_in_a_docx_header_needs_confirmation_before_publishing(
+    client, org, typer, sekreterare_bun
+):
+    client.force_login(sekreterare_bun)
+    content = docx(
+        "Beslut om skolskjuts", parts={"word/header1.xml": word_part("hdr", "Elev 811218-9876")}
+    )
+    client.post(
+        reverse("dokument:registrera"),
+        {
+            "typ": typer["Riktlinje"].pk,
+            "agare": org["bun"].pk,
+            "titel": "Riktlinjer för skolskjuts",
+            "faststalld_av": org["bun"].pk,
+            "beslutsdatum": "2025-02-03",
+            "fil": SimpleUploadedFile("riktlinje.docx", content),
+        },
+    )
+    version = Dokumentversion.objects.get()
+
+    refused = client.post(reverse("dokument:publicera", args=[version.dokument_id, 1]), {})
+
+    assert refused.status_code == 400
+    assert Dokumentversion.objects.get().status == "faststalld"
