@@ -153,6 +153,7 @@ AXES_LOCKOUT_CALLABLE = "styrning.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "styrning.security.client_ip"
 # A success must not wipe the failures counted against the address (another user name).
 AXES_RESET_ON_SUCCESS = False
+AXES_VERBOSE = False  # no banner at every start of a command
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", "Svenska")]
