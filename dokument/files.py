@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from dokument.personnummer import find_personnummer
 
@@ -69,6 +69,20 @@ def _zip_member_count(data_file) -> int:
     if end < 0 or len(tail) - end < 22:
         raise zipfile.BadZipFile("no end of central directory")
     return struct.unpack("<H", tail[end + 10 : end + 12])[0]
+
+
+def _check_member_count(data_file, name: str) -> None:
+    try:
+        count = _zip_member_count(data_file)
+    except zipfile.BadZipFile:
+        return  # not a zip file after all: the content check says so
+    finally:
+        data_file.seek(0)
+    if count > MAX_MEMBERS:
+        raise ValidationError(
+            f"Filen {name} består av fler än {MAX_MEMBERS} delar och tas inte emot.",
+            code="for_manga_delar",
+        )
 
 
 def _content_kind(head: bytes, data_file) -> str | None:
@@ -144,6 +158,11 @@ _PDF_EMBEDDED = "inbäddade filer"
 _PDF_XFA = "ett XFA-formulär"
 
 
+# Keys that point back up or into the structure tree (a tagged PDF's large mirror of its
+# pages): everything that can act is reached from the pages and the catalog without them.
+_PDF_BACKWARDS = {"/Parent", "/P", "/StructTreeRoot", "/ParentTree"}
+
+
 def _pdf_code(reader: PdfReader) -> str | None:
     """What code the PDF carries, or None: JavaScript anywhere (an /OpenAction, a link, a form
     field, the /JavaScript name tree), /Launch actions, additional actions (/AA), embedded
@@ -182,7 +201,7 @@ def _pdf_code(reader: PdfReader) -> str | None:
             names = obj.get("/Names")
             if obj is catalog and isinstance(names, DictionaryObject) and "/JavaScript" in names:
                 return _PDF_JAVASCRIPT
-            pending.extend(value for name, value in obj.items() if name != NameObject("/Parent"))
+            pending.extend(value for name, value in obj.items() if name not in _PDF_BACKWARDS)
         elif isinstance(obj, ArrayObject):
             pending.extend(obj)
     return None
@@ -396,12 +415,7 @@ def extract_office_text(data_file, kind: str, name: str = "") -> str:
     name = name or getattr(data_file, "name", "") or "utan namn"
     budget = _Budget(name)
     text = _Text()
-    data_file.seek(0)
-    if _zip_member_count(data_file) > MAX_MEMBERS:
-        raise ValidationError(
-            f"Filen {name} består av fler än {MAX_MEMBERS} delar och tas inte emot.",
-            code="for_manga_delar",
-        )
+    _check_member_count(data_file, name)
     data_file.seek(0)
     with zipfile.ZipFile(data_file) as archive:
         infos = archive.infolist()
@@ -439,6 +453,8 @@ def check_upload(uploaded) -> str:
         )
     uploaded.seek(0)
     head = uploaded.read(8)
+    if head.startswith(b"PK\x03\x04"):
+        _check_member_count(uploaded, uploaded.name)
     kind = _content_kind(head, uploaded)
     uploaded.seek(0)
     if kind != extension:

@@ -10,12 +10,18 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
 
 from dokument import files
 from dokument.files import check_upload
 from dokument.models import Dokument, Dokumentversion
-from tests.dokument.filefixtures import W_NS, docx, minimal_pdf, odt, pdf_with, zip_bomb
+from tests.dokument.filefixtures import W_NS, docx, minimal_pdf, odt, pdf_with, text_pdf, zip_bomb
 
 
 @pytest.fixture
@@ -158,6 +164,34 @@ def _open_action_javascript(writer):
     )
 
 
+def _javascript_action():
+    return DictionaryObject(
+        {
+            NameObject("/S"): NameObject("/JavaScript"),
+            NameObject("/JS"): TextStringObject("app.alert('hej')"),
+        }
+    )
+
+
+def _javascript_link(writer):
+    link = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Link"),
+            NameObject("/Rect"): ArrayObject([NumberObject(n) for n in (0, 0, 100, 100)]),
+            NameObject("/A"): _javascript_action(),
+        }
+    )
+    writer.pages[0][NameObject("/Annots")] = ArrayObject([writer._add_object(link)])
+
+
+def _javascript_bookmark(writer):
+    writer.add_outline_item(title="Start", page_number=0)
+    writer.add_outline_item(title="Mer", page_number=0).get_object()[NameObject("/A")] = (
+        _javascript_action()
+    )
+
+
 def _javascript_name_tree(writer):
     action = DictionaryObject(
         {
@@ -208,6 +242,8 @@ def test_pdf_with_open_action_javascript_is_refused_by_name(post):
     ("change", "what"),
     [
         (_javascript_name_tree, "JavaScript"),
+        (_javascript_link, "JavaScript"),
+        (_javascript_bookmark, "JavaScript"),
         (_launch_on_open, "en åtgärd som startar ett program (/Launch)"),
         (_page_additional_action, "åtgärder som körs automatiskt (/AA)"),
         (_attachment, "inbäddade filer"),
@@ -233,3 +269,16 @@ def test_pdf_with_more_pages_than_the_bound_is_refused(monkeypatch):
     assert _refusal("rapport.pdf", minimal_pdf(pages=3)) == [
         "Filen rapport.pdf har fler än 2 sidor och tas inte emot."
     ]
+
+
+def test_pdf_text_is_cut_at_the_bound(monkeypatch):
+    monkeypatch.setattr(files, "MAX_TEXT_CHARS", 10)
+
+    text = check_upload(
+        SimpleUploadedFile("rapport.pdf", text_pdf("Skolskjuts beviljas 811218-9876"))
+    )
+
+    assert text == (
+        "Skolskjuts\n\n[Texten ur filen är längre än 10 tecken och har kortats här. "
+        "Personnummer i den kortade delen: 811218-9876.]"
+    )
