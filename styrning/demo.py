@@ -4,7 +4,8 @@
 with `register_demo_step` in their own `demo` module. Only the command imports those modules
 (`autodiscover_modules("demo")`), so the demo data never loads with the application. Every step
 is idempotent: it keys its rows on stable natural keys, so running the command twice gives the
-same data.
+same data. The command runs only with DEBUG on and on an empty database or the demo's own
+(`other_data`), since the demo accounts have a published password; flags override both.
 """
 
 import datetime
@@ -30,6 +31,24 @@ def register_demo_step(name: str, step: DemoStep) -> None:
 
 def demo_steps() -> list[tuple[str, DemoStep]]:
     return [("organisation", load_organisation), *_STEPS]
+
+
+def other_data() -> str:
+    """What the database holds besides the demo, in a few Swedish words for the command's
+    refusal; "" when it is empty (no organisation, no user) or already the demo's (its one top
+    organisation is the demo municipality)."""
+    roots = list(
+        Organisation.objects.filter(overordnad=None).order_by("namn").values_list("kod", "namn")
+    )
+    if roots == [(TREE[0], TREE[1])]:
+        return ""
+    users = get_user_model().objects.count()
+    held = []
+    if roots:
+        held.append("organisationen " + ", ".join(namn for _, namn in roots))
+    if users:
+        held.append(f"{users} användare")
+    return " och ".join(held)
 
 
 def _units(prefix: str, names: list[str], typ=T.ENHET) -> list[tuple]:

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def demo(db):
     import io
 
-    call_command("demo", stdout=io.StringIO())
+    call_command("demo", allow_without_debug=True, stdout=io.StringIO())
 
 
 PAGES = [

@@ -1,0 +1,91 @@
+"""`manage.py demo` creates accounts with a published password (`admin` is a superuser): it runs
+only with DEBUG on and on an empty database or the demo's own, unless told otherwise."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from styrning.demo import PERSONAS
+from styrning.models import Organisation
+from tests.factories import OrganisationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+DEMO_USERNAMES = sorted(username for username, *_ in PERSONAS)
+
+
+def _usernames():
+    return sorted(get_user_model().objects.values_list("username", flat=True))
+
+
+def _demo_accounts():
+    return [u for u in _usernames() if u in DEMO_USERNAMES]
+
+
+def _demo(**options):
+    call_command("demo", stdout=io.StringIO(), **options)
+
+
+def test_demo_refuses_a_database_with_other_data(settings):
+    settings.DEBUG = True
+    OrganisationFactory(kod="1490", namn="Borås stad", typ=Organisation.Typ.KOMMUN)
+    UserFactory(username="kansli")
+
+    with pytest.raises(CommandError) as refusal:
+        _demo()
+
+    assert str(refusal.value) == (
+        "Databasen innehåller annat än demokommunen: organisationen Borås stad och 1 användare. "
+        "Demokommunen laddas bara i en tom databas eller i en som redan är demons. Ange --force "
+        "om den ändå ska läggas till här."
+    )
+    assert _usernames() == ["kansli"]
+
+
+def test_demo_refuses_a_database_with_only_a_user(settings):
+    settings.DEBUG = True
+    UserFactory(username="kansli", is_superuser=True)
+
+    with pytest.raises(CommandError):
+        _demo()
+
+    assert _usernames() == ["kansli"]
+
+
+def test_demo_refuses_when_debug_is_off_and_creates_no_account(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError) as refusal:
+        _demo()
+
+    assert str(refusal.value) == (
+        "DEBUG är av. Demokommunen skapar konton med ett publicerat lösenord, bland dem "
+        "superanvändaren admin, och laddas därför bara i en utvecklingsmiljö (DEBUG=1). Ange "
+        "--allow-without-debug om demokontona verkligen ska finnas här."
+    )
+    assert (_usernames(), Organisation.objects.count()) == ([], 0)
+
+
+def test_demo_runs_on_an_empty_database_and_again_on_its_own(settings):
+    settings.DEBUG = True
+
+    _demo()
+    first = (_usernames(), Organisation.objects.count())
+    _demo()
+
+    assert _demo_accounts() == DEMO_USERNAMES
+    assert (_usernames(), Organisation.objects.count()) == first
+
+
+def test_demo_runs_on_other_data_with_force_and_without_debug_when_allowed(settings):
+    settings.DEBUG = False
+    OrganisationFactory(kod="1490", namn="Borås stad", typ=Organisation.Typ.KOMMUN)
+    UserFactory(username="kansli")
+
+    _demo(force=True, allow_without_debug=True)
+
+    assert _demo_accounts() == DEMO_USERNAMES
+    assert get_user_model().objects.filter(username="kansli").count() == 1
+    assert Organisation.objects.filter(kod="2299", overordnad=None).count() == 1
