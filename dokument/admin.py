@@ -14,26 +14,13 @@ from dokument.models import (
     Forfattningsnummer,
     Granskning,
 )
+from styrning.admin import ReadOnlyAdmin, ReadOnlyMixin
 
 
 @admin.register(Dokumenttyp)
 class DokumenttypAdmin(SimpleHistoryAdmin):
     list_display = ["namn", "rang", "forfattningssamling", "granskningsregel", "granskning_ar"]
     ordering = ["-rang", "namn"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Readable in the admin, never added, changed or deleted there. A plain ModelAdmin, not
-    SimpleHistoryAdmin: its revert form saves with view permission alone."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Dokument)
@@ -65,5 +52,7 @@ class GranskningAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Forfattningsnummer)
-class ForfattningsnummerAdmin(ReadOnlyAdmin):
+class ForfattningsnummerAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """A counter with no history of its own."""
+
     list_display = ["ar", "senaste"]

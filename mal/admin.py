@@ -4,7 +4,6 @@ areas). Goals, indicators, targets, values, assessments, activities and assignme
 for looking up, never a way past the rules."""
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from mal.models import (
@@ -19,6 +18,7 @@ from mal.models import (
     Varde,
     Vision,
 )
+from styrning.admin import ReadOnlyAdmin, ReadOnlyMixin
 
 
 @admin.register(Vision)
@@ -31,33 +31,6 @@ class MalomradeAdmin(SimpleHistoryAdmin):
     list_display = ["namn", "typ", "mandatperiod", "ordning"]
     list_filter = ["mandatperiod", "typ"]
     search_fields = ["namn"]
-
-
-class ReadOnlyMixin:
-    """No adding, changing or deleting: the change page shows the record without a save
-    button and a POST to it is refused (403)."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
-    """A record with rules: read-only, its history readable but never reverted (a revert would
-    save an old version past the services)."""
-
-    def revert_disabled(self, request, obj=None):
-        return True
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST":
-            raise PermissionDenied("Historiken kan läsas men inte återställas här.")
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class ReadOnlyTabularInline(ReadOnlyMixin, admin.TabularInline):

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from styrning.models import Anvandare, Budgetar, Handelse, Mandatperiod, Organisation, Roll
@@ -13,6 +14,34 @@ class RollInline(admin.TabularInline):
     model = Roll
     extra = 0
     autocomplete_fields = ["anvandare"]
+
+
+class ReadOnlyMixin:
+    """For records with rules, which only the services change. No adding, changing or
+    deleting: the change page shows the record without a save button and a POST to it is
+    refused (403)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+    """A record with rules: read-only, its history readable but never reverted (a revert would
+    save an old version past the services)."""
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied("Historiken kan läsas men inte återställas här.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(Anvandare)
@@ -57,7 +86,7 @@ class BudgetarAdmin(admin.ModelAdmin):
 
 
 @admin.register(Handelse)
-class HandelseAdmin(admin.ModelAdmin):
+class HandelseAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """The log of acts is written by the services only: readable here, never changed."""
 
     list_display = ["tid", "handling", "objekt_text", "organisation", "anvandare", "publik"]
@@ -65,12 +94,3 @@ class HandelseAdmin(admin.ModelAdmin):
     search_fields = ["objekt_text", "anvandare__username", "organisation__namn"]
     list_select_related = ["organisation", "anvandare"]
     date_hierarchy = "tid"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

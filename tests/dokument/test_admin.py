@@ -82,3 +82,15 @@ def test_superuser_can_still_edit_a_document_type(client, superuser, typer):
         3,
         ["namnd"],
     )
+
+
+@pytest.mark.parametrize(
+    "model", ["dokument", "dokumentversion", "dokumentlank", "granskning", "forfattningsnummer"]
+)
+def test_every_read_only_record_has_a_working_list_and_no_add(client, superuser, model):
+    client.force_login(superuser)
+
+    listing = client.get(reverse(f"admin:dokument_{model}_changelist"))
+    add = client.get(reverse(f"admin:dokument_{model}_add"))
+
+    assert (listing.status_code, add.status_code) == (200, 403)
