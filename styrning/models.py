@@ -315,6 +315,7 @@ class Handelse(models.Model):
         UPPDRAG_GIVET = "uppdrag_givet", "Uppdrag givet"
         UPPDRAG_KOMMENTERAT = "uppdrag_kommenterat", "Uppdrag kommenterat"
         VARDEN_IMPORTERADE = "varden_importerade", "Värden importerade"
+        MAKULERAD = "makulerad", "Makulerad"
 
     tid = models.DateTimeField("tid", default=timezone.now)
     anvandare = models.ForeignKey(
@@ -360,3 +361,36 @@ class Handelse(models.Model):
 
     def __str__(self):
         return f"{self.get_handling_display()}: {self.objekt_text}"
+
+
+class Inskick(models.Model):
+    """One submission of a form that creates something: the form's one-time key, and what it
+    made. A second POST of the same form (a double click, a reload, a retry after a timeout)
+    finds its key here and is answered with the first one's result (`styrning.submission`).
+    The key is unique, so two concurrent POSTs cannot both create."""
+
+    nyckel = models.UUIDField("nyckel", unique=True)
+    anvandare = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="användare",
+        related_name="+",
+        on_delete=models.CASCADE,
+    )
+    objekttyp = models.ForeignKey(
+        ContentType,
+        verbose_name="objekttyp",
+        related_name="+",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+    )
+    objekt_id = models.PositiveBigIntegerField("objektets id", null=True, blank=True)
+    objekt = GenericForeignKey("objekttyp", "objekt_id")
+    tid = models.DateTimeField("tid", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "inskick"
+        verbose_name_plural = "inskick"
+
+    def __str__(self):
+        return str(self.nyckel)
