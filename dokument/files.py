@@ -114,6 +114,14 @@ class _Text:
         self.size = 0
         self.cut = False
         self.hidden: dict[str, None] = {}
+        self.unseen: dict[str, None] = {}
+
+    def scan_only(self, line: str) -> None:
+        """Text that is in the file but not in what it shows (a tracked deletion, the file's
+        properties): not kept, but a personnummer in it is named in the closing note, since
+        whoever opens the published file can read it."""
+        if line.strip() and len(self.unseen) <= MAX_HIDDEN_NUMBERS:
+            self.unseen.update(dict.fromkeys(f.text for f in find_personnummer(line)))
 
     def add(self, line: str) -> None:
         if not line.strip():
@@ -136,6 +144,12 @@ class _Text:
 
     def value(self) -> str:
         text = "\n".join(self.lines).strip()
+        if self.unseen:
+            numbers = list(self.unseen)[:MAX_HIDDEN_NUMBERS]
+            text += (
+                "\n\n[Personnummer i filens dolda text (spårade ändringar eller "
+                f"dokumentegenskaper): {', '.join(numbers)}.]"
+            )
         if not self.cut:
             return text
         note = (
@@ -275,6 +289,7 @@ _BREAKS = {
     f"{_TEXT}line-break": "\n",
 }
 _SPACE = f"{_TEXT}s"
+_DELETED = f"{_W}delText"
 
 
 def _paragraph_text(element, odf: bool) -> str:
@@ -314,6 +329,14 @@ def _text_parts(names: list[str], kind: str) -> list[str]:
             n for n in names if n != body and n.rsplit("/", 1)[-1] in ("content.xml", "styles.xml")
         ]
     return [body, *sorted(parts)]
+
+
+def _hidden_parts(names: list[str], kind: str) -> list[str]:
+    """The parts with the file's properties (title, author, comments, custom fields): not
+    shown as the document's text, but published with the file."""
+    if kind == ".docx":
+        return sorted(n for n in names if n.startswith("docProps/") and n.endswith(".xml"))
+    return [n for n in names if n.rsplit("/", 1)[-1] == "meta.xml"]
 
 
 _XML_DECLARATION = re.compile(rb"^(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding=[\"']([A-Za-z0-9_.-]+)")
@@ -362,9 +385,12 @@ class _Budget:
         )
 
 
-def _read_part(archive, info, budget: _Budget, text: _Text, name: str) -> None:
-    """Stream one XML part and add its paragraphs to the text. Elements are dropped as soon as
-    they end outside a paragraph, so memory stays at about one paragraph."""
+def _read_part(
+    archive, info, budget: _Budget, text: _Text, name: str, hidden: bool = False
+) -> None:
+    """Stream one XML part and add its paragraphs to the text (`hidden`: only scan every
+    element's text). Elements are dropped as soon as they end outside a paragraph, so memory
+    stays at about one paragraph. Deleted text of tracked changes is scanned, not kept."""
     parser = ElementTree.XMLPullParser(events=("start", "end"))
     stack: list = []
     open_paragraphs = 0
@@ -380,7 +406,9 @@ def _read_part(archive, info, budget: _Budget, text: _Text, name: str) -> None:
                     open_paragraphs += 1
                 continue
             stack.pop()
-            if element.tag in _PARAGRAPHS:
+            if hidden or element.tag == _DELETED:
+                text.scan_only(element.text or "")
+            if element.tag in _PARAGRAPHS and not hidden:
                 open_paragraphs -= 1
                 text.add(_paragraph_text(element, odf=element.tag.startswith(_TEXT)))
             if open_paragraphs == 0 and stack:
@@ -429,6 +457,8 @@ def extract_office_text(data_file, kind: str, name: str = "") -> str:
             if text.done:
                 break
             _read_part(archive, archive.getinfo(part), budget, text, name)
+        for part in _hidden_parts(archive.namelist(), kind):
+            _read_part(archive, archive.getinfo(part), budget, text, name, hidden=True)
     return text.value()
 
 

@@ -68,9 +68,11 @@ def docx(*paragraphs: str, parts: dict[str, str | bytes] | None = None, body: st
     return out.getvalue()
 
 
-def odt(*paragraphs: str, styles: str = "", body: str = "") -> bytes:
+def odt(
+    *paragraphs: str, styles: str = "", body: str = "", parts: dict[str, str] | None = None
+) -> bytes:
     """An ODT file whose body holds the paragraphs (the first as a heading), or the given body
-    XML, and styles.xml when given."""
+    XML, and styles.xml and more parts when given."""
     body = body or "".join(
         f"<text:h>{p}</text:h>" if i == 0 else f"<text:p><text:span>{p}</text:span></text:p>"
         for i, p in enumerate(paragraphs)
@@ -86,6 +88,8 @@ def odt(*paragraphs: str, styles: str = "", body: str = "") -> bytes:
         )
         if styles:
             archive.writestr("styles.xml", styles)
+        for name, content in (parts or {}).items():
+            archive.writestr(name, content)
     return out.getvalue()
 
 

@@ -206,6 +206,40 @@ def test_personnummer_in_a_docx_text_box_and_with_a_non_breaking_hyphen_is_found
     assert _numbers_in_upload("riktlinje.docx", docx(body=body)) == ["811218-9876"]
 
 
+def test_personnummer_in_a_tracked_deletion_is_found_but_not_kept_as_text():
+    """A deletion with track changes on is still in the file: whoever opens it reads it."""
+    body = (
+        f'<w:document xmlns:w="{W_NS}"><w:body><w:p><w:r><w:t>Beslut om skolskjuts</w:t></w:r>'
+        "<w:del><w:r><w:delText>Elev 811218-9876</w:delText></w:r></w:del></w:p>"
+        "</w:body></w:document>"
+    )
+
+    text = check_upload(SimpleUploadedFile("riktlinje.docx", docx(body=body)))
+
+    assert [f.text for f in find_personnummer(text)] == ["811218-9876"]
+    assert text.startswith("Beslut om skolskjuts\n\n[Personnummer i filens dolda text")
+    assert "Elev" not in text
+
+
+def test_personnummer_in_the_properties_of_a_docx_and_an_odt_is_found():
+    core = (
+        '<cp:coreProperties xmlns:cp="urn:cp" xmlns:dc="urn:dc">'
+        "<dc:title>Skolskjuts</dc:title><dc:description>Gäller 811218-9876</dc:description>"
+        "</cp:coreProperties>"
+    )
+    meta = (
+        '<office:document-meta xmlns:office="urn:office" xmlns:meta="urn:meta"><office:meta>'
+        "<meta:user-defined>701063-2391</meta:user-defined></office:meta></office:document-meta>"
+    )
+
+    assert _numbers_in_upload(
+        "riktlinje.docx", docx("Beslut", parts={"docProps/core.xml": core})
+    ) == ["811218-9876"]
+    assert _numbers_in_upload("riktlinje.odt", odt("Beslut", parts={"meta.xml": meta})) == [
+        "701063-2391"
+    ]
+
+
 def test_personnummer_in_an_odt_header_and_footer_is_found():
     styles = odt_styles_with_header("Elev: 811218-9876", footer="Handläggare: 701063-2391")
     content = odt("Beslut om skolskjuts", styles=styles)
