@@ -8,7 +8,9 @@ import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from pypdf.generic import (
     ArrayObject,
@@ -282,3 +284,31 @@ def test_pdf_text_is_cut_at_the_bound(monkeypatch):
         "Skolskjuts\n\n[Texten ur filen är längre än 10 tecken och har kortats här. "
         "Personnummer i den kortade delen: 811218-9876.]"
     )
+
+
+def test_files_stored_before_the_rules_are_checked_again(make_dokument):
+    """Files uploaded before today's rules are checked by `dokument_filkontroll`, which names
+    each that does not hold and changes nothing."""
+    clean = make_dokument(titel="Ren fil")
+    with_code = make_dokument(titel="Fil med kod")
+    with_number = make_dokument(titel="Fil med personnummer", publish=False)
+    for dokument, name, content in [
+        (clean, "ren.pdf", minimal_pdf()),
+        (with_code, "kod.pdf", pdf_with(_open_action_javascript)),
+        (with_number, "nummer.docx", docx("Elev 811218-9876")),
+    ]:
+        version = dokument.versioner.get()
+        version.fil.save(name, ContentFile(content), save=False)
+        Dokumentversion.objects.filter(pk=version.pk).update(fil=version.fil.name)
+    out, err = io.StringIO(), io.StringIO()
+
+    with pytest.raises(CommandError):
+        call_command("dokument_filkontroll", stdout=out, stderr=err)
+
+    assert "3 filer kontrollerade: 1 håller inte, 1 med personnummer" in out.getvalue()
+    assert f"dokument {with_code.pk} version 1 (Fil med kod)" in err.getvalue()
+    assert "JavaScript" in err.getvalue()
+    assert f"dokument {with_number.pk} version 1 (Fil med personnummer): 811218-9876" in (
+        err.getvalue()
+    )
+    assert "Ren fil" not in err.getvalue()
