@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from dokument.models import Dokument, Dokumenttyp
 from dokument.search import search_documents
+from styrning.forms import FORSTA_AR, SISTA_AR, Form
 from styrning.models import Organisation
 
 
@@ -49,6 +50,27 @@ def _alla_organisationer(request):
     return Organisation.objects.exclude(typ=Organisation.Typ.ENHET).order_by("ordning", "namn")
 
 
+_AR_FEL = f"Ange beslutsåret som ett årtal mellan {FORSTA_AR} och {SISTA_AR}, t.ex. 2024."
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A year between the first and last year any date of the system may have: a whole
+    number, since a decimal or a year beyond 9999 cannot be compared with a date (it was a
+    server error)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", FORSTA_AR)
+        kwargs.setdefault("max_value", SISTA_AR)
+        kwargs.setdefault(
+            "error_messages",
+            {"invalid": _AR_FEL, "min_value": _AR_FEL, "max_value": _AR_FEL},
+        )
+        kwargs.setdefault("widget", forms.NumberInput(attrs={"inputmode": "numeric"}))
+        super().__init__(*args, **kwargs)
+
+
 class DokumentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Sök", method="filter_q", widget=forms.TextInput(attrs={"type": "search"})
@@ -71,9 +93,7 @@ class DokumentFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label="Status", choices=StatusFilter.CHOICES, method="filter_status", empty_label="Alla"
     )
-    ar = django_filters.NumberFilter(
-        label="Beslutsår", field_name="aktuell__beslutsdatum__year", min_value=1900
-    )
+    ar = YearFilter(label="Beslutsår", field_name="aktuell__beslutsdatum__year")
     sortering = django_filters.ChoiceFilter(
         label="Sortering", choices=SORTERING, method="filter_sortering", empty_label=None
     )
@@ -81,6 +101,7 @@ class DokumentFilter(django_filters.FilterSet):
     class Meta:
         model = Dokument
         fields: list[str] = []
+        form = Form  # the guard every form has: no control characters in the search text
 
     def filter_q(self, queryset, name, value):
         return search_documents(queryset, value)

@@ -11,7 +11,7 @@ from dokument.files import check_upload
 from dokument.models import Dokument, Dokumentlank, Dokumenttyp, Dokumentversion, Granskning
 from dokument.queries import published_documents
 from styrning import permissions
-from styrning.forms import LockedForm
+from styrning.forms import Form, LockedForm, ModelForm, ModelMultipleChoiceField, OnceForm
 from styrning.models import Organisation
 from styrning.queries import organisation_tree
 
@@ -23,7 +23,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class DokumentChoiceField(forms.ModelMultipleChoiceField):
+class DokumentChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return f"{obj} ({obj.typ.namn.lower()}, {obj.agare.kort})"
 
@@ -64,7 +64,7 @@ def _active_tree() -> list[tuple[Organisation, int]]:
     return list(organisation_tree().subset(lambda org: org.aktiv_till is None).walk())
 
 
-class VersionForm(forms.ModelForm):
+class VersionForm(ModelForm):
     """The header, the content and (optionally) the decision of one version."""
 
     dokumentansvarig = forms.ModelChoiceField(
@@ -109,6 +109,8 @@ class VersionForm(forms.ModelForm):
             "text": forms.Textarea(attrs={"rows": 16}),
             "giltighetsomrade": forms.CheckboxSelectMultiple,
         }
+        # Django's own multiple choice sends ids no row can have to the database (a 500).
+        field_classes = {"giltighetsomrade": ModelMultipleChoiceField}
         help_texts = {
             "fil": "PDF, DOCX eller ODT.",
             "faststalld_av": "Fyll i beslutet (organ och datum) om dokumentet redan är antaget.",
@@ -223,8 +225,9 @@ class UtkastForm(LockedForm, VersionForm):
     """Change a draft in place; carries the draft's change token (`styrning.locking`)."""
 
 
-class RegistreraForm(VersionForm):
-    """Register a new document in one form: type, owner, header, upload and decision."""
+class RegistreraForm(OnceForm, VersionForm):
+    """Register a new document in one form: type, owner, header, upload and decision. Its
+    one-time key answers a second POST with the document the first made."""
 
     typ = forms.ModelChoiceField(label="Dokumenttyp", queryset=Dokumenttyp.objects.all())
     agare = forms.ModelChoiceField(
@@ -274,7 +277,7 @@ class RegistreraForm(VersionForm):
         return cleaned
 
 
-class FaststallForm(forms.Form):
+class FaststallForm(Form):
     faststalld_av = forms.ModelChoiceField(
         label="Fastställt av", queryset=Organisation.objects.filter(aktiv_till__isnull=True)
     )
@@ -288,7 +291,7 @@ class FaststallForm(forms.Form):
         field.choices = tree_choices(_active_tree(), field.empty_label)
 
 
-class PubliceraForm(forms.Form):
+class PubliceraForm(Form):
     bekrafta = forms.BooleanField(
         label=(
             "Jag har kontrollerat uppgifterna som ser ut som personnummer och de får publiceras"
@@ -297,7 +300,10 @@ class PubliceraForm(forms.Form):
     )
 
 
-class GranskningForm(forms.ModelForm):
+class GranskningForm(OnceForm, ModelForm):
+    """Record a review; its one-time key answers a second POST with the review the first
+    made."""
+
     class Meta:
         model = Granskning
         fields = ["datum", "utfall", "kommentar", "nasta"]
@@ -305,7 +311,7 @@ class GranskningForm(forms.ModelForm):
         help_texts = {"nasta": "Lämna tomt för att räkna fram datumet ur dokumenttypens regel."}
 
 
-class GranskningsdatumForm(forms.Form):
+class GranskningsdatumForm(Form):
     datum = forms.DateField(
         label="Nästa aktualitetsprövning",
         required=False,
@@ -314,14 +320,14 @@ class GranskningsdatumForm(forms.Form):
     )
 
 
-class UpphavForm(forms.Form):
+class UpphavForm(Form):
     datum = forms.DateField(label="Beslutsdatum", widget=DateInput())
     beslut = forms.CharField(
         label="Beslut", max_length=200, help_text="Organ, datum och paragraf, t.ex. KF § 45."
     )
 
 
-class LankForm(forms.Form):
+class LankForm(Form):
     typ = forms.ChoiceField(label="Typ av länk", choices=Dokumentlank.Typ.choices)
     till = forms.ModelChoiceField(label="Dokument", queryset=Dokument.objects.none())
 

@@ -27,7 +27,7 @@ from dokument.forms import (
     UtkastForm,
 )
 from dokument.markdown import render_markdown
-from dokument.models import Dokument, Dokumentlank, Dokumentversion
+from dokument.models import Dokument, Dokumentlank, Dokumentversion, Granskning
 from dokument.queries import (
     audit_trail,
     dokument_for_user,
@@ -37,7 +37,7 @@ from dokument.queries import (
     versions_for_user,
 )
 from dokument.sections import sections_for
-from styrning import locking, permissions
+from styrning import locking, permissions, submission
 
 PER_PAGE = 25
 
@@ -58,6 +58,29 @@ def _form_page(request: HttpRequest, template: str, context: dict) -> HttpRespon
     """A form page: a bound form that comes back (it did not save) is a 400, as in mal."""
     form = context["form"]
     return render(request, template, context, status=400 if form.is_bound else 200)
+
+
+def _made_earlier(request: HttpRequest, form, model):
+    """What an earlier POST of this very form (its one-time key) made, if anything. Asked
+    before the form is validated: once the first POST has saved, the same input may no longer
+    be valid (the case number is taken by the document it made)."""
+    if not form.is_bound:
+        return None
+    try:
+        key = form.fields["inskick"].clean(form.data.get(form.add_prefix("inskick")))
+    except ValidationError:
+        return None
+    earlier = submission.previous(request.user, key)
+    return earlier if isinstance(earlier, model) else None
+
+
+def _answer_submission(request: HttpRequest, made: bool, success: str) -> None:
+    """The message after a create-form: its success, or that a second POST of the same form
+    was answered with what the first made (`styrning.submission.once`)."""
+    if made:
+        messages.success(request, success)
+    else:
+        messages.info(request, "Formuläret var redan skickat. Här är det som skapades.")
 
 
 def _get_dokument_for_user(request: HttpRequest, pk: int) -> Dokument:
@@ -273,22 +296,30 @@ def registrera(request: HttpRequest) -> HttpResponse:
     if not permissions.document_editor_ids(request.user):
         raise PermissionDenied("Du får inte registrera styrdokument.")
     form = RegistreraForm(_post(request), _files(request), user=request.user)
+    earlier = _made_earlier(request, form, Dokument)
+    if earlier is not None:
+        _answer_submission(request, False, "")
+        return redirect(earlier)
     if request.method == "POST" and form.is_valid():
         try:
-            dokument = services.registrera_dokument(
-                user=request.user,
-                typ=form.cleaned_data["typ"],
-                agare=form.cleaned_data["agare"],
-                data=form.version_data(),
-                giltighetsomrade=form.cleaned_data["giltighetsomrade"],
-                fil=form.uploaded_file(),
-                fil_text=form.fil_text,
-                overordnade=form.cleaned_data["overordnade"],
+            dokument, made = submission.once(
+                request.user,
+                form.cleaned_data.get("inskick"),
+                lambda: services.registrera_dokument(
+                    user=request.user,
+                    typ=form.cleaned_data["typ"],
+                    agare=form.cleaned_data["agare"],
+                    data=form.version_data(),
+                    giltighetsomrade=form.cleaned_data["giltighetsomrade"],
+                    fil=form.uploaded_file(),
+                    fil_text=form.fil_text,
+                    overordnade=form.cleaned_data["overordnade"],
+                ),
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Dokumentet är registrerat.")
+            _answer_submission(request, made, "Dokumentet är registrerat.")
             return redirect(dokument)
     return _form_page(request, "dokument/registrera.html", {"form": form})
 
@@ -394,7 +425,7 @@ def publicera(request: HttpRequest, pk: int, nummer: int) -> HttpResponse:
     """Publish: shows what the personnummer scan found and asks for confirmation."""
     dokument = _get_dokument_for_editor(request, pk)
     target = get_object_or_404(dokument.versioner, versionsnummer=nummer)
-    form = PubliceraForm(_post(request))
+    form = PubliceraForm(_post(request), version=target)
     if request.method == "POST" and form.is_valid():
         try:
             services.publicera_version(
@@ -417,6 +448,11 @@ def publicera(request: HttpRequest, pk: int, nummer: int) -> HttpResponse:
             text = f"Version {target.versionsnummer} är publicerad."
             if dokument.kfs_nummer:
                 text += f" Nummer i författningssamlingen: {dokument.kfs_nummer}."
+            if target.ar_utgangen:
+                text += (
+                    f" Den gällde till och med {target.giltig_till:%Y-%m-%d}, så dokumentet "
+                    "visas som utgånget."
+                )
             messages.success(request, text)
             return redirect(dokument)
     return _form_page(
@@ -435,16 +471,25 @@ def publicera(request: HttpRequest, pk: int, nummer: int) -> HttpResponse:
 def granska(request: HttpRequest, pk: int) -> HttpResponse:
     dokument = _get_dokument_for_editor(request, pk)
     form = GranskningForm(_post(request), initial={"datum": timezone.localdate()})
+    earlier = _made_earlier(request, form, Granskning)
+    if earlier is not None:
+        _answer_submission(request, False, "")
+        return redirect(earlier.dokument)
     if request.method == "POST" and form.is_valid():
+        data = {key: form.cleaned_data[key] for key in ("datum", "utfall", "kommentar", "nasta")}
         try:
-            services.registrera_granskning(
-                user=request.user, dokument=dokument, **form.cleaned_data
+            granskning, made = submission.once(
+                request.user,
+                form.cleaned_data.get("inskick"),
+                lambda: services.registrera_granskning(
+                    user=request.user, dokument=dokument, **data
+                ),
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Aktualitetsprövningen är registrerad.")
-            return redirect(dokument)
+            _answer_submission(request, made, "Aktualitetsprövningen är registrerad.")
+            return redirect(granskning.dokument)
     return _form_page(request, "dokument/granska.html", {"form": form, "dokument": dokument})
 
 
