@@ -40,30 +40,38 @@ def published_documents() -> QuerySet[Dokument]:
 
 
 def dokument_for_user(user) -> QuerySet[Dokument]:
-    """Documents the user may see: the published ones, and every document of the bodies whose
-    internal material the user may read or whose documents the user handles."""
-    published = Dokumentversion.objects.filter(
-        dokument=OuterRef("pk"),
-        ar_aktuell=True,
-        status=Dokumentversion.Status.PUBLICERAD,
+    """Documents the user may see: those with at least one version the user may read
+    (`versions_for_user`, after `permissions.can_view_version`). A document whose only
+    versions are confidential does not exist for those who may not read them."""
+    Status = Dokumentversion.Status
+    versions = Dokumentversion.objects.filter(dokument=OuterRef("pk"))
+    public_or_to_decide = versions.filter(
+        Q(status=Status.PUBLICERAD)
+        | Q(sekretess=False, faststalld_av_id__in=permissions.deciding_body_ids(user))
     )
-    internal = permissions.internal_ids(user) | permissions.document_editor_ids(user)
     return with_current_version(
-        Dokument.objects.filter(Q(Exists(published)) | Q(agare_id__in=internal))
+        Dokument.objects.alias(open_version=Exists(versions.filter(sekretess=False))).filter(
+            Q(agare_id__in=permissions.confidential_ids(user))
+            | Q(Exists(public_or_to_decide))
+            | Q(agare_id__in=permissions.internal_ids(user), open_version=True)
+        )
     )
 
 
 def versions_for_user(user, dokument: Dokument) -> QuerySet[Dokumentversion]:
-    """The versions of a document the user may see: published ones for everybody, all of them
-    for those who read the owner's internal material."""
+    """The versions of a document the user may read: `permissions.can_view_version` as a
+    query, for one document (its owner is known, so no join)."""
     qs = dokument.versioner.select_related(
         "faststalld_av", "dokumentansvarig", "personnummer_bekraftat_av"
     )
-    if permissions.can_view_internal(user, dokument.agare_id) or permissions.can_edit_documents(
-        user, dokument.agare_id
-    ):
+    if dokument.agare_id in permissions.confidential_ids(user):
         return qs
-    return qs.filter(status=Dokumentversion.Status.PUBLICERAD)
+    if dokument.agare_id in permissions.internal_ids(user):
+        return qs.filter(sekretess=False)  # a published version never carries sekretess
+    return qs.filter(
+        Q(status=Dokumentversion.Status.PUBLICERAD)
+        | Q(sekretess=False, faststalld_av_id__in=permissions.deciding_body_ids(user))
+    )
 
 
 # --- The audit trail ----------------------------------------------------------------------------
@@ -120,6 +128,9 @@ def granskning_for_user(user, today: datetime.date | None = None) -> dict[str, l
         .filter(Q(granskning_nasta__lte=soon) | ~Q(granskning_flagga="") | Q(ansvarig_slutat=True))
         .order_by("granskning_nasta", "pk")
     )
+    # An expired document is no longer in force: no review is due (it reads the prefetched
+    # current version, no query).
+    docs = [d for d in docs if not d.ar_utgangen]
     return {
         "forsenade": [d for d in docs if d.granskning_nasta and d.granskning_nasta < today],
         "snart": [d for d in docs if d.granskning_nasta and today <= d.granskning_nasta <= soon],

@@ -40,7 +40,8 @@ Link = Mal.overordnade.through
 
 def mal_for_user(user) -> QuerySet[Mal]:
     """Goals the user may see: adopted goals are public; drafts only for those who read the
-    owner's internal material."""
+    owner's internal material (`permissions.internal_ids`: a politician reads the drafts of
+    the bodies they sit in, which are what those bodies are to decide, not those below)."""
     internal = permissions.internal_ids(user)
     return Mal.objects.filter(
         Q(status=Mal.Status.ANTAGET) | Q(agare_id__in=internal)

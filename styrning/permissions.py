@@ -1,9 +1,25 @@
 """All role rules, in one place.
 
-A role is a row (user, organisation, role); a role on a node covers every node below it.
+A role is a row (user, organisation, role); a role on a node covers every node below it, with
+one exception: a förtroendevald's role covers only the body itself (see `internal_ids`).
 Views ask these functions and hand templates `can_*` booleans; querysets are scoped with the
 `*_ids` functions. Roles and the tree are loaded once per request (cached on the user object),
 so checks cost a bounded number of queries whatever the size of the tree.
+
+Who sees what is not public (the rule; `can_view_version` states it for a document version):
+
+- Published documents and adopted goals: everybody, signed in or not.
+- Internal material of an organisation (unpublished document versions, draft goals,
+  preliminary values): `internal_ids`. A chef reads the unit and everything below it, a
+  nämndsekreterare the body and everything below it, controllers and administrators all of
+  it; those who handle an organisation's documents or goals read its internal material too.
+  A förtroendevald reads the bodies they sit in, not the organisation below them.
+- What a body is to decide: a förtroendevald also reads the unpublished versions whose
+  adopting body ("fastställt av") is a body they sit in, whoever prepares them
+  (`deciding_body_ids`); the goals such a body owns are already its internal material.
+- A confidential version (sekretess, OSL) is read only by those who handle the owner's
+  documents and by administrators (`confidential_ids`): not by a controller as such, not by
+  chefs, not by politicians, whatever else they may read.
 """
 
 from django.contrib.auth.models import AnonymousUser
@@ -75,18 +91,56 @@ def _all_ids(roles: _UserRoles) -> frozenset[int]:
 
 
 def internal_ids(user) -> frozenset[int]:
-    """Organisations whose internal material (drafts, unpublished reports) the user may read:
-    any role covers its subtree; controllers and administrators read everything."""
+    """Organisations whose internal material (unpublished versions, draft goals, preliminary
+    values) the user may read. Controllers and administrators read everything; a chef's or
+    a nämndsekreterare's role covers its subtree; a förtroendevald's covers only the body
+    itself, since a politician of kommunfullmäktige is not thereby an insider of every nämnd
+    and unit; and whoever handles an organisation's documents or goals reads its material."""
     roles = _user_roles(user)
     if roles is None:
         return frozenset()
     if is_controller(user):
         return _all_ids(roles)
-    return roles.covered(frozenset(Typ.values))
+    own_bodies = {org for org, roll in roles.roles if roll == Typ.FORTROENDEVALD}
+    return (
+        roles.covered(frozenset({Typ.CHEF, Typ.NAMNDSEKRETERARE}))
+        | own_bodies
+        | goal_editor_ids(user)
+    )
 
 
 def can_view_internal(user, organisation_id: int) -> bool:
     return organisation_id in internal_ids(user)
+
+
+def deciding_body_ids(user) -> frozenset[int]:
+    """The bodies a förtroendevald sits in: they read what those bodies are to decide (an
+    unpublished version whose adopting body is one of them), whoever owns the document."""
+    roles = _user_roles(user)
+    if roles is None:
+        return frozenset()
+    return frozenset(org for org, roll in roles.roles if roll == Typ.FORTROENDEVALD)
+
+
+def confidential_ids(user) -> frozenset[int]:
+    """Organisations whose confidential (sekretess) versions the user may read: only those who
+    handle the organisation's documents, and administrators (who handle all)."""
+    return document_editor_ids(user)
+
+
+def can_view_version(
+    user, *, owner_id: int, adopter_id: int | None, published: bool, confidential: bool
+) -> bool:
+    """Whether the user may read a document version (the rule in the module docstring):
+    a published version is public; the owner's document handlers read every version; a
+    confidential one nobody else; an unpublished one those who read the owner's internal
+    material and the politicians of its adopting body. `dokument.queries` applies the same rule
+    as a query (`visible_versions`); a test holds the two together."""
+    if published or owner_id in confidential_ids(user):
+        return True
+    if confidential:
+        return False
+    return owner_id in internal_ids(user) or adopter_id in deciding_body_ids(user)
 
 
 def document_editor_ids(user) -> frozenset[int]:
