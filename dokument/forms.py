@@ -299,6 +299,26 @@ class PubliceraForm(Form):
         required=False,
     )
 
+    def __init__(self, *args, version: Dokumentversion, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A version whose validity has already ended makes the document expired the moment it
+        # is published: most often a mistyped date. The publisher must say it is meant.
+        if version.ar_utgangen:
+            slut = f"{version.giltig_till:%Y-%m-%d}"
+            self.fields["bekrafta_utgangen"] = forms.BooleanField(
+                label=(
+                    f"Jag vet att versionen bara gällde till och med {slut} och vill publicera "
+                    "den ändå: dokumentet visas då som utgånget"
+                ),
+                error_messages={
+                    "required": (
+                        f"Versionen gällde bara till och med {slut}. Bekräfta att den ska "
+                        "publiceras ändå, eller avbryt och revidera dokumentet med rätt "
+                        "giltighetstid."
+                    )
+                },
+            )
+
 
 class GranskningForm(OnceForm, ModelForm):
     """Record a review; its one-time key answers a second POST with the review the first

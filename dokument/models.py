@@ -1,6 +1,8 @@
 """Governing documents: types (data), documents with a stable identity, their versions, the typed
 links between documents, reviews and the statute book's per-year counter."""
 
+from pathlib import Path
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -189,11 +191,19 @@ class Dokument(models.Model):
 
     @property
     def status_display(self) -> str:
-        return "Utgången" if self.ar_utgangen else self.get_status_display()
+        # "Utgånget": the adjective agrees with "dokumentet" (neuter).
+        return "Utgånget" if self.ar_utgangen else self.get_status_display()
 
     @property
     def granskning_forsenad(self) -> bool:
-        return bool(self.granskning_nasta and self.granskning_nasta < timezone.localdate())
+        """The review date has passed. Only a document in force is reviewed: an expired,
+        repealed or replaced one has no review to be late with."""
+        return bool(
+            self.status == self.Status.GALLANDE
+            and not self.ar_utgangen
+            and self.granskning_nasta
+            and self.granskning_nasta < timezone.localdate()
+        )
 
 
 class Dokumentversion(models.Model):
@@ -340,6 +350,17 @@ class Dokumentversion(models.Model):
 
     def get_absolute_url(self):
         return reverse("dokument:version", args=[self.dokument_id, self.versionsnummer])
+
+    @property
+    def fil_namn(self) -> str:
+        """The uploaded file's own name, without the storage folder."""
+        return Path(self.fil.name).name if self.fil else ""
+
+    @property
+    def ar_utgangen(self) -> bool:
+        """The version's validity ended before today (publishing it makes the document
+        expired at once)."""
+        return bool(self.giltig_till and self.giltig_till < timezone.localdate())
 
     @property
     def beslut_display(self) -> str:

@@ -68,3 +68,33 @@ def screenshot(page):
         return path
 
     return take
+
+
+NARROW = {"width": 320, "height": 640}
+
+
+@pytest.fixture
+def demo(db):
+    """The demo municipality (the same data `make demo` shows): every page kind has content."""
+    import io
+
+    from django.core.management import call_command
+
+    call_command("demo", allow_without_debug=True, stdout=io.StringIO())
+
+
+@pytest.fixture
+def narrow_page(browser):
+    """A page 320 CSS pixels wide: WCAG 1.4.10's reflow width (1280 px at 400 % zoom)."""
+    context = browser.new_context(locale="sv-SE", viewport=NARROW)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def sign_in(page, base_url: str, username: str, password: str) -> None:
+    page.goto(base_url + "/konto/logga-in/")
+    page.get_by_label("Användarnamn").fill(username)
+    page.get_by_label("Lösenord").fill(password)
+    page.locator("main").get_by_role("button", name="Logga in").click()
+    page.wait_for_load_state()
