@@ -19,7 +19,7 @@ class StatusFilter:
     ERSATT = "ersatt"
     CHOICES = [
         (GALLANDE, "Gällande"),
-        (UTGANGEN, "Utgången"),
+        (UTGANGEN, "Utgånget"),
         (UPPHAVD, "Upphävd"),
         (ERSATT, "Ersatt"),
     ]

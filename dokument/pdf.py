@@ -1,7 +1,9 @@
 """The PDF of a document record, made by the one renderer (`styrning.pdf`, PDF/A-3a).
 
 The cover holds the version's header (the same partial as the page, `dokument/_header.html`),
-the sanitised text body follows. A published version's PDF is rendered once, in the background
+the sanitised text body follows; a version registered from a file has the text extracted from
+the file instead (`dokument.filtext`, as on the page), and an uploaded PDF is attached as the
+original. A published version's PDF is rendered once, in the background
 when it is published (`dokument.tasks.render_version_pdf`), and stored on the version: a request
 serves the stored file. A draft changes, so its PDF is rendered in the request.
 """
@@ -16,6 +18,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
+from dokument.filtext import render_file_text
 from dokument.markdown import render_markdown
 from dokument.models import Dokumentversion
 from styrning.pdf import Bilaga, chapters, render_html, write_pdf
@@ -34,19 +37,30 @@ def pdf_filename(version) -> str:
     return f"{slugify(version.titel)[:80] or 'dokument'}-version-{version.versionsnummer}.pdf"
 
 
+def _body(version) -> tuple[str, bool]:
+    """The version's text as HTML, and whether it is the text extracted from its file (a
+    version registered from a file has no text of its own). The file's headings start at h2,
+    so they are the PDF's chapters."""
+    if version.text.strip() or not version.fil_text.strip():
+        return render_markdown(version.text), False
+    return render_file_text(version.fil_text, filename=version.fil.name, top_level=2), True
+
+
 def document_pdf_context(version) -> dict:
     dokument = version.dokument
     site = settings.SITE_URL.rstrip("/")
-    body, kapitel = chapters(render_markdown(version.text))
+    html, fran_fil = _body(version)
+    body, kapitel = chapters(html)
     version_url = site + version.get_absolute_url()
     return {
         "version": version,
         "dokument": dokument,
         "body": body,
         "kapitel": kapitel,
+        "fran_fil": fran_fil,
         "permanent_url": site + dokument.get_absolute_url(),
         "version_label": f"Version {version.versionsnummer} · {version_url}",
-        "fil_namn": Path(version.fil.name).name if version.fil else "",
+        "fil_namn": version.fil_namn,
         "fil_bifogad": _attaches_file(version),
     }
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from dokument import services
 from dokument.diff import header_changes, text_diff
 from dokument.filters import DokumentFilter
+from dokument.filtext import version_file_text
 from dokument.forms import (
     FaststallForm,
     GranskningForm,
@@ -160,6 +161,7 @@ def detalj(request: HttpRequest, pk: int) -> HttpResponse:
         "version": shown,
         "versions": versions,
         "body": render_markdown(shown.text) if shown else "",
+        "filtext": version_file_text(shown),
         "konkretiserar": [lnk for lnk in upp if lnk.typ == Dokumentlank.Typ.KONKRETISERAR],
         "ersatter": [lnk for lnk in upp if lnk.typ != Dokumentlank.Typ.KONKRETISERAR],
         "konkretiseras_av": [lnk for lnk in ned if lnk.typ == Dokumentlank.Typ.KONKRETISERAR],
@@ -193,6 +195,7 @@ def version(request: HttpRequest, pk: int, nummer: int) -> HttpResponse:
             "version": shown,
             "versions": versions,
             "body": render_markdown(shown.text),
+            "filtext": version_file_text(shown),
             "insider": _is_insider(request.user, dokument),
             "can_edit": permissions.can_edit_documents(request.user, dokument.agare_id)
             and dokument.status not in (Dokument.Status.UPPHAVD, Dokument.Status.ERSATT),

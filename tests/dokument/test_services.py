@@ -182,7 +182,7 @@ def test_valid_until_in_the_past_makes_the_document_expired(make_dokument):
     assert (dokument.status, dokument.ar_utgangen, dokument.status_display) == (
         "gallande",
         True,
-        "Utgången",
+        "Utgånget",
     )
 
 
