@@ -1,49 +1,87 @@
-"""Full-text search over governing documents.
+"""Full-text search over governing documents: one behaviour on PostgreSQL and SQLite.
 
 `search_documents(queryset, q)` takes a queryset of `Dokument` and returns it filtered to the
 documents whose current version matches `q`, annotated with
 
-- `sok_rank`: the relevance (PostgreSQL: `ts_rank` over title and case number A, body B, file
-  text C; SQLite: 0),
+- `sok_rank`: the relevance, higher is better (PostgreSQL: `ts_rank`; SQLite: FTS5's `bm25`,
+  negated), weighting title and case number above the body above the text of the file,
 - `sok_utdrag`: a short snippet where the words occur, as safe HTML: everything is escaped and
   the matched words are wrapped in `<mark>`,
 
-and ordered best first (PostgreSQL) or by title (SQLite).
+and ordered best first. `no_hit_help(queryset, q)` is what the list says when nothing is found:
+the words the index knows that are nearest to those searched for.
 
-PostgreSQL: the text search configuration `styrning_sv` (migration `0003_sokning`) runs
-each word through the Swedish Hunspell dictionary (`sv_hunspell`, an ispell dictionary built from
+What a word finds, on both databases (every word of `q` must be found):
+
+- its inflections: "medborgarkontraktet" finds "medborgarkontrakt" and the other way round,
+  "skolan" finds "skola", "föräldrarna" finds "förälder";
+- the compounds it begins ("skola" finds "skolplan") and ends ("plan" finds "skolplanen"), when
+  its stem has at least `AFFIX_MIN` letters, ranked below the same word found as itself;
+- a compound written as a Swedish hyphenated coordination: "skol- och förskoleverksamhet"
+  holds "skolverksamhet", "barn- och ungdomsnämnden" holds "barnnämnden". The coordination is
+  expanded when the text is indexed (`coordinated_compounds`): the first parts ("skol-") are
+  joined to every plausible ending of the last word ("-verksamhet", "-rksamhet", ...), because
+  without a dictionary the joint of "förskole|verksamhet" cannot be known. The endings that are
+  not words only cost a few index entries; they are never shown (suggestions come from the
+  words as written).
+
+PostgreSQL: the text search configuration `styrning_sv` (migration `0003_sokning`) runs each
+word through the Swedish Hunspell dictionary (`sv_hunspell`, an ispell dictionary built from
 Debian's hunspell-sv-se by `deploy/install-swedish-dictionary.sh`) and then the snowball
-`swedish_stem`, so definite, plural and compound forms meet ("styrdokumentet" finds
-"styrdokument", "skolan" finds "skola"). Where the server lacks the dictionary, the
-configuration is a plain copy of `swedish`: search works, it just stems less.
-The vector is stored: the same migration adds a generated column
-`sokvektor` to `dokument_dokumentversion` on PostgreSQL (`GENERATED ALWAYS AS (...) STORED`,
-see `STORED_VECTOR_SQL`), with the GIN index `dokument_sokindex` on it. PostgreSQL computes it
-on every insert and update, so nothing in Python keeps it up to date: no signals, no `save()`,
-no service call, no `update_search_vector()`. Django's model state does not know the column
-(SQLite has no `to_tsvector`), so the ORM never reads or writes it; queries reach it through
-`StoredVector`. One consequence for migrations: PostgreSQL refuses to change the type of a
-column a generated column reads (`titel`, `text`, `fil_text`, `diarienummer`); such a migration
-must drop `sokvektor` first and add it back after (as `0003_sokning` does).
-(The first design, an expression index, was correct but slow: the planner does not know how
-expensive an ispell `to_tsvector` is, computed it for every current version and ranked by
-recomputing it, about 200 ms for 150 documents; the stored vector answers in a few ms.)
+`swedish_stem`; where the server lacks the dictionary, it is a plain copy of `swedish`. The
+vector is stored in the generated column `sokvektor` of `dokument_dokumentversion` with the GIN
+index `dokument_sokindex`: title and case number weight A, body B, file text C, each through
+`styrning_sv` and `swedish`, each with its coordinations expanded by the SQL function
+`styrning_sv_samordning`, and the reversed `swedish` stems (marked `<`) weight D for the
+endings of compounds (`styrning_sv_baklanges`, migration `0005_sok_svenska`). A second
+generated column `sokord` holds the words as written (config `simple`, no positions) for the
+suggestions. PostgreSQL computes both on every insert and update, so nothing in Python keeps
+them up to date. Django's model state does not know these columns (SQLite has no tsvector), so
+queries reach them through `StoredVector`. One consequence for migrations: PostgreSQL refuses
+to change the type of a column a generated column reads (`titel`, `text`, `fil_text`,
+`diarienummer`); such a migration must drop `sokvektor` and `sokord` first and add them back
+after (as `0005_sok_svenska` does).
 
-SQLite (development and tests): every word of `q` must occur (case-insensitively, as SQLite's
-LIKE understands it) in the title, the case number, the body or the file text of the current
-version.
+SQLite: the FTS5 table `dokument_soktext` holds one row per current version (rowid = the
+version's id) with the columns `titel` (title and case number), `text`, `fil` (file text),
+`bak` (reversed stems, for the endings of compounds) and `ord` (the distinct words as written,
+for the suggestions through the fts5vocab table `dokument_sokord`). SQLite cannot stem Swedish,
+so the columns hold words already stemmed in Python (`index_stems`: Snowball's Swedish stemmer
+through `snowballstemmer`, after `word_stems` has added the forms without a definite ending
+that Snowball leaves alone, "-et", "-n", "-en"), and FTS5's own tokenizer only splits them on
+spaces again. Queries are stemmed the same way (`sqlite_match`).
+
+Why triggers keep the SQLite index in step, not a service call or a `post_save` signal: the
+PostgreSQL vector follows every write by itself (a generated column), and the SQLite index
+should do the same, whatever writes: the services, the demo, the admin, `QuerySet.update()`,
+`bulk_create()`, a restore. So `0005_sok_svenska` puts triggers on `dokument_dokumentversion`
+that call the stemmer as SQL functions (`styrning_sv_stammar`, `styrning_sv_baklanges`,
+`styrning_sv_ord`), which `register_sqlite_functions` adds to every SQLite connection Django
+opens (connected in `dokument/apps.py`). A write from outside Django (the `sqlite3` shell) to
+a version's texts fails with "no such function": that is on purpose, better than a stale index.
+Django's SQLite schema editor rebuilds a table to alter it and so drops its triggers; after
+every `migrate`, `ensure_sqlite_index` (a `post_migrate` receiver) puts the triggers back and
+rebuilds the index if they were missing, so a later migration of the versions cannot leave the
+index behind unnoticed.
 """
 
+import difflib
+import functools
 import re
+from dataclasses import dataclass
 
+import snowballstemmer
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
+    SearchQueryCombinable,
+    SearchQueryField,
     SearchRank,
     SearchVectorField,
 )
 from django.db import connection, models
-from django.db.models import F, FilteredRelation, Q, Value
+from django.db.models import F, FilteredRelation, Func, Q, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -63,6 +101,174 @@ _MARKDOWN_NOISE = re.compile(r"(^|\s)#{1,6}\s|[*_`]{1,3}|^\s*[-+]\s|^\s*>\s?|\|"
 _WHITESPACE = re.compile(r"\s+")
 
 SNIPPET_CONTEXT = 80  # characters on each side of the first match (SQLite)
+
+# --- Swedish words: tokens, stems, coordinations ----------------------------------------------
+
+# The letters of a word, on both databases (the same class is in the SQL function
+# `styrning_sv_samordning`): ASCII letters and digits and Latin-1 letters (å, ä, ö, é, ü ...).
+WORD_CHARS = "0-9A-Za-zÀ-ÖØ-öø-ÿ"
+_WORD = re.compile(f"[{WORD_CHARS}]+")
+_VOWEL = re.compile("[aeiouyåäöéèüæøAEIOUYÅÄÖÉÈÜÆØ]")
+# "skol- och förskoleverksamhet", "hälso-, sjukvårds- och omsorgsnämnden", "barn- eller ..."
+_COORDINATION = re.compile(
+    rf"((?:[{WORD_CHARS}]+-,?\s+)+)(?:och|eller|samt)\s+([{WORD_CHARS}]+)", re.IGNORECASE
+)
+# A stem this long finds the compounds it begins or ends; a shorter one only itself.
+AFFIX_MIN = 4
+# A reversed stem is indexed only when it can be a compound longer than the shortest affix.
+_REVERSED_MIN = AFFIX_MIN + 1
+_DOUBLED = re.compile(r"([bdfgklmnprstv])\1$")
+# "vattnet" -> "vatten", "exemplet" -> "exempel", "fönstret" -> "fönster": the e that the
+# definite form drops between a consonant and n, l or r.
+_SYNCOPE = re.compile("^(.*[^aeiouyåäöé][^aeiouyåäöé])([nlr])(?:et|en)$")
+
+_stemmer = snowballstemmer.stemmer("swedish")
+
+
+def coordinated_compounds(text: str) -> list[str]:
+    """The compounds a hyphenated coordination stands for: "barn- och ungdomsnämnden" ->
+    "barnnämnden" (and "barnsnämnden", "barndomsnämnden" ...: every ending of the last word
+    of at least three letters after a first part of at least two, both with a vowel)."""
+    compounds = []
+    for match in _COORDINATION.finditer(text or ""):
+        heads = _WORD.findall(match.group(1))
+        last = match.group(2)
+        for split in range(2, len(last) - 2):
+            first, tail = last[:split], last[split:]
+            if _VOWEL.search(first) and _VOWEL.search(tail):
+                compounds.extend(head + tail for head in heads)
+    return compounds
+
+
+def words(text: str) -> list[str]:
+    """The words of `text`, lower case."""
+    return _WORD.findall((text or "").lower())
+
+
+@functools.lru_cache(maxsize=100_000)
+def word_stems(word: str) -> tuple[str, ...]:
+    """The stems a (lower-case) word is indexed and searched under: Snowball's, and Snowball's
+    of the word without a definite ending where Snowball keeps it ("medborgarkontraktet" ->
+    "medborgarkontrakt", "skolan" -> "skola", "policyn" -> "policy", "programmet" ->
+    "program", "vattnet" -> "vatten", "skolans" -> "skola"). A false form ("planet" ->
+    "plan") costs an odd hit, a missing one costs the hit the reader was looking for."""
+    forms = {word}
+    if len(word) > 4 and not word.isdigit():
+        # The genitive of a definite form: "skolans", "beslutets".
+        undefined = [word, word[:-1]] if word.endswith("s") else [word]
+        for form in undefined:
+            forms.add(form)
+            if form.endswith(("et", "en")):
+                base = form[:-2]
+                forms.add(base)
+                forms.add(_DOUBLED.sub(r"\1", base))
+            if form[-1] in "nt" and _VOWEL.match(form[-2]):
+                forms.add(form[:-1])
+            if syncope := _SYNCOPE.match(form):
+                forms.add(f"{syncope.group(1)}e{syncope.group(2)}")
+    return tuple(sorted({_stemmer.stemWord(form) for form in forms}))
+
+
+def _stems_of(text: str) -> list[str]:
+    expanded = f"{text or ''} {' '.join(coordinated_compounds(text))}"
+    return [stem for word in words(expanded) for stem in word_stems(word)]
+
+
+def index_stems(text: str | None) -> str:
+    """A text as FTS5 stores it: the stems of its words and of its coordinations."""
+    return " ".join(_stems_of(text))
+
+
+def index_reversed(text: str | None) -> str:
+    """The reversed stems long enough to end in another word, each once ("skolplan" is stored
+    as "nalploks", so a prefix query "nalp*" finds the compounds ending in "plan")."""
+    stems = dict.fromkeys(
+        stem[::-1] for stem in _stems_of(text) if len(stem) >= _REVERSED_MIN and stem.isalpha()
+    )
+    return " ".join(stems)
+
+
+def index_words(text: str | None) -> str:
+    """The distinct words of a text as written (lower case): the vocabulary for suggestions."""
+    return " ".join(dict.fromkeys(words(text)))
+
+
+def register_sqlite_functions(sender=None, connection=None, **kwargs) -> None:
+    """Add the stemmer to a new SQLite connection as the SQL functions the index triggers call
+    (a `connection_created` receiver)."""
+    if connection is None or connection.vendor != "sqlite":
+        return
+    for name, function in (
+        ("styrning_sv_stammar", index_stems),
+        ("styrning_sv_baklanges", index_reversed),
+        ("styrning_sv_ord", index_words),
+    ):
+        connection.connection.create_function(name, 1, function, deterministic=True)
+
+
+# --- SQLite: the FTS5 index and the triggers that keep it in step -----------------------------
+
+FTS_TABLE = "dokument_soktext"
+FTS_VOCABULARY = "dokument_sokord"
+# bm25 weights of the columns titel, text, fil, bak, ord: title and case number first, then the
+# body, then the file; the endings of compounds least; the words as written are never searched.
+FTS_WEIGHTS = (10.0, 4.0, 1.5, 0.5, 0.0)
+_FTS_VALUES = (
+    "styrning_sv_stammar({v}.titel || ' ' || {v}.diarienummer), "
+    "styrning_sv_stammar({v}.text), styrning_sv_stammar({v}.fil_text), "
+    "styrning_sv_baklanges({v}.titel || ' ' || {v}.diarienummer || ' ' || {v}.text || ' ' "
+    "|| {v}.fil_text), "
+    "styrning_sv_ord({v}.titel || ' ' || {v}.diarienummer || ' ' || {v}.text || ' ' "
+    "|| {v}.fil_text)"
+)
+_FTS_COLUMNS = "rowid, titel, text, fil, bak, ord"
+SQLITE_TRIGGERS = {
+    "dokument_soktext_ny": (
+        "AFTER INSERT ON dokument_dokumentversion WHEN new.ar_aktuell BEGIN "
+        f"INSERT INTO {FTS_TABLE}({_FTS_COLUMNS}) VALUES (new.id, {_FTS_VALUES.format(v='new')});"
+        " END"
+    ),
+    "dokument_soktext_andrad": (
+        "AFTER UPDATE OF titel, diarienummer, text, fil_text, ar_aktuell "
+        "ON dokument_dokumentversion BEGIN "
+        f"DELETE FROM {FTS_TABLE} WHERE rowid = old.id; "
+        f"INSERT INTO {FTS_TABLE}({_FTS_COLUMNS}) SELECT new.id, {_FTS_VALUES.format(v='new')} "
+        "WHERE new.ar_aktuell; END"
+    ),
+    "dokument_soktext_borttagen": (
+        f"AFTER DELETE ON dokument_dokumentversion BEGIN "
+        f"DELETE FROM {FTS_TABLE} WHERE rowid = old.id; END"
+    ),
+}
+
+
+def rebuild_sqlite_index(cursor) -> None:
+    cursor.execute(f"DELETE FROM {FTS_TABLE}")
+    cursor.execute(
+        f"INSERT INTO {FTS_TABLE}({_FTS_COLUMNS}) SELECT id, {_FTS_VALUES.format(v='v')} "
+        "FROM dokument_dokumentversion AS v WHERE v.ar_aktuell"
+    )
+
+
+def ensure_sqlite_index(sender=None, using="default", **kwargs) -> bool:
+    """Put the index triggers back where a table rebuild dropped them, and then rebuild the
+    index (a `post_migrate` receiver). Returns whether anything was missing."""
+    from django.db import connections
+
+    db = connections[using]
+    if db.vendor != "sqlite":
+        return False
+    with db.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")
+        present = {row[0] for row in cursor.fetchall()}
+        if FTS_TABLE not in present or "dokument_dokumentversion" not in present:
+            return False  # before 0005_sok_svenska, or after its reversal
+        missing = [name for name in SQLITE_TRIGGERS if name not in present]
+        for name in missing:
+            cursor.execute(f"CREATE TRIGGER {name} {SQLITE_TRIGGERS[name]}")
+        if missing:
+            rebuild_sqlite_index(cursor)
+    return bool(missing)
 
 
 STORED_VECTOR_COLUMN = "sokvektor"
@@ -91,13 +297,59 @@ class StoredVector(models.Expression):
         return f"{alias}.{connection.ops.quote_name(STORED_VECTOR_COLUMN)}", []
 
 
+class _AffixQuery(SearchQueryCombinable, Func):
+    """A tsquery written out (`'skol':* | '<loks':*`), cast as it is: the affixes are lexemes
+    already, which `to_tsquery` would parse again and break at "<"."""
+
+    output_field = SearchQueryField()
+    template = "%(expressions)s::tsquery"
+    config = None
+
+    def __init__(self, literal: str):
+        super().__init__(Value(literal))
+
+
+def _affixes(word: str) -> tuple[list[str], list[str]]:
+    """The stems of a query word long enough to find the compounds that begin with them, and
+    the same stems reversed, to find those that end with them."""
+    stems = [stem for stem in word_stems(word) if len(stem) >= AFFIX_MIN and stem.isalpha()]
+    return stems, [stem[::-1] for stem in stems]
+
+
 def search_query(q: str) -> SearchQuery:
-    """Every word must match, each through either configuration."""
+    """Every word must match: through either configuration, or as the beginning or the end of
+    a compound (PostgreSQL)."""
     query = None
     for word in query_words(q):
         either = SearchQuery(word, config=SEARCH_CONFIG) | SearchQuery(word, config=FALLBACK_CONFIG)
+        tokens = words(word)
+        if len(tokens) == 1:
+            prefixes, reversed_ = _affixes(tokens[0])
+            literal = " | ".join(
+                [f"'{stem}':*" for stem in prefixes] + [f"'<{stem}':*" for stem in reversed_]
+            )
+            if literal:
+                either = either | _AffixQuery(literal)
         query = either if query is None else query & either
     return query
+
+
+def sqlite_match(q: str) -> str | None:
+    """The FTS5 query for `q`: for each word, one of its stems as a word, or as the beginning of
+    a word, in the title, body or file text, or reversed as the beginning of a reversed word
+    (the end of a compound). A stem found as itself matches twice (as a word and as a
+    beginning), so bm25 puts it above a compound. None when `q` has no words."""
+    terms = []
+    for word in words(q):
+        stems = word_stems(word)
+        prefixes, reversed_ = _affixes(word)
+        found = [f'"{stem}"' for stem in stems] + [f'"{stem}"*' for stem in prefixes]
+        term = f"{{titel text fil}} : ({' OR '.join(found)})"
+        if reversed_:
+            ends = " OR ".join(f'"{stem}"*' for stem in reversed_)
+            term = f"({term} OR bak : ({ends}))"
+        terms.append(term)
+    return " AND ".join(terms) or None
 
 
 def _clean_snippet(text: str) -> str:
@@ -123,18 +375,49 @@ class HeadlineField(models.TextField):
 
 
 class FallbackSnippetField(models.TextField):
-    """SQLite: the searched word and the version's texts, read back as a snippet around the
-    first match, highlighted and escaped. Computed in Python for the rows actually loaded."""
+    """SQLite: the query and the version's texts, read back as a snippet around the first word
+    that matches, highlighted and escaped. Computed in Python for the rows actually loaded."""
 
     def from_db_value(self, value, expression, connection):
         if not value:
             return mark_safe("")
-        word, *texts = value.split(_FIELD_SEPARATOR)
-        return marked_to_html(first_match_in_context(word, texts))
+        q, *texts = value.split(_FIELD_SEPARATOR)
+        return marked_to_html(first_stem_match_in_context(q, texts))
 
 
 class _Headline(SearchHeadline):
     output_field = HeadlineField()
+
+
+def _stem_matches(q: str):
+    """A test whether a word of a text matches a word of `q` as `sqlite_match` matches it."""
+    wanted = []
+    for word in words(q):
+        prefixes, reversed_ = _affixes(word)
+        wanted.append((set(word_stems(word)), prefixes, [stem[::-1] for stem in reversed_]))
+
+    def matches(token: str) -> bool:
+        stems = word_stems(token.lower())
+        return any(
+            exact.intersection(stems)
+            or any(stem.startswith(tuple(prefixes)) for stem in stems if prefixes)
+            or any(stem.endswith(tuple(endings)) for stem in stems if endings)
+            for exact, prefixes, endings in wanted
+        )
+
+    return matches
+
+
+def first_stem_match_in_context(q: str, texts: list[str]) -> str:
+    """The first word of the texts that a word of `q` finds (its inflections, the compounds it
+    begins or ends), marked in its context; else as `first_match_in_context` with the first
+    word of `q` (a coordination, a case number)."""
+    matches = _stem_matches(q)
+    for text in texts:
+        for token in _WORD.finditer(text):
+            if matches(token.group()):
+                return _in_context(text, token.start(), token.end())
+    return first_match_in_context(next(iter(query_words(q)), ""), texts)
 
 
 def first_match_in_context(word: str, texts: list[str]) -> str:
@@ -152,21 +435,26 @@ def first_match_in_context(word: str, texts: list[str]) -> str:
             first -= 1
         while last < len(text) and text[last].isalnum():
             last += 1
-        start = _word_boundary(text, max(first - SNIPPET_CONTEXT, 0), forward=True)
-        end = _word_boundary(text, min(last + SNIPPET_CONTEXT, len(text)), forward=False)
-        return (
-            ("… " if start > 0 else "")
-            + text[start:first]
-            + _START
-            + text[first:last]
-            + _STOP
-            + text[last:end]
-            + (" …" if end < len(text) else "")
-        )
+        return _in_context(text, first, last)
     first_text = next((t for t in texts if t.strip()), "")
     if len(first_text) <= 2 * SNIPPET_CONTEXT:
         return first_text
     return first_text[: _word_boundary(first_text, 2 * SNIPPET_CONTEXT, forward=False)] + " …"
+
+
+def _in_context(text: str, first: int, last: int) -> str:
+    """`text[first:last]` between the markers, with whole words around it."""
+    start = _word_boundary(text, max(first - SNIPPET_CONTEXT, 0), forward=True)
+    end = _word_boundary(text, min(last + SNIPPET_CONTEXT, len(text)), forward=False)
+    return (
+        ("… " if start > 0 else "")
+        + text[start:first]
+        + _START
+        + text[first:last]
+        + _STOP
+        + text[last:end]
+        + (" …" if end < len(text) else "")
+    )
 
 
 def _word_boundary(text: str, index: int, *, forward: bool) -> int:
@@ -235,22 +523,44 @@ def _search_postgresql(queryset, q: str):
     )
 
 
-def _search_fallback(queryset, q: str):
-    words = query_words(q)
-    condition = Q()
-    for word in words:
-        condition &= (
-            Q(aktuell__titel__icontains=word)
-            | Q(aktuell__diarienummer__icontains=word)
-            | Q(aktuell__text__icontains=word)
-            | Q(aktuell__fil_text__icontains=word)
+class _Bm25(models.Expression):
+    """SQLite: the bm25 relevance (negated: higher is better) of the version joined at
+    `version_path` for the FTS5 query `match`, NULL when it does not match."""
+
+    output_field = models.FloatField()
+
+    def __init__(self, version_path: str, match: str):
+        super().__init__()
+        self.source = F(f"{version_path}__id")
+        self.match = match
+
+    def get_source_expressions(self):
+        return [self.source]
+
+    def set_source_expressions(self, exprs):
+        (self.source,) = exprs
+
+    def as_sql(self, compiler, connection):
+        version_id, params = compiler.compile(self.source)
+        weights = ", ".join(str(weight) for weight in FTS_WEIGHTS)
+        return (
+            f"(SELECT -bm25({FTS_TABLE}, {weights}) FROM {FTS_TABLE} "
+            f"WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid = {version_id})",
+            [self.match, *params],
         )
+
+
+def _search_fallback(queryset, q: str):
+    match = sqlite_match(q)
+    if match is None:
+        return queryset.none()
+    matching = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])
     return (
-        queryset.filter(condition)
+        queryset.filter(aktuell__id__in=matching)
         .annotate(
-            sok_rank=Value(0.0, output_field=models.FloatField()),
+            sok_rank=_Bm25("aktuell", match),
             sok_utdrag=Concat(
-                Value(words[0].replace(_FIELD_SEPARATOR, "") + _FIELD_SEPARATOR),
+                Value(q.replace(_FIELD_SEPARATOR, "") + _FIELD_SEPARATOR),
                 F("aktuell__text"),
                 Value(_FIELD_SEPARATOR),
                 F("aktuell__fil_text"),
@@ -259,8 +569,66 @@ def _search_fallback(queryset, q: str):
                 output_field=FallbackSnippetField(),
             ),
         )
-        .order_by("aktuell__titel", "pk")
+        .order_by("-sok_rank", "aktuell__titel", "pk")
     )
+
+
+# --- When nothing is found ---------------------------------------------------------------------
+
+SUGGESTIONS = 5
+_SUGGESTION_SIMILARITY = 0.6  # difflib's ratio: 0.6 lets "skolplna" suggest "skolplan"
+
+
+@dataclass
+class NoHitHelp:
+    """What the list says when a search finds nothing: the query and the nearest words the
+    index knows (in the documents of the queryset, so nothing the reader may not see)."""
+
+    fraga: str
+    forslag: list[str]
+
+
+def no_hit_help(queryset, q: str) -> NoHitHelp:
+    """The words of the documents in `queryset` nearest to the words of `q`: words that begin
+    with the same three letters, most alike first. One query per word of `q` (at most three)."""
+    visible, visible_params = (
+        _with_current_version(queryset).values("aktuell__id").query.sql_with_params()
+    )
+    nearest = {}
+    for word in list(dict.fromkeys(words(q)))[:3]:
+        if len(word) < 3 or word.isdigit():
+            continue
+        for term, documents in _words_beginning(word[:3], visible, visible_params):
+            similarity = difflib.SequenceMatcher(None, word, term).ratio()
+            if term != word and similarity >= _SUGGESTION_SIMILARITY:
+                best = max(nearest.get(term, (0, 0)), (similarity, documents))
+                nearest[term] = best
+    ranked = sorted(nearest.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))
+    return NoHitHelp(fraga=q.strip(), forslag=[term for term, _ in ranked[:SUGGESTIONS]])
+
+
+def _words_beginning(prefix: str, visible: str, visible_params) -> list[tuple[str, int]]:
+    """The words as written that begin with `prefix`, with the number of documents of the
+    subquery `visible` (current version ids) that hold them, through the index."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT w.lexeme, count(*) FROM dokument_dokumentversion AS v, "
+                "unnest(v.sokord) AS w "
+                "WHERE v.sokord @@ %s::tsquery AND left(w.lexeme, %s) = %s "
+                f"AND v.id IN ({visible}) "
+                "GROUP BY w.lexeme",
+                [f"'{prefix}':*", len(prefix), prefix, *visible_params],
+            )
+        else:
+            after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+            cursor.execute(
+                f"SELECT term, count(DISTINCT doc) FROM {FTS_VOCABULARY} "
+                f"WHERE col = 'ord' AND term >= %s AND term < %s AND doc IN ({visible}) "
+                "GROUP BY term",
+                [prefix, after, *visible_params],
+            )
+        return cursor.fetchall()
 
 
 def uses_hunspell() -> bool:
