@@ -16,7 +16,8 @@ What a word finds, on both databases (every word of `q` must be found):
 - its inflections: "medborgarkontraktet" finds "medborgarkontrakt" and the other way round,
   "skolan" finds "skola", "föräldrarna" finds "förälder";
 - the compounds it begins ("skola" finds "skolplan") and ends ("plan" finds "skolplanen"), when
-  its stem has at least `AFFIX_MIN` letters, ranked below the same word found as itself;
+  has at least `AFFIX_MIN` letters (and its stem at least `STEM_AFFIX_MIN`), ranked below the
+  same word found as itself;
 - a compound written as a Swedish hyphenated coordination: "skol- och förskoleverksamhet"
   holds "skolverksamhet", "barn- och ungdomsnämnden" holds "barnnämnden". The coordination is
   expanded when the text is indexed (`coordinated_compounds`): the first parts ("skol-") are
@@ -113,10 +114,13 @@ _VOWEL = re.compile("[aeiouyåäöéèüæøAEIOUYÅÄÖÉÈÜÆØ]")
 _COORDINATION = re.compile(
     rf"((?:[{WORD_CHARS}]+-,?\s+)+)(?:och|eller|samt)\s+([{WORD_CHARS}]+)", re.IGNORECASE
 )
-# A stem this long finds the compounds it begins or ends; a shorter one only itself.
+# A word this long, whose stem is at least STEM_AFFIX_MIN long, finds the compounds it begins or
+# ends ("taxa" -> "tax" finds "renhållningstaxan"); a shorter one only itself ("lag").
 AFFIX_MIN = 4
-# A reversed stem is indexed only when it can be a compound longer than the shortest affix.
-_REVERSED_MIN = AFFIX_MIN + 1
+STEM_AFFIX_MIN = 3
+# A reversed stem is indexed only when it can be a compound longer than the shortest affix (the
+# same length is in the SQL function `styrning_sv_baklanges`).
+_REVERSED_MIN = STEM_AFFIX_MIN + 1
 _DOUBLED = re.compile(r"([bdfgklmnprstv])\1$")
 # "vattnet" -> "vatten", "exemplet" -> "exempel", "fönstret" -> "fönster": the e that the
 # definite form drops between a consonant and n, l or r.
@@ -312,7 +316,9 @@ class _AffixQuery(SearchQueryCombinable, Func):
 def _affixes(word: str) -> tuple[list[str], list[str]]:
     """The stems of a query word long enough to find the compounds that begin with them, and
     the same stems reversed, to find those that end with them."""
-    stems = [stem for stem in word_stems(word) if len(stem) >= AFFIX_MIN and stem.isalpha()]
+    if len(word) < AFFIX_MIN or not word.isalpha():
+        return [], []
+    stems = [stem for stem in word_stems(word) if len(stem) >= STEM_AFFIX_MIN]
     return stems, [stem[::-1] for stem in stems]
 
 

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from dokument import services
+from dokument import search, services
 from dokument.diff import header_changes, text_diff
 from dokument.filters import DokumentFilter
 from dokument.filtext import version_file_text
@@ -116,12 +116,18 @@ def _is_insider(user, dokument: Dokument) -> bool:
 def lista(request: HttpRequest) -> HttpResponse:
     filterset = DokumentFilter(request.GET or None, queryset=published_documents())
     page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("sida"))
+    q = (getattr(filterset.form, "cleaned_data", None) or {}).get("q")
     return render(
         request,
         "dokument/lista.html",
         {
             "filter": filterset,
             "page": page,
+            "inga_traffar": (
+                search.no_hit_help(published_documents(), q)
+                if q and not page.paginator.count
+                else None
+            ),
             "today": timezone.localdate(),
             "can_register": bool(permissions.document_editor_ids(request.user)),
         },

@@ -3,8 +3,9 @@
 PostgreSQL:
 - `styrning_sv_samordning(text)`: the compounds a hyphenated coordination stands for
   ("barn- och ungdomsnämnden" -> "barnnämnden" ...), appended to each text before it is indexed;
-- `styrning_sv_baklanges(text)`: the reversed `swedish` stems (marked "<"), so that a prefix
-  query on them finds the compounds a word ends;
+- `styrning_sv_baklanges(text)`: the reversed `swedish` stems (marked "<"), and those of the
+  words without a definite ending that `swedish` keeps ("-taxan", "-kontraktet"), so that a
+  prefix query on them finds the compounds a word ends;
 - `sokvektor` recreated with both (a generated column's expression cannot be changed in place
   before PostgreSQL 17), and a second generated column `sokord`: the words as written, without
   positions, for the suggestions when nothing is found; each with a GIN index.
@@ -63,9 +64,16 @@ REVERSED_FUNCTION = """
 CREATE OR REPLACE FUNCTION styrning_sv_baklanges(t text) RETURNS tsvector
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
     SELECT array_to_tsvector(coalesce(
-        array_agg('<' || reverse(lexeme)) FILTER (WHERE length(lexeme) >= 5), '{}'
+        array_agg(DISTINCT '<' || reverse(stem)) FILTER (WHERE length(stem) >= 4), '{}'
     ))
-    FROM unnest(to_tsvector('swedish'::regconfig, coalesce(t, '')))
+    FROM unnest(to_tsvector('swedish'::regconfig, coalesce(t, ''))) AS word,
+    LATERAL unnest(ARRAY[
+        word.lexeme,
+        (ts_lexize('swedish_stem', CASE
+            WHEN word.lexeme ~ '(et|en)$' THEN left(word.lexeme, -2)
+            WHEN word.lexeme ~ '[aeiouyåäöé][nt]$' THEN left(word.lexeme, -1)
+        END))[1]
+    ]) AS stem
 $fn$
 """
 INDEX = "dokument_sokindex"
