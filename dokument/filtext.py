@@ -38,6 +38,7 @@ _MARKER_NUMBER = re.compile(r"^\d{1,3}[.)]$")
 _SECTION = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+(?=[A-ZÅÄÖÉÜ])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BLANK_LINES = re.compile(r"\n\s*\n")
+_DIGITS = re.compile(r"\d+")
 # A hyphen at the end of a line that belongs to a Swedish coordination ("skol- och
 # förskoleverksamhet") keeps the space after it.
 _CONJUNCTIONS = {"och", "eller", "samt", "respektive", "resp.", "till", "som", "men", "utan"}
@@ -115,7 +116,7 @@ def _runs_on(line: str, following: str, width: int) -> bool:
         return False
     if _is_marker(line):
         return True  # a list marker alone on its line: the item's text follows
-    if re.search(r"\w-$", line) or following[0].islower():
+    if _broken_word(line) or following[0].islower():
         return True
     if line[-1] in ".!?:;":
         # A sentence may end at the end of a full line in the middle of a paragraph.
@@ -123,8 +124,13 @@ def _runs_on(line: str, following: str, width: int) -> bool:
     return len(line) >= 0.6 * width
 
 
+def _broken_word(line: str) -> bool:
+    """The line ends in a hyphen right after a letter or digit."""
+    return line.endswith("-") and len(line) > 1 and line[-2].isalnum()
+
+
 def _join(line: str, following: str) -> str:
-    if re.search(r"\w-$", line) and following.split(" ", 1)[0].lower() not in _CONJUNCTIONS:
+    if _broken_word(line) and following.split(" ", 1)[0].lower() not in _CONJUNCTIONS:
         return line + following  # a word broken at the line end keeps its hyphen
     return f"{line} {following}"
 
@@ -134,6 +140,8 @@ def _paragraphs(text: str, wrapped: bool) -> list[str]:
     blocks = [
         [" ".join(line.split()) for line in block.split("\n")] for block in _BLANK_LINES.split(text)
     ]
+    if not wrapped:
+        return [line for block in blocks for line in block if line]
     all_lines = [line for block in blocks for line in block if line]
     width = _full_width(all_lines)
     # Running headers and footers: short lines, not ending a sentence, on more than one page.
@@ -145,9 +153,6 @@ def _paragraphs(text: str, wrapped: bool) -> list[str]:
     furniture = {key for key, count in counts.items() if count >= 2}
     for block in blocks:
         lines = [line for line in block if line]
-        if not wrapped:
-            out.extend(lines)
-            continue
         current, moved = "", []
         i = 0
         while i < len(lines):
@@ -209,7 +214,7 @@ def _units(paragraphs: list[str]) -> list[_Unit]:
 
 
 def _furniture_key(text: str) -> str:
-    return re.sub(r"\d+", "#", text.lower())
+    return _DIGITS.sub("#", text.lower()) if len(text) <= MAX_HEADING_CHARS else ""
 
 
 def _heading_candidate(unit: _Unit, recurring: set[str]) -> bool:

@@ -37,19 +37,30 @@ def pdf_filename(version) -> str:
     return f"{slugify(version.titel)[:80] or 'dokument'}-version-{version.versionsnummer}.pdf"
 
 
-def _body(version) -> tuple[str, bool]:
-    """The version's text as HTML, and whether it is the text extracted from its file (a
-    version registered from a file has no text of its own). The file's headings start at h2,
-    so they are the PDF's chapters."""
+# The most of a file's extracted text the PDF carries: about 50 pages, which WeasyPrint renders
+# in some ten seconds (the extraction keeps up to 2,000,000 characters, some 700 pages and
+# minutes of rendering). The whole text is in the original file.
+MAX_FILE_TEXT_CHARS = 150_000
+
+
+def _body(version) -> tuple[str, bool, bool]:
+    """The version's text as HTML; whether it is the text extracted from its file (a version
+    registered from a file has no text of its own); whether that text was cut to
+    MAX_FILE_TEXT_CHARS, at a line's end. The file's headings start at h2, so they are the
+    PDF's chapters."""
     if version.text.strip() or not version.fil_text.strip():
-        return render_markdown(version.text), False
-    return render_file_text(version.fil_text, filename=version.fil.name, top_level=2), True
+        return render_markdown(version.text), False, False
+    text = version.fil_text
+    cut = len(text) > MAX_FILE_TEXT_CHARS
+    if cut:
+        text = text[: text.rfind("\n", 0, MAX_FILE_TEXT_CHARS) + 1 or MAX_FILE_TEXT_CHARS]
+    return render_file_text(text, filename=version.fil.name, top_level=2), True, cut
 
 
 def document_pdf_context(version) -> dict:
     dokument = version.dokument
     site = settings.SITE_URL.rstrip("/")
-    html, fran_fil = _body(version)
+    html, fran_fil, kortad = _body(version)
     body, kapitel = chapters(html)
     version_url = site + version.get_absolute_url()
     return {
@@ -58,6 +69,7 @@ def document_pdf_context(version) -> dict:
         "body": body,
         "kapitel": kapitel,
         "fran_fil": fran_fil,
+        "fil_text_kortad": kortad,
         "permanent_url": site + dokument.get_absolute_url(),
         "version_label": f"Version {version.versionsnummer} · {version_url}",
         "fil_namn": version.fil_namn,

@@ -290,6 +290,82 @@ def test_pdf_embeds_an_uploaded_pdf_file_as_attachment(publicerad):
     )
 
 
+# A programme registered from a file: its text as the extraction gives it, one paragraph a line.
+FILE_TEXT = (
+    "Riktlinje för skolplaner\n"
+    "1 Syfte\n"
+    "Skolorna ska ha en plan för det systematiska kvalitetsarbetet.\n"
+    "2 Ansvar\n"
+    "Rektor ansvarar för planen och nämnden följer upp den.\n"
+    "• Planen revideras varje år.\n"
+    "• <script>alert('kapad')</script> står kvar som text."
+)
+
+
+def _from_file(version, text=FILE_TEXT, name="BUN-2025-39.pdf"):
+    from django.core.files.base import ContentFile
+
+    from tests.dokument.filefixtures import minimal_pdf
+
+    version.fil.save(name, ContentFile(minimal_pdf()), save=False)
+    version.text, version.fil_text = "", text
+    version.save(update_fields=["fil", "text", "fil_text"])
+    return version
+
+
+def test_pdf_of_a_version_registered_from_a_file_carries_its_text_after_the_header(publicerad):
+    _from_file(publicerad)
+
+    pages = [
+        " ".join(p.extract_text().split())
+        for p in PdfReader(io.BytesIO(render_document_pdf(publicerad))).pages
+    ]
+
+    # Cover, table of contents (the file's two numbered headings are chapters), the text.
+    assert len(pages) == 3
+    assert "Rektor ansvarar" not in pages[0]
+    assert re.findall(r"(\d Syfte|\d Ansvar) \.+ (\d)", pages[1]) == [
+        ("1 Syfte", "3"),
+        ("2 Ansvar", "3"),
+    ]
+    text = pages[2]
+    assert "finns i filen" not in text
+    assert text.index("Texten är hämtad ur den bifogade filen BUN-2025-39.pdf.") < text.index(
+        "1 Syfte Skolorna ska ha en plan för det systematiska kvalitetsarbetet. 2 Ansvar Rektor "
+        "ansvarar för planen och nämnden följer upp den. Planen revideras varje år. "
+        "<script>alert('kapad')</script> står kvar som text."
+    )
+    assert "Originalet är filen, som är bifogad i den här PDF-filen." in text
+
+
+def test_pdf_file_text_is_escaped_and_structured_as_on_the_page(publicerad):
+    _from_file(publicerad)
+
+    html = render_document_html(publicerad)
+    body = html[html.index('<main class="print-innehall">') :]
+
+    assert "<script" not in html
+    assert "&lt;script&gt;alert(&#x27;kapad&#x27;)&lt;/script&gt; står kvar som text." in body
+    assert re.findall(r"<(h\d)[^>]*>([^<]*)</h\d>", body) == [("h2", "1 Syfte"), ("h2", "2 Ansvar")]
+    assert "<ul><li>Planen revideras varje år.</li>" in body
+
+
+def test_pdf_carries_a_long_file_text_only_so_far_and_says_so(publicerad, monkeypatch):
+    import dokument.pdf
+
+    monkeypatch.setattr(dokument.pdf, "MAX_FILE_TEXT_CHARS", 100)
+    _from_file(publicerad, name="program.docx")
+
+    html = render_document_html(publicerad)
+
+    assert "Skolorna ska ha en plan" in html
+    assert "Rektor ansvarar" not in html
+    assert (
+        "Texten ur filen är längre än vad den här PDF:en tar med och slutar här. Hela texten "
+        "finns i originalfilen program.docx, som kan laddas ner från dokumentets sida."
+    ) in " ".join(html.split())
+
+
 # --- Stored on publication ----------------------------------------------------------------------
 
 
