@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from mal.fulfilment import STATUS
 from mal.models import Uppdrag, Utfall
+from styrning.forms import Form
 from styrning.periods import Period
 
 
@@ -19,9 +20,10 @@ class UppdragFilter(django_filters.FilterSet):
     class Meta:
         model = Uppdrag
         fields: list[str] = []
+        form = Form
 
 
-class TradFilterForm(forms.Form):
+class TradFilterForm(Form):
     period = forms.ChoiceField(label="Period", required=False)
     malomrade = forms.ChoiceField(label="Målområde", required=False)
     organ = forms.ChoiceField(label="Organ eller enhet", required=False)
@@ -66,7 +68,7 @@ class TradFilterForm(forms.Form):
         return self._orgs.get(int(value)) if value else None
 
 
-class JamforelseForm(forms.Form):
+class JamforelseForm(Form):
     """The comparison's choices: any organisation (the tree, indented by depth), per year or
     per tertial, and the year of the tertials."""
 

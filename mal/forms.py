@@ -5,7 +5,7 @@ forms of shared records carry the change token of the row they show (`LockedForm
 from django import forms
 
 from mal.models import Aktivitet, Indikator, Mal, Uppdrag, Utfall
-from styrning.forms import LockedForm, PeriodField
+from styrning.forms import LockedForm, ModelForm, ModelMultipleChoiceField, OnceForm, PeriodField
 
 
 def _decimal(label: str, required: bool = False) -> forms.DecimalField:
@@ -59,7 +59,7 @@ class UppdragskommentarForm(LockedForm):
     kommentar = forms.CharField(label="Kommentar", widget=forms.Textarea)
 
 
-class MalForm(LockedForm, forms.ModelForm):
+class MalForm(LockedForm, OnceForm, ModelForm):
     """A goal; the contribution and owner rules are checked by `spara_mal`."""
 
     class Meta:
@@ -84,9 +84,13 @@ class MalForm(LockedForm, forms.ModelForm):
             "ordning",
         ]
         localized_fields = ["vikt"]
+        field_classes = {
+            "overordnade": ModelMultipleChoiceField,
+            "dokument": ModelMultipleChoiceField,
+        }
 
 
-class IndikatorForm(LockedForm, forms.ModelForm):
+class IndikatorForm(LockedForm, OnceForm, ModelForm):
     class Meta:
         model = Indikator
         fields = [
@@ -108,7 +112,7 @@ class IndikatorForm(LockedForm, forms.ModelForm):
         localized_fields = ["utgangsvarde", "tolerans", "vikt"]
 
 
-class AktivitetForm(LockedForm, forms.ModelForm):
+class AktivitetForm(LockedForm, OnceForm, ModelForm):
     class Meta:
         model = Aktivitet
         fields = ["titel", "beskrivning", "ansvarig_text", "startdatum", "slutdatum", "status"]
@@ -118,9 +122,10 @@ class AktivitetForm(LockedForm, forms.ModelForm):
         }
 
 
-class UppdragForm(forms.ModelForm):
-    """An assignment; that it goes from a political body to a body at or below it is checked
-    by `ge_uppdrag`."""
+class UppdragForm(OnceForm, ModelForm):
+    """An assignment from one of the political bodies the user registers assignments for to a
+    body at or below them; that the receiver is below the very body that gives it is checked by
+    `ge_uppdrag`."""
 
     class Meta:
         model = Uppdrag
@@ -134,3 +139,24 @@ class UppdragForm(forms.ModelForm):
             "slutdatum",
             "status",
         ]
+        widgets = {"slutdatum": forms.DateInput(attrs={"type": "date"})}
+        error_messages = {
+            "givet_av": {
+                "required": "Välj vilket organ som ger uppdraget.",
+                "invalid_choice": (
+                    "Välj ett av organen i listan: uppdrag ges av kommunfullmäktige, "
+                    "kommunstyrelsen eller en nämnd som du registrerar uppdrag för."
+                ),
+            },
+            "givet_till": {
+                "required": "Välj vilket organ som får uppdraget.",
+                "invalid_choice": "Välj ett av organen i listan.",
+            },
+        }
+
+    def __init__(self, *args, givers, goals, **kwargs):
+        """`givers`: the political bodies the user registers assignments for; `goals`: the
+        goals the user sees."""
+        super().__init__(*args, **kwargs)
+        self.fields["givet_av"].queryset = givers
+        self.fields["mal"].queryset = goals

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -36,7 +37,7 @@ from mal.models import (
     Varde,
 )
 from mal.queries import mal_for_user, uppdrag_for_user
-from styrning import locking, permissions
+from styrning import locking, permissions, submission
 from styrning.models import Organisation
 from styrning.periods import Period, tertials
 from styrning.queries import organisation_tree
@@ -84,36 +85,61 @@ def _add_errors(form, exc: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, errors)
 
 
+ALREADY_SUBMITTED = "Formuläret var redan skickat. Här är det som skapades."
+
+
 def _submit(
     request,
     make_form: Callable,
     *,
     save: Callable,
+    success: str,
     current=None,
     initial: dict | None = None,
     describe: Callable | None = None,
+    creates: type[Model] | None = None,
 ):
-    """The one flow of an edit form that a service saves, with optimistic locking.
+    """The one flow of a form that a service saves, with optimistic locking, and once only when
+    it creates something.
 
     GET: the form shows `initial` and carries the change token of `current`, the row it will
-    change. POST: a valid form is saved by `save(form)`; a refusal puts the service's messages
-    on the form's fields; a refusal because the row changed since the form was opened also
-    carries the row's new token, so that saving again, having read it, replaces it.
+    change. POST: a valid form is saved by `save(form)` and `success` is said; a refusal puts
+    the service's messages on the form's fields; a refusal because the row changed since the
+    form was opened also carries the row's new token, so that saving again, having read it,
+    replaces it. A form that `creates` a new record (an `OnceForm`) saves once: a second POST of
+    the same form returns what the first made, and says so.
 
-    Returns the form, what `save` returned (None unless saved) and, with `describe`, the text of
-    the saved row the form replaces ("totalt 83 (registrerat av …)")."""
+    Returns the form, what was saved (None unless saved) and, with `describe`, the text of the
+    saved row the form replaces ("totalt 83 (registrerat av …)")."""
     if request.method != "POST":
         form = make_form(None, initial=initial or {}, current=current)
         return form, None, describe(current) if describe and current else None
     form = make_form(request.POST)
     if form.is_valid():
         try:
-            return form, save(form), None
+            if creates is None:
+                saved, made = save(form), True
+            else:
+                saved, made = submission.once(
+                    request.user, form.cleaned_data.get("inskick"), lambda: save(form)
+                )
         except locking.Konflikt as exc:
             form.add_conflict(exc)
             return form, None, describe(exc.current) if describe and exc.current else None
         except ValidationError as exc:
             _add_errors(form, exc)
+        else:
+            if creates is not None and not isinstance(saved, creates):
+                # The key of another kind of form, sent back by hand: nothing to show for it.
+                form.add_error(
+                    None, "Formuläret kunde inte skickas. Ladda om sidan och försök igen."
+                )
+                return form, None, None
+            if made:
+                messages.success(request, success)
+            else:
+                messages.info(request, ALREADY_SUBMITTED)
+            return form, saved, None
     return form, None, None
 
 
@@ -212,7 +238,7 @@ def uppdrag_lista(request: HttpRequest) -> HttpResponse:
         {
             "filter": filterset,
             "rows": list(filterset.qs),
-            "can_add": bool(permissions.goal_editor_ids(request.user)),
+            "can_add": bool(_assignment_giver_ids(request.user)),
         },
     )
 
@@ -305,9 +331,9 @@ def bedomning(request: HttpRequest, pk: int) -> HttpResponse:
             user=request.user,
         ),
         describe=services.describe_bedomning,
+        success="Bedömningen är sparad.",
     )
     if saved:
-        messages.success(request, "Bedömningen är sparad.")
         return redirect(mal)
     return render(
         request,
@@ -363,9 +389,9 @@ def varde(request: HttpRequest, pk: int) -> HttpResponse:
             user=request.user,
         ),
         describe=services.describe_varde,
+        success="Värdet är sparat.",
     )
     if saved:
-        messages.success(request, "Värdet är sparat.")
         return redirect(ind.get_absolute_url())
     return render(
         request,
@@ -396,9 +422,9 @@ def malvarde(request: HttpRequest, pk: int) -> HttpResponse:
             user=request.user,
         ),
         describe=services.describe_malvarde,
+        success="Målvärdet är sparat.",
     )
     if saved:
-        messages.success(request, "Målvärdet är sparat.")
         return redirect(ind.get_absolute_url())
     return render(
         request,
@@ -483,9 +509,10 @@ def mal_andra(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             andringsmarke=form.cleaned_data["andringsmarke"],
             user=request.user,
         ),
+        success="Målet är sparat.",
+        creates=Mal if mal is None else None,
     )
     if saved:
-        messages.success(request, "Målet är sparat.")
         return redirect(saved)
     return render(
         request,
@@ -521,10 +548,11 @@ def indikator_andra(request: HttpRequest, pk: int | None = None, mal_pk: int | N
             andringsmarke=form.cleaned_data["andringsmarke"],
             user=request.user,
         ),
+        success="Indikatorn är sparad.",
+        creates=Indikator if ind.pk is None else None,
     )
     if saved:
-        messages.success(request, "Indikatorn är sparad.")
-        return redirect(mal)
+        return redirect(saved.mal)
     return render(
         request,
         "mal/indikator_form.html",
@@ -555,10 +583,11 @@ def aktivitet_andra(request: HttpRequest, pk: int | None = None, mal_pk: int | N
             andringsmarke=form.cleaned_data["andringsmarke"],
             user=request.user,
         ),
+        success="Aktiviteten är sparad.",
+        creates=Aktivitet if aktivitet.pk is None else None,
     )
     if saved:
-        messages.success(request, "Aktiviteten är sparad.")
-        return redirect(mal)
+        return redirect(saved.mal)
     return render(
         request,
         "mal/aktivitet_form.html",
@@ -567,25 +596,39 @@ def aktivitet_andra(request: HttpRequest, pk: int | None = None, mal_pk: int | N
     )
 
 
+def _assignment_giver_ids(user) -> set[int]:
+    """The political bodies whose assignments the user registers: an assignment is given by
+    KF, KS or a nämnd, so a chef who maintains a unit's goals registers none."""
+    editable = permissions.goal_editor_ids(user)
+    if not editable:
+        return set()
+    tree = organisation_tree()
+    return {pk for pk in editable if pk in tree.nodes and tree.nodes[pk].is_political}
+
+
 @login_required
 def uppdrag_nytt(request: HttpRequest) -> HttpResponse:
-    """Register an assignment given by a body whose goals the user maintains."""
-    editable = permissions.goal_editor_ids(request.user)
-    if not editable:
-        raise PermissionDenied("Du kan inte registrera uppdrag.")
-    form = UppdragForm(request.POST if request.method == "POST" else None)
-    form.fields["givet_av"].queryset = Organisation.objects.filter(
-        pk__in=editable, typ__in=Organisation.POLITISKA_TYPER
+    """Register an assignment given by a political body whose goals the user maintains."""
+    givers = _assignment_giver_ids(request.user)
+    if not givers:
+        raise PermissionDenied(
+            "Uppdrag ges av kommunfullmäktige, kommunstyrelsen eller en nämnd, och du "
+            "registrerar inte uppdrag för något av dem."
+        )
+    form, saved, _ = _submit(
+        request,
+        lambda data, current=None, **kwargs: UppdragForm(
+            data,
+            givers=Organisation.objects.filter(pk__in=givers),
+            goals=mal_for_user(request.user),
+            **kwargs,
+        ),
+        save=lambda form: services.ge_uppdrag(uppdrag=form.save(commit=False), user=request.user),
+        success="Uppdraget är registrerat.",
+        creates=Uppdrag,
     )
-    form.fields["mal"].queryset = mal_for_user(request.user)
-    if form.is_bound and form.is_valid():
-        try:
-            uppdrag = services.ge_uppdrag(uppdrag=form.save(commit=False), user=request.user)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, "Uppdraget är registrerat.")
-            return redirect(uppdrag)
+    if saved:
+        return redirect(saved)
     return render(
         request, "mal/uppdrag_form.html", {"form": form}, status=400 if form.is_bound else 200
     )

@@ -292,6 +292,34 @@ def test_indicator_form_refuses_a_stale_token(client, chain, sekreterare_bun, co
     assert Indikator.objects.get(pk=ind.pk).namn == "Ändrad av controllern"
 
 
+def test_activity_form_refuses_a_stale_token(client, chain, chef_solrosen, sekreterare_bun):
+    from mal.models import Aktivitet
+
+    aktivitet = services.spara_aktivitet(
+        aktivitet=Aktivitet(mal=chain["solrosen"], titel="Högläsning"), user=chef_solrosen
+    )
+    url = reverse("mal:aktivitet_andra", args=[aktivitet.pk])
+    client.force_login(chef_solrosen)
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    data = {k: ("" if v is None else v) for k, v in data.items()}
+    changed = Aktivitet.objects.get(pk=aktivitet.pk)
+    changed.status = Aktivitet.Status.PAGAR
+    services.spara_aktivitet(
+        aktivitet=changed, user=sekreterare_bun, andringsmarke=locking.token(aktivitet)
+    )
+
+    response = client.post(url, {**data, "status": "klar"})
+
+    assert response.status_code == 400
+    assert (
+        response.context["form"]
+        .non_field_errors()[0]
+        .startswith(f"Ändrat av {sekreterare_bun} kl.")
+    )
+    assert Aktivitet.objects.get(pk=aktivitet.pk).status == "pagar"
+
+
 # Comments on assignments -----------------------------------------------------------------------
 
 

@@ -1,10 +1,11 @@
+import re
 from decimal import Decimal
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from mal.models import Bedomning, Mal, Malvarde, Uppdragskommentar, Utfall, Varde
+from mal.models import Aktivitet, Bedomning, Mal, Malvarde, Uppdragskommentar, Utfall, Varde
 from styrning import locking
 from tests.dokument.factories import DokumentFactory, published
 from tests.factories import OrganisationFactory
@@ -682,6 +683,94 @@ def test_assignment_form_reader_403_anonymous_login(client, db, fortroendevald_b
     assert login(client, fortroendevald_bun).get(url).status_code == 403
 
 
+def _assignment_data(org, **extra):
+    budgetar = UppdragFactory(givet_av=org["kf"], givet_till=org["bun"], titel="Äldre").budgetar
+    return {
+        "titel": "Utred fler förskoleplatser",
+        "givet_av": org["bun"].pk,
+        "givet_till": org["buf"].pk,
+        "budgetar": budgetar.pk,
+        "status": "ej_paborjat",
+        **extra,
+    }
+
+
+@pytest.mark.parametrize(
+    ("givet_av", "givet_till", "errors"),
+    [
+        (
+            "",
+            "",
+            {
+                "givet_av": ["Välj vilket organ som ger uppdraget."],
+                "givet_till": ["Välj vilket organ som får uppdraget."],
+            },
+        ),
+        (
+            "kf",
+            "buf",
+            {
+                "givet_av": [
+                    "Välj ett av organen i listan: uppdrag ges av kommunfullmäktige, "
+                    "kommunstyrelsen eller en nämnd som du registrerar uppdrag för."
+                ]
+            },
+        ),
+        (
+            "buf",
+            "solrosen",
+            {
+                "givet_av": [
+                    "Välj ett av organen i listan: uppdrag ges av kommunfullmäktige, "
+                    "kommunstyrelsen eller en nämnd som du registrerar uppdrag för."
+                ]
+            },
+        ),
+        ("bun", 2**70, {"givet_till": ["Välj ett av organen i listan."]}),
+        ("bun", "x", {"givet_till": ["Välj ett av organen i listan."]}),
+    ],
+)
+def test_assignment_giver_or_receiver_empty_or_not_allowed_is_a_field_error(
+    client, org, sekreterare_bun, givet_av, givet_till, errors
+):
+    data = _assignment_data(
+        org,
+        givet_av=org[givet_av].pk if givet_av else "",
+        givet_till=org[givet_till].pk if givet_till in org else givet_till,
+    )
+
+    response = login(client, sekreterare_bun).post(reverse("mal:uppdrag_nytt"), data)
+
+    assert response.status_code == 400
+    assert response.context["form"].errors == errors
+    assert org["bun"].givna_uppdrag.count() == 0
+
+
+def test_chef_may_not_register_assignments_and_is_not_offered_to(client, org, chef_solrosen):
+    """An assignment is given by a political body; a chef maintains a unit's goals but speaks
+    for no such body, so the form (whose giver list would be empty) is refused, not offered."""
+    login(client, chef_solrosen)
+
+    shown = client.get(reverse("mal:uppdrag_nytt"))
+    sent = client.post(
+        reverse("mal:uppdrag_nytt"), _assignment_data(org, givet_av="", givet_till="")
+    )
+    sent_as_bun = client.post(reverse("mal:uppdrag_nytt"), _assignment_data(org))
+    listed = client.get(reverse("mal:uppdrag_lista")).content.decode()
+
+    assert (shown.status_code, sent.status_code, sent_as_bun.status_code) == (403, 403, 403)
+    assert reverse("mal:uppdrag_nytt") not in listed
+    assert org["bun"].givna_uppdrag.count() == 0
+
+
+def test_secretary_is_offered_the_assignment_form(client, org, sekreterare_bun):
+    listed = login(client, sekreterare_bun).get(reverse("mal:uppdrag_lista")).content.decode()
+    form = client.get(reverse("mal:uppdrag_nytt")).context["form"]
+
+    assert reverse("mal:uppdrag_nytt") in listed
+    assert list(form.fields["givet_av"].queryset) == [org["bun"]]
+
+
 def test_goal_form_refuses_a_cycle_by_the_field(client, chain, org, period, controller):
     kf_sub = MalFactory(agare=org["kf"], titel="Delmål i KF", mandatperiod=period)
     kf_sub.overordnade.add(chain["kf"])
@@ -750,3 +839,43 @@ def test_summable_indicator_without_split_by_sex_is_refused_by_the_field(
         "summerbar": ["Gäller bara indikatorer som är uppdelade på kön."]
     }
     assert chain["bun"].indikatorer.count() == 0
+
+
+# Empty choices -----------------------------------------------------------------------------------
+
+
+def test_no_goal_chain_form_offers_an_english_or_dashed_empty_choice(
+    client, chain, org, controller
+):
+    """Django 6.1's empty choice ("- Select an option -") has no Swedish translation; every
+    select of the goal chain's forms offers a Swedish one instead."""
+    ind = chain["indikator"]
+    aktivitet = Aktivitet.objects.create(mal=chain["bun"], titel="Läsfrämjande")
+    uppdrag = UppdragFactory(givet_av=org["bun"], givet_till=org["buf"])
+    urls = [
+        reverse("mal:nytt"),
+        reverse("mal:andra", args=[chain["bun"].pk]),
+        reverse("mal:indikator_ny", args=[chain["bun"].pk]),
+        reverse("mal:indikator_andra", args=[ind.pk]),
+        reverse("mal:aktivitet_ny", args=[chain["bun"].pk]),
+        reverse("mal:aktivitet_andra", args=[aktivitet.pk]),
+        reverse("mal:uppdrag_nytt"),
+        reverse("mal:varde", args=[ind.pk]),
+        reverse("mal:malvarde", args=[ind.pk]),
+        reverse("mal:bedomning", args=[chain["bun"].pk]),
+        reverse("mal:uppdrag", args=[uppdrag.pk]),
+        reverse("mal:uppdrag_lista"),
+        reverse("mal:trad"),
+        reverse("mal:jamforelse"),
+    ]
+    login(client, controller)
+
+    empty_choices, statuses = set(), set()
+    for url in urls:
+        response = client.get(url)
+        statuses.add(response.status_code)
+        page = response.content.decode()
+        empty_choices |= set(re.findall(r'<option value=""[^>]*>([^<]*)</option>', page))
+
+    assert statuses == {200}
+    assert empty_choices == {"– Välj –", "Alla", "Senaste hela året", "Hela kommunen"}
