@@ -42,7 +42,7 @@ class Line:
 
 def _value(version: Dokumentversion, name: str) -> str:
     if name == "giltighetsomrade":
-        return ", ".join(sorted(o.kort for o in version.giltighetsomrade.all())) or "–"
+        return ", ".join(sorted(o.namn for o in version.giltighetsomrade.all())) or "–"
     if name == "dokumentansvarig":
         user = version.dokumentansvarig
         return str(user) if user else "–"

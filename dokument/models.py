@@ -365,7 +365,8 @@ class Dokumentversion(models.Model):
     @property
     def beslut_display(self) -> str:
         parts = [
-            str(self.faststalld_av.kort) if self.faststalld_av_id else "",
+            # The full name: a reader outside the organisation does not know its abbreviations.
+            self.faststalld_av.namn if self.faststalld_av_id else "",
             self.beslutsdatum.isoformat() if self.beslutsdatum else "",
             self.paragraf,
         ]

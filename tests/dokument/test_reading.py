@@ -558,3 +558,52 @@ def test_scope_names_the_organisations_in_full_not_by_abbreviation(client, org, 
     assert rows["Dokumentet gäller för"] == (
         "Barn- och utbildningsförvaltningen, Barn- och utbildningsnämnden"
     )
+
+
+@pytest.fixture
+def abbreviated(org):
+    """The municipality's short names are its abbreviations, as in the demo."""
+    for key in ("bun", "buf", "kf"):
+        org[key].kortnamn = key.upper()
+        org[key].save()
+    return org
+
+
+def test_decisions_name_the_deciding_body_in_full_on_the_document_page_and_in_the_list(
+    client, abbreviated, make_dokument
+):
+    dokument = make_dokument()
+
+    page = client.get(reverse("dokument:detalj", args=[dokument.pk])).content.decode()
+    listing = client.get(reverse("dokument:lista")).content.decode()
+
+    versions = _section(page, '<h2 id="versioner-rubrik">', "</table>")
+    assert "<td>Barn- och utbildningsnämnden 2024-03-01 § 12</td>" in versions
+    assert "<td>Barn- och utbildningsnämnden</td>" in listing
+    assert ">BUN<" not in page + listing
+
+
+def test_comparing_versions_names_the_scope_in_full(
+    client, abbreviated, make_dokument, administrator
+):
+    org = abbreviated
+    dokument = make_dokument()
+    dokument.aktuell_version.giltighetsomrade.set([org["bun"]])
+    ny = services.revidera_dokument(
+        user=administrator,
+        dokument=dokument,
+        data=header(faststalld_av=org["bun"], beslutsdatum=datetime.date(2025, 1, 1)),
+        giltighetsomrade=[org["bun"], org["buf"]],
+    )
+    services.publicera_version(user=administrator, version=ny)
+
+    diff = client.get(reverse("dokument:jamfor", args=[dokument.pk]), {"fran": 1, "till": 2})
+
+    assert [
+        (c.old, c.new) for c in diff.context["header"] if c.label == "Dokumentet gäller för"
+    ] == [
+        (
+            "Barn- och utbildningsnämnden",
+            "Barn- och utbildningsförvaltningen, Barn- och utbildningsnämnden",
+        )
+    ]
