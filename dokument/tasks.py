@@ -31,6 +31,8 @@ def _documents_to_remind(today: datetime.date):
             aktuell__dokumentansvarig__is_active=True,
         )
         .exclude(aktuell__dokumentansvarig__email="")
+        # An expired document is no longer in force: it owes no review.
+        .exclude(aktuell__giltig_till__lt=today)
         .select_for_update(of=("self",))
         .order_by("pk")
     )

@@ -11,11 +11,12 @@ from html.parser import HTMLParser
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from dokument import services
 from dokument.files import check_upload, extract_office_text, extract_pdf_text
 from dokument.filtext import render_file_text
-from dokument.models import Dokumentversion
+from dokument.models import Dokument, Dokumentversion
 from dokument.queries import granskning_for_user
 from tests.dokument.conftest import header
 from tests.dokument.filefixtures import docx
@@ -607,3 +608,22 @@ def test_comparing_versions_names_the_scope_in_full(
             "Barn- och utbildningsförvaltningen, Barn- och utbildningsnämnden",
         )
     ]
+
+
+def test_no_review_reminder_for_an_expired_document(utgangen, make_dokument):
+    from dokument.tasks import send_review_reminders
+    from tests.factories import UserFactory
+
+    soon = timezone.localdate() + datetime.timedelta(days=20)
+    gallande = make_dokument(dokumentansvarig=UserFactory(username="lena"))
+    for dokument in (utgangen, gallande):
+        Dokumentversion.objects.filter(dokument=dokument).update(
+            dokumentansvarig=gallande.aktuell_version.dokumentansvarig
+        )
+        dokument.granskning_nasta = soon
+        dokument.save(update_fields=["granskning_nasta"])
+
+    sent = send_review_reminders.call()
+
+    reminded = Dokument.objects.filter(paminnelse_skickad_for=soon)
+    assert (sent, [d.pk for d in reminded]) == (1, [gallande.pk])
