@@ -20,7 +20,7 @@ class StatusFilter:
     CHOICES = [
         (GALLANDE, "Gällande"),
         (UTGANGEN, "Utgånget"),
-        (UPPHAVD, "Upphävd"),
+        (UPPHAVD, "Upphävt"),
         (ERSATT, "Ersatt"),
     ]
 

@@ -191,8 +191,13 @@ class Dokument(models.Model):
 
     @property
     def status_display(self) -> str:
-        # "Utgånget": the adjective agrees with "dokumentet" (neuter).
-        return "Utgånget" if self.ar_utgangen else self.get_status_display()
+        """The state as an adjective that agrees with "dokumentet" (neuter): utgånget, upphävt.
+        The choices keep their labels (a change of them is a migration)."""
+        if self.ar_utgangen:
+            return "Utgånget"
+        if self.status == self.Status.UPPHAVD:
+            return "Upphävt"
+        return self.get_status_display()
 
     @property
     def granskning_forsenad(self) -> bool:

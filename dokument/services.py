@@ -277,7 +277,7 @@ def revidera_dokument(
         _check_no_newer_version(dokument, senaste_version)
     if dokument.status in (Dokument.Status.UPPHAVD, Dokument.Status.ERSATT):
         raise ValidationError(
-            f"Dokumentet är {dokument.get_status_display().lower()} och kan inte revideras."
+            f"Dokumentet är {dokument.status_display.lower()} och kan inte revideras."
         )
     version = _create_version(
         user=user,
@@ -511,7 +511,7 @@ def publicera_version(
     _lock_version(version)
     if dokument.status in (Dokument.Status.UPPHAVD, Dokument.Status.ERSATT):
         raise ValidationError(
-            f"Dokumentet är {dokument.get_status_display().lower()} och kan inte publiceras."
+            f"Dokumentet är {dokument.status_display.lower()} och kan inte publiceras."
         )
     if version.sekretess:
         raise ValidationError(

@@ -627,3 +627,22 @@ def test_no_review_reminder_for_an_expired_document(utgangen, make_dokument):
 
     reminded = Dokument.objects.filter(paminnelse_skickad_for=soon)
     assert (sent, [d.pk for d in reminded]) == (1, [gallande.pk])
+
+
+def test_a_repealed_document_is_upphavt_on_its_page_and_in_the_refusal_to_revise_it(
+    client, make_dokument, administrator
+):
+    from django.core.exceptions import ValidationError
+
+    dokument = make_dokument()
+    services.upphav_dokument(
+        user=administrator, dokument=dokument, datum=datetime.date(2025, 1, 1), beslut="BUN § 1"
+    )
+    dokument.refresh_from_db()
+
+    rows = _header(client.get(reverse("dokument:detalj", args=[dokument.pk])))
+    with pytest.raises(ValidationError) as refused:
+        services.revidera_dokument(user=administrator, dokument=dokument, data=header())
+
+    assert (rows["Status"], rows["Upphävt den"]) == ("Upphävt", "2025-01-01 (BUN § 1)")
+    assert refused.value.messages == ["Dokumentet är upphävt och kan inte revideras."]
