@@ -42,6 +42,11 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if response.status_code == 503:
+            # The database is away (styrning.errors): asking who the user is would try it
+            # again and keep the answer waiting; a 503 is kept by no cache anyway.
+            patch_cache_control(response, private=True, no_store=True)
+            return response
         # No `user` on the request when an outer middleware answered (WhiteNoise's static files).
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:

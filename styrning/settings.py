@@ -123,12 +123,18 @@ else:
             },
         }
     }
+# Seconds to wait for a PostgreSQL connection (libpq's least is 2): an unreachable database is
+# answered with a Swedish 503 within seconds (styrning.errors), not after the system's TCP
+# timeout or the pool's 30 seconds.
+DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", "2"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = DB_CONNECT_TIMEOUT
     # Django's built-in psycopg connection pool (DB_POOL=0 turns it off, e.g. behind PgBouncer).
     if env_bool("DB_POOL", True):
-        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        DATABASES["default"]["OPTIONS"]["pool"] = {
             "min_size": int(os.environ.get("DB_POOL_MIN", "2")),
             "max_size": int(os.environ.get("DB_POOL_MAX", "10")),
+            "timeout": DB_CONNECT_TIMEOUT,
         }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
@@ -193,6 +199,8 @@ HTTPS = env_bool("HTTPS", False)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and env_bool("SECURE_SSL_REDIRECT", True)
+# A load balancer's health check often speaks plain HTTP to the app server.
+SECURE_REDIRECT_EXEMPT = [r"^halsa/$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000")) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS and env_bool("SECURE_HSTS_PRELOAD", True)

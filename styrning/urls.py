@@ -6,6 +6,7 @@ from styrning import views
 
 urlpatterns = [
     path("", views.start, name="start"),
+    path("halsa/", views.halsa, name="halsa"),
     path("min-sida/", views.min_sida, name="min_sida"),
     path("organisation/", views.organisation_lista, name="organisation_lista"),
     path("organisation/<int:pk>/", views.organisation_detalj, name="organisation_detalj"),
@@ -27,3 +28,5 @@ urlpatterns = [
     path("uppfoljning/", include("uppfoljning.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "styrning.errors.server_error"
