@@ -136,6 +136,42 @@ def versions_without_pdf() -> list[Dokumentversion]:
     return [v for v in published if not has_stored_pdf(v)]
 
 
+def versions_with_file_text_only() -> list[Dokumentversion]:
+    """The published versions with a stored PDF whose content is the text of their file, oldest
+    first. A PDF stored before the PDF carried that text holds only the header:
+    `manage.py dokument_pdf --filtext` renders these again."""
+    published: QuerySet[Dokumentversion] = (
+        Dokumentversion.objects.filter(status=Dokumentversion.Status.PUBLICERAD, text="")
+        .exclude(fil_text="")
+        .exclude(pdf="")
+        .order_by("publicerad_tid", "pk")
+    )
+    return [v for v in published if has_stored_pdf(v)]
+
+
+def _published(version_id: int) -> Dokumentversion | None:
+    return (
+        Dokumentversion.objects.select_related("dokument__typ", "faststalld_av", "dokumentansvarig")
+        .prefetch_related("giltighetsomrade")
+        .filter(pk=version_id, status=Dokumentversion.Status.PUBLICERAD)
+        .first()
+    )
+
+
+def replace_version_pdf(version_id: int) -> bool:
+    """Render a published version's PDF again and put it in the place of the stored one, whose
+    file is then removed. Returns whether a PDF was stored."""
+    version = _published(version_id)
+    if version is None:
+        return False
+    old = version.pdf.name if has_stored_pdf(version) else ""
+    if not _store(version, render_document_pdf(version)):
+        return False
+    if old:
+        version.pdf.storage.delete(old)
+    return True
+
+
 def store_version_pdf(version_id: int) -> bool:
     """Render a published version's PDF and store it on the version. Idempotent: a version
     that already has its file, or is not published, is left as it is. Returns whether a PDF
@@ -143,15 +179,15 @@ def store_version_pdf(version_id: int) -> bool:
 
     The version is not locked while it renders (a large attachment takes a while): the file is
     written first, and the field is set only if no one else stored one meanwhile."""
-    version = (
-        Dokumentversion.objects.select_related("dokument__typ", "faststalld_av", "dokumentansvarig")
-        .prefetch_related("giltighetsomrade")
-        .filter(pk=version_id, status=Dokumentversion.Status.PUBLICERAD)
-        .first()
-    )
+    version = _published(version_id)
     if version is None or has_stored_pdf(version):
         return False
-    data = render_document_pdf(version)
+    return _store(version, render_document_pdf(version))
+
+
+def _store(version: Dokumentversion, data: bytes) -> bool:
+    """Save the rendering and set it as the version's PDF, unless the PDF was changed since the
+    version was read (then the new file is removed again)."""
     field = version.pdf.field
     name = field.storage.save(
         field.generate_filename(version, pdf_filename(version)), ContentFile(data)

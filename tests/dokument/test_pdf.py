@@ -455,6 +455,32 @@ def test_dokument_pdf_command_renders_the_missing_pdfs_and_dry_run_changes_nothi
     assert Dokumentversion.objects.get(pk=utkast.pk).pdf.name == ""
 
 
+def test_dokument_pdf_command_with_filtext_renders_again_the_pdfs_of_file_only_versions(lagrad):
+    # A version whose content is its file, with a PDF stored before the PDF carried that text.
+    old = lagrad.pdf.name
+    _from_file(lagrad)
+    label = f"Riktlinje för skolplaner (version 1), dokument {lagrad.dokument_id}"
+    dry, out, plain = io.StringIO(), io.StringIO(), io.StringIO()
+
+    call_command("dokument_pdf", "--filtext", "--dry-run", stdout=dry)
+    unchanged = Dokumentversion.objects.get(pk=lagrad.pk).pdf.name
+    call_command("dokument_pdf", "--filtext", stdout=out)
+    call_command("dokument_pdf", stdout=plain)
+
+    lagrad.refresh_from_db()
+    assert unchanged == old
+    assert dry.getvalue().splitlines() == [
+        f"Skapas om: {label}",
+        "0 publicerade versioner saknar PDF. Inget skapades.",
+        "1 PDF:er med text ur en fil skulle skapas om. Inget ändrades.",
+    ]
+    assert out.getvalue().splitlines() == [f"Skapade PDF: {label}", "1 PDF:er skapade."]
+    assert plain.getvalue().splitlines() == ["0 PDF:er skapade."]
+    assert (lagrad.pdf.name != old, lagrad.pdf.storage.exists(old)) == (True, False)
+    with lagrad.pdf.open("rb") as f:
+        assert "Rektor ansvarar för planen" in _pdf_text(f.read())
+
+
 def test_dokument_pdf_command_renders_a_pdf_whose_file_is_lost(lagrad):
     lagrad.pdf.storage.delete(lagrad.pdf.name)
 
