@@ -8,7 +8,8 @@ paragraph. What the two kinds of extraction give (dokument.files):
 - DOCX and ODT: one paragraph a line. Each line is a paragraph.
 - PDF: the visual lines of each page. Lines are joined into paragraphs where a line runs on
   (it is nearly as long as the text's full lines, ends in a hyphen, or the next one begins in
-  lower case); a short line ends its paragraph.
+  lower case); a short line ends its paragraph. A running header or footer (a short line that
+  recurs) between the two halves of a sentence is put after the joined sentence.
 
 In both, a blank line always ends a paragraph; lines that begin with a bullet are list items,
 and two or more consecutive lines numbered 1., 2., … (or 1), 2), …) an ordered list. A short
