@@ -25,6 +25,7 @@ NOT_PAGES = {
     "dokument:version_pdf": "a PDF file",
     "dokument:fil": "the uploaded file itself",
     "mal:export": "a CSV or JSON file",
+    "halsa": "plain text for a load balancer",
     "dokument:granskningsdatum": "POST only (a GET gets the 405 page, visited below)",
     "dokument:lanka": "POST only (a GET gets the 405 page, visited below)",
     "mal:uppdrag_kommentar": "POST only (a GET gets the 405 page, visited below)",
@@ -45,6 +46,7 @@ class Demo:
     aktivitet: int
     organ: int  # the body that owns `mal`
     uppdrag: int
+    opublicerat: int  # a registration never published (it may be withdrawn)
 
     @classmethod
     def load(cls) -> "Demo":
@@ -84,6 +86,11 @@ class Demo:
             aktivitet=Aktivitet.objects.order_by("pk").first().pk,
             organ=mal.agare_id,
             uppdrag=Uppdrag.objects.order_by("pk").first().pk,
+            opublicerat=Dokument.objects.filter(status=Dokument.Status.UTKAST)
+            .exclude(versioner__status=Dokumentversion.Status.PUBLICERAD)
+            .order_by("pk")
+            .first()
+            .pk,
         )
 
 
@@ -120,6 +127,7 @@ def pages(d: Demo) -> list[tuple[str, str | None, str, int]]:
         ("dokument:revidera", "admin", f"/dokument/{dok}/revidera/", 200),
         ("dokument:granska", "admin", f"/dokument/{dok}/granska/", 200),
         ("dokument:upphav", "admin", f"/dokument/{dok}/upphav/", 200),
+        ("dokument:makulera", "admin", f"/dokument/{d.opublicerat}/makulera/", 200),
         ("dokument:andra", "admin", f"/dokument/{u_dok}/version/{u_nr}/andra/", 200),
         ("dokument:faststall", "admin", f"/dokument/{u_dok}/version/{u_nr}/faststall/", 200),
         ("dokument:publicera", "admin", f"/dokument/{f_dok}/version/{f_nr}/publicera/", 200),
@@ -232,7 +240,7 @@ def _route_names(patterns, namespace: str = "") -> set[str]:
 
 
 def test_every_named_route_is_a_visited_page_or_named_as_none():
-    any_ids = Demo(1, (1, 1), (1, 1), 1, 1, 1, 1, 1)
+    any_ids = Demo(1, (1, 1), (1, 1), 1, 1, 1, 1, 1, 1)
     visited = {name for name, _, _, _ in pages(any_ids) if not name.isdigit()}
 
     routes = _route_names(get_resolver().url_patterns)
@@ -261,13 +269,18 @@ def test_every_data_table_in_the_templates_scrolls_in_a_named_region():
     assert unwrapped == []
 
 
-def _server_error_page(route) -> None:
-    """The production 500 page, as Django's handler renders it (it cannot be caused here)."""
-    from django.test import RequestFactory
-    from django.views.defaults import server_error
+def _answer_with(response):
+    """Serve a page the running server cannot be made to give (a bug, a database away) as its
+    own handler makes it, at an address of the live server so the page's stylesheet loads."""
 
-    response = server_error(RequestFactory().get("/"))
-    route.fulfill(status=500, body=response.content, content_type="text/html; charset=utf-8")
+    def fulfil(route) -> None:
+        route.fulfill(
+            status=response.status_code,
+            body=response.content,
+            content_type=response["Content-Type"],
+        )
+
+    return fulfil
 
 
 @pytest.mark.django_db(transaction=True)
@@ -309,8 +322,17 @@ def test_every_page_kind_reflows_at_320_css_pixels(live_server, browser, demo):
             measure(name, page, page.goto(live_server.url + path).status, expected)
 
         anonymous = page_for(None)
-        anonymous.route(live_server.url + "/serverfel/", _server_error_page)
-        measure("500", anonymous, anonymous.goto(live_server.url + "/serverfel/").status, 500)
+        from django.test import RequestFactory
+
+        from styrning import errors
+
+        for status, response in [
+            (500, errors.server_error(RequestFactory().get("/"))),
+            (503, errors.database_unavailable()),
+        ]:
+            url = f"{live_server.url}/fel-{status}/"
+            anonymous.route(url, _answer_with(response))
+            measure(str(status), anonymous, anonymous.goto(url).status, status)
 
         # A form sent without its CSRF cookie gets the Swedish CSRF failure page.
         anonymous.goto(live_server.url + "/konto/logga-in/")
