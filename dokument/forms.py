@@ -64,6 +64,18 @@ def _active_tree() -> list[tuple[Organisation, int]]:
     return list(organisation_tree().subset(lambda org: org.aktiv_till is None).walk())
 
 
+# Why the owner and the adopting body must agree (services.check_adopter), shown next to both.
+FASTSTALLD_AV_HJALP = (
+    "Fyll i beslutet (organ och datum) om dokumentet redan är antaget. Organet är dokumentets "
+    "ägare eller ett organ över ägaren (t.ex. kommunfullmäktige för en nämnds program), och "
+    "du kan bara registrera beslut av organ vars dokument du hanterar."
+)
+AGARE_HJALP = (
+    "Det organ eller den enhet som dokumentet hör till. Fastställt av måste vara ägaren eller "
+    "ett organ över ägaren."
+)
+
+
 class VersionForm(ModelForm):
     """The header, the content and (optionally) the decision of one version."""
 
@@ -113,11 +125,13 @@ class VersionForm(ModelForm):
         field_classes = {"giltighetsomrade": ModelMultipleChoiceField}
         help_texts = {
             "fil": "PDF, DOCX eller ODT.",
-            "faststalld_av": "Fyll i beslutet (organ och datum) om dokumentet redan är antaget.",
+            "faststalld_av": FASTSTALLD_AV_HJALP,
         }
 
-    def __init__(self, *args, dokument: Dokument | None = None, **kwargs):
+    def __init__(self, *args, dokument: Dokument | None = None, user=None, **kwargs):
+        """`user`: the one registering, whose right to register the decision is checked."""
         self.dokument = dokument
+        self.user = user
         super().__init__(*args, **kwargs)
         organisationer = Organisation.objects.filter(aktiv_till__isnull=True)
         self.walked = _active_tree()
@@ -135,6 +149,9 @@ class VersionForm(ModelForm):
     def get_typ(self) -> Dokumenttyp | None:
         return self.dokument.typ if self.dokument else None
 
+    def get_agare(self) -> Organisation | None:
+        return self.dokument.agare if self.dokument else None
+
     def clean_fil(self):
         fil = self.cleaned_data.get("fil")
         if isinstance(fil, UploadedFile):
@@ -151,6 +168,16 @@ class VersionForm(ModelForm):
             if members:
                 groups.append((label, members))
         return groups
+
+    def omfattning_sammanfattning(self) -> str:
+        """What the scope holds now, for the summary of its closed disclosure: the quick
+        choices by name and the number of organisations ticked."""
+        quick = dict(self.fields["giltighet_snabbval"].choices)
+        parts = [quick[key] for key in self["giltighet_snabbval"].value() or [] if key in quick]
+        ticked = len(self["giltighetsomrade"].value() or [])
+        if ticked:
+            parts.append(f"{ticked} {'organisation' if ticked == 1 else 'organisationer'}")
+        return ", ".join(parts) if parts else "inga valda"
 
     def clean_giltighetsomrade(self):
         """Add the organisations the quick choices stand for to those ticked."""
@@ -175,10 +202,12 @@ class VersionForm(ModelForm):
         if bool(cleaned.get("faststalld_av")) != bool(cleaned.get("beslutsdatum")):
             missing = "beslutsdatum" if cleaned.get("faststalld_av") else "faststalld_av"
             self.add_error(missing, "Ett beslut behöver både organ och beslutsdatum.")
-        typ = self.get_typ()
-        if typ and cleaned.get("faststalld_av"):
+        typ, agare = self.get_typ(), self.get_agare()
+        if typ and agare and cleaned.get("faststalld_av"):
             try:
-                services.check_adoption(typ, cleaned["faststalld_av"])
+                services.check_decision(
+                    user=self.user, typ=typ, agare=agare, faststalld_av=cleaned["faststalld_av"]
+                )
             except ValidationError as error:
                 self.add_error(None, error)
         try:
@@ -188,6 +217,7 @@ class VersionForm(ModelForm):
                 giltig_fran=cleaned.get("giltig_fran"),
                 giltig_till=cleaned.get("giltig_till"),
                 diarienummer=cleaned.get("diarienummer") or "",
+                user=self.user,
             )
         except ValidationError as error:
             self.add_error(None, error)
@@ -222,7 +252,30 @@ class RevideraForm(VersionForm):
 
 
 class UtkastForm(LockedForm, VersionForm):
-    """Change a draft in place; carries the draft's change token (`styrning.locking`)."""
+    """Change a draft in place; carries the draft's change token (`styrning.locking`). A
+    registration that was never published may also have its owner corrected."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.dokument is not None and self.dokument.status == Dokument.Status.UTKAST:
+            editable = permissions.document_editor_ids(self.user) | {self.dokument.agare_id}
+            field = forms.ModelChoiceField(
+                label="Ägare",
+                queryset=Organisation.objects.filter(pk__in=editable),
+                initial=self.dokument.agare_id,
+                # Left out (an older form): the owner stays as it is.
+                required=False,
+                help_text=AGARE_HJALP + " Kan rättas tills dokumentet har publicerats.",
+            )
+            field.choices = tree_choices(
+                [(org, depth) for org, depth in self.walked if org.pk in editable],
+                field.empty_label,
+            )
+            self.fields["agare"] = field
+            self.order_fields(["agare"])
+
+    def get_agare(self):
+        return self.cleaned_data.get("agare") or super().get_agare()
 
 
 class RegistreraForm(OnceForm, VersionForm):
@@ -231,9 +284,7 @@ class RegistreraForm(OnceForm, VersionForm):
 
     typ = forms.ModelChoiceField(label="Dokumenttyp", queryset=Dokumenttyp.objects.all())
     agare = forms.ModelChoiceField(
-        label="Ägare",
-        queryset=Organisation.objects.none(),
-        help_text="Det organ eller den enhet som dokumentet hör till.",
+        label="Ägare", queryset=Organisation.objects.none(), help_text=AGARE_HJALP
     )
     overordnade = DokumentChoiceField(
         label="Konkretiserar (överordnade dokument)",
@@ -246,7 +297,7 @@ class RegistreraForm(OnceForm, VersionForm):
     field_order = ["typ", "agare", "titel", "overordnade"]
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         editable = permissions.document_editor_ids(user)
         agare = self.fields["agare"]
         agare.queryset = Organisation.objects.filter(pk__in=editable)
@@ -262,6 +313,9 @@ class RegistreraForm(OnceForm, VersionForm):
 
     def get_typ(self):
         return self.cleaned_data.get("typ")
+
+    def get_agare(self):
+        return self.cleaned_data.get("agare")
 
     def clean(self):
         cleaned = super().clean()
@@ -279,7 +333,12 @@ class RegistreraForm(OnceForm, VersionForm):
 
 class FaststallForm(Form):
     faststalld_av = forms.ModelChoiceField(
-        label="Fastställt av", queryset=Organisation.objects.filter(aktiv_till__isnull=True)
+        label="Fastställt av",
+        queryset=Organisation.objects.filter(aktiv_till__isnull=True),
+        help_text=(
+            "Dokumentets ägare eller ett organ över ägaren; du kan bara registrera beslut av "
+            "organ vars dokument du hanterar."
+        ),
     )
     beslutsdatum = forms.DateField(label="Beslutsdatum", widget=DateInput())
     paragraf = forms.CharField(label="Paragraf", max_length=20, required=False)
@@ -344,6 +403,19 @@ class UpphavForm(Form):
     datum = forms.DateField(label="Beslutsdatum", widget=DateInput())
     beslut = forms.CharField(
         label="Beslut", max_length=200, help_text="Organ, datum och paragraf, t.ex. KF § 45."
+    )
+
+
+class MakuleraForm(Form):
+    orsak = forms.CharField(
+        label="Skäl",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=(
+            "Varför registreringen makuleras, t.ex. att den registrerades två gånger eller för "
+            "fel nämnd. Skälet sparas i loggen över åtgärder."
+        ),
+        error_messages={"required": "Ange varför registreringen makuleras."},
     )
 
 

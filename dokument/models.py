@@ -100,6 +100,9 @@ class Dokument(models.Model):
         GALLANDE = "gallande", "Gällande"
         UPPHAVD = "upphavd", "Upphävd"
         ERSATT = "ersatt", "Ersatt"
+        # A registration withdrawn before it was ever published (a mistake): kept with its
+        # history, out of every list, its case number free again.
+        MAKULERAD = "makulerad", "Makulerad"
 
     typ = models.ForeignKey(
         Dokumenttyp, verbose_name="dokumenttyp", related_name="dokument", on_delete=models.PROTECT
@@ -142,6 +145,20 @@ class Dokument(models.Model):
     upphavd_beslut = models.CharField(
         "beslut om upphävande", max_length=200, blank=True, help_text="Organ, datum och paragraf."
     )
+    makulerad_tid = models.DateTimeField("makulerad", null=True, blank=True)
+    makulerad_av = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="makulerad av",
+        related_name="makulerade_dokument",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    makulerad_orsak = models.TextField(
+        "skäl till makulering",
+        blank=True,
+        help_text="Varför registreringen makulerades, t.ex. att den gjordes av misstag.",
+    )
     skapad = models.DateTimeField("registrerad", auto_now_add=True)
     history = HistoricalRecords()
 
@@ -160,6 +177,12 @@ class Dokument(models.Model):
                 fields=["kfs_ar", "kfs_lopnummer"],
                 name="dokument_unikt_kfs_lopnummer",
                 violation_error_message="Löpnumret används redan det året.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="makulerad")
+                | (Q(makulerad_tid__isnull=False) & ~Q(makulerad_orsak="")),
+                name="dokument_makulerad_med_skal",
+                violation_error_message="En makulering behöver tid och skäl.",
             ),
         ]
 

@@ -148,7 +148,9 @@ def vantande_for_user(user) -> list[Dokument]:
             agare_id__in=permissions.document_editor_ids(user),
             versioner__status__in=waiting,
         )
-        .exclude(status__in=[Dokument.Status.UPPHAVD, Dokument.Status.ERSATT])
+        .exclude(
+            status__in=[Dokument.Status.UPPHAVD, Dokument.Status.ERSATT, Dokument.Status.MAKULERAD]
+        )
         .distinct()
         .select_related("typ", "agare")
         .prefetch_related(

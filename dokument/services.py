@@ -9,7 +9,9 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from dokument.models import (
     Dokument,
@@ -20,9 +22,11 @@ from dokument.models import (
     Granskning,
 )
 from dokument.personnummer import find_personnummer, mask
+from dokument.queries import dokument_for_user
 from styrning import locking, permissions
 from styrning.actionlog import Handling, log_action
 from styrning.models import Mandatperiod, Organisation
+from styrning.queries import organisation_tree
 
 # The header and content fields a version carries (the M2M scope and the file come apart).
 VERSION_FIELDS = [
@@ -67,6 +71,68 @@ def check_adoption(typ: Dokumenttyp, organisation: Organisation) -> None:
     )
 
 
+def check_adopter(*, user, agare: Organisation, faststalld_av: Organisation) -> None:
+    """Who may adopt a document of this owner: the owner itself or a body above it in the
+    organisation (a nämnd's programme may be adopted by fullmäktige, never by another nämnd or
+    by a unit below the owner); and the user registering the decision must handle the
+    documents of the adopting body (fullmäktige's decisions are registered by those who handle
+    fullmäktige's documents, not by a nämnd's secretary). `user` None: the first rule only."""
+    if not organisation_tree().is_at_or_above(faststalld_av.pk, agare.pk):
+        raise ValidationError(
+            {
+                "faststalld_av": (
+                    f"{faststalld_av} kan inte fastställa ett dokument som {agare} äger: ett "
+                    "dokument fastställs av sin ägare eller av ett organ över ägaren i "
+                    "organisationen. Välj ett annat organ, eller ändra ägaren om dokumentet "
+                    f"hör till {faststalld_av}."
+                )
+            },
+            code="agare_faststallt_av",
+        )
+    if user is not None and not permissions.can_edit_documents(user, faststalld_av.pk):
+        raise ValidationError(
+            {
+                "faststalld_av": (
+                    f"Du hanterar inte de dokument som {faststalld_av} fastställer och kan inte "
+                    "registrera dess beslut. Be den som hanterar dem (för fullmäktige och "
+                    "kommunstyrelsen: kommunstyrelsens sekretariat) att registrera dokumentet, "
+                    "eller välj ett organ vars dokument du hanterar."
+                )
+            },
+            code="faststallt_av_behorighet",
+        )
+
+
+def check_decision(
+    *, user, typ: Dokumenttyp, agare: Organisation, faststalld_av: Organisation
+) -> None:
+    """Every rule on who adopts: the type's adoption matrix first, then owner and user."""
+    check_adoption(typ, faststalld_av)
+    check_adopter(user=user, agare=agare, faststalld_av=faststalld_av)
+
+
+def _case_number_taken(nummer: str, *, dokument_id: int | None, user) -> str | None:
+    """The Swedish error when another document holds the case number, or None. A withdrawn
+    (makulerad) registration holds none. The message links to the holder when `user` may see
+    it, so a mistaken registration can be found and withdrawn or corrected."""
+    taken = Dokumentversion.objects.filter(diarienummer__iexact=nummer.strip()).exclude(
+        dokument__status=Dokument.Status.MAKULERAD
+    )
+    if dokument_id is not None:
+        taken = taken.exclude(dokument_id=dokument_id)
+    holder = taken.order_by("-versionsnummer").values_list("dokument_id", "titel").first()
+    if holder is None:
+        return None
+    if user is not None and dokument_for_user(user).filter(pk=holder[0]).exists():
+        return format_html(
+            'Diarienumret {} används redan av <a href="{}">{}</a>.',
+            nummer,
+            reverse("dokument:detalj", args=[holder[0]]),
+            holder[1],
+        )
+    return f"Diarienumret {nummer} används redan av ett annat dokument."
+
+
 def check_header(
     *,
     dokument_id: int | None,
@@ -74,22 +140,20 @@ def check_header(
     giltig_fran: datetime.date | None,
     giltig_till: datetime.date | None,
     diarienummer: str,
+    user=None,
 ) -> None:
     """Header rules: no decision in the future, valid-until not before valid-from, a case
-    number belongs to one document only."""
+    number belongs to one document only (not counting withdrawn ones). `user`: the one who
+    asks, for a link to the document that holds the number."""
     errors: dict[str, str] = {}
     if beslutsdatum and beslutsdatum > timezone.localdate():
         errors["beslutsdatum"] = "Beslutsdatumet kan inte ligga i framtiden."
     if giltig_fran and giltig_till and giltig_till < giltig_fran:
         errors["giltig_till"] = "Gäller till och med kan inte vara före gäller från."
     if diarienummer:
-        taken = Dokumentversion.objects.filter(diarienummer__iexact=diarienummer.strip())
-        if dokument_id is not None:
-            taken = taken.exclude(dokument_id=dokument_id)
-        if taken.exists():
-            errors["diarienummer"] = (
-                f"Diarienumret {diarienummer} används redan av ett annat dokument."
-            )
+        taken = _case_number_taken(diarienummer, dokument_id=dokument_id, user=user)
+        if taken:
+            errors["diarienummer"] = taken
     if errors:
         raise ValidationError(errors)
 
@@ -183,13 +247,16 @@ def _create_version(
     *, user, dokument: Dokument, data: dict, giltighetsomrade, fil, fil_text: str
 ) -> Dokumentversion:
     if data.get("faststalld_av"):
-        check_adoption(dokument.typ, data["faststalld_av"])
+        check_decision(
+            user=user, typ=dokument.typ, agare=dokument.agare, faststalld_av=data["faststalld_av"]
+        )
     check_header(
         dokument_id=dokument.pk,
         beslutsdatum=data.get("beslutsdatum"),
         giltig_fran=data.get("giltig_fran"),
         giltig_till=data.get("giltig_till"),
         diarienummer=data.get("diarienummer", ""),
+        user=user,
     )
     last = dokument.versioner.order_by("-versionsnummer").first()
     version = Dokumentversion(
@@ -275,6 +342,7 @@ def revidera_dokument(
     check_may_edit(user, dokument.agare)
     if senaste_version is not None:
         _check_no_newer_version(dokument, senaste_version)
+    check_not_withdrawn(dokument)
     if dokument.status in (Dokument.Status.UPPHAVD, Dokument.Status.ERSATT):
         raise ValidationError(
             f"Dokumentet är {dokument.status_display.lower()} och kan inte revideras."
@@ -301,8 +369,11 @@ def andra_utkast(
     fil=None,
     fil_text: str = "",
     andringsmarke: str | None = None,
+    agare: Organisation | None = None,
 ) -> Dokumentversion:
-    """Change a draft in place. An adopted version is never edited: it is revised.
+    """Change a draft in place. An adopted version is never edited: it is revised; but a
+    registration that was never published is corrected here, adopted or not, owner
+    (`agare`) and decision included, so a mistake in it is mended without the database.
 
     The document and the version are locked; with `andringsmarke` (the version's change token,
     `styrning.locking.token`, when the form was opened) a change made meanwhile by somebody
@@ -315,27 +386,50 @@ def andra_utkast(
         andringsmarke,
         detail="Läs utkastet som det är nu; sparar du igen ersätter dina uppgifter ändringen.",
     )
-    if version.status != Dokumentversion.Status.UTKAST:
+    check_not_withdrawn(dokument)
+    if not is_correctable(dokument, version):
         raise ValidationError(
             "Bara utkast kan ändras. En fastställd version revideras med en ny version."
         )
+    tidigare_agare = None
+    if agare is not None and agare.pk != dokument.agare_id:
+        if dokument.status != Dokument.Status.UTKAST:
+            raise ValidationError(
+                {"agare": "Ägaren kan bara rättas innan dokumentet har publicerats."}
+            )
+        if not permissions.can_edit_documents(user, agare.pk):
+            raise ValidationError(
+                {"agare": f"Du hanterar inte styrdokument för {agare} och kan inte ge dem det."}
+            )
+        tidigare_agare = str(dokument.agare)
+        dokument.agare = agare
+        dokument._history_user = user
+        dokument.save(update_fields=["agare"])
     if data.get("faststalld_av"):
-        check_adoption(dokument.typ, data["faststalld_av"])
+        check_decision(
+            user=user, typ=dokument.typ, agare=dokument.agare, faststalld_av=data["faststalld_av"]
+        )
     check_header(
         dokument_id=dokument.pk,
         beslutsdatum=data.get("beslutsdatum"),
         giltig_fran=data.get("giltig_fran"),
         giltig_till=data.get("giltig_till"),
         diarienummer=data.get("diarienummer", ""),
+        user=user,
     )
     fields = [key for key in VERSION_FIELDS if key in data]
     changed = [key for key in fields if getattr(version, key) != data[key]]
     for key in fields:
         setattr(version, key, data[key])
-    if _has_decision(data):
-        version.status = Dokumentversion.Status.FASTSTALLD
+    status = (
+        Dokumentversion.Status.FASTSTALLD if _has_decision(data) else Dokumentversion.Status.UTKAST
+    )
+    if status != version.status:
+        version.status = status
         fields.append("status")
         changed.append("status")
+    if tidigare_agare is not None:
+        changed.insert(0, "agare")
     if fil:
         version.fil = fil
         version.fil_text = fil_text or ""
@@ -352,6 +446,7 @@ def andra_utkast(
         handling=Handling.ANDRAD,
         dokument=dokument,
         falt=changed,
+        **({"tidigare_agare": tidigare_agare} if tidigare_agare else {}),
         **_version_data(version),
     )
     return version
@@ -377,13 +472,15 @@ def faststall_version(
             f"Versionen är redan fastställd ({version.beslut_display}). Ingenting har ändrats.",
             code="faststalld",
         )
-    check_adoption(version.dokument.typ, faststalld_av)
+    check_not_withdrawn(dokument)
+    check_decision(user=user, typ=dokument.typ, agare=dokument.agare, faststalld_av=faststalld_av)
     check_header(
         dokument_id=version.dokument_id,
         beslutsdatum=beslutsdatum,
         giltig_fran=version.giltig_fran,
         giltig_till=version.giltig_till,
         diarienummer=diarienummer,
+        user=user,
     )
     version.faststalld_av = faststalld_av
     version.beslutsdatum = beslutsdatum
@@ -402,6 +499,79 @@ def faststall_version(
         **_version_data(version),
     )
     return version
+
+
+def is_correctable(dokument: Dokument, version: Dokumentversion) -> bool:
+    """A version may be changed in place while it is a draft, and any unpublished version of
+    a registration that was never published (its owner and decision may be corrected).
+    Nothing of a withdrawn registration is changed."""
+    if dokument.status == Dokument.Status.MAKULERAD:
+        return False
+    if version.status == Dokumentversion.Status.UTKAST:
+        return True
+    return (
+        version.status == Dokumentversion.Status.FASTSTALLD
+        and dokument.status == Dokument.Status.UTKAST
+    )
+
+
+# --- Withdraw a registration -------------------------------------------------------------------
+
+
+def may_be_withdrawn(dokument: Dokument) -> bool:
+    """Only a registration that was never published is withdrawn; a published one is
+    repealed by a decision."""
+    return dokument.status == Dokument.Status.UTKAST
+
+
+def check_not_withdrawn(dokument: Dokument) -> None:
+    if dokument.status == Dokument.Status.MAKULERAD:
+        raise ValidationError(
+            "Registreringen är makulerad och kan inte ändras. Registrera dokumentet på nytt om "
+            "det behövs.",
+            code="makulerad",
+        )
+
+
+@transaction.atomic
+def makulera_dokument(*, user, dokument: Dokument, orsak: str) -> Dokument:
+    """Withdraw a registration that was never published (registered by mistake, twice, or
+    for the wrong body). Nothing is deleted: the document and its versions keep their history,
+    the act and its reason go to the log of acts, and the document leaves every list; its
+    case numbers are free for another document. A published document is repealed instead."""
+    dokument = _lock_dokument(dokument.pk)
+    check_may_edit(user, dokument.agare)
+    check_not_withdrawn(dokument)
+    if (
+        not may_be_withdrawn(dokument)
+        or dokument.versioner.filter(status=Dokumentversion.Status.PUBLICERAD).exists()
+    ):
+        raise ValidationError(
+            "Bara en registrering som aldrig har publicerats kan makuleras. Ett publicerat "
+            "dokument upphävs med ett beslut.",
+            code="publicerad",
+        )
+    orsak = orsak.strip()
+    if not orsak:
+        raise ValidationError({"orsak": "Ange varför registreringen makuleras."})
+    version = dokument.versioner.order_by("-versionsnummer").first()
+    dokument.status = Dokument.Status.MAKULERAD
+    dokument.makulerad_tid = timezone.now()
+    dokument.makulerad_av = user
+    dokument.makulerad_orsak = orsak
+    dokument._history_user = user
+    dokument.save(update_fields=["status", "makulerad_tid", "makulerad_av", "makulerad_orsak"])
+    _log(
+        user=user,
+        handling=Handling.MAKULERAD,
+        dokument=dokument,
+        orsak=orsak,
+        diarienummer=sorted(
+            set(dokument.versioner.exclude(diarienummer="").values_list("diarienummer", flat=True))
+        ),
+        **(_version_data(version) if version else {}),
+    )
+    return dokument
 
 
 # --- Publish --------------------------------------------------------------------------------------
@@ -509,6 +679,7 @@ def publicera_version(
     # Re-read the version under the lock: a second publisher of the same version sees it
     # published and is refused, instead of publishing (and flagging) a second time.
     _lock_version(version)
+    check_not_withdrawn(dokument)
     if dokument.status in (Dokument.Status.UPPHAVD, Dokument.Status.ERSATT):
         raise ValidationError(
             f"Dokumentet är {dokument.status_display.lower()} och kan inte publiceras."
@@ -640,6 +811,8 @@ def _implements_transitively(start: Dokument, target: Dokument) -> bool:
 def add_lank(*, user, fran: Dokument, till: Dokument, typ: str) -> Dokumentlank:
     """Link two documents. A document may only konkretisera one of the same or higher rank."""
     check_may_edit(user, fran.agare)
+    check_not_withdrawn(fran)
+    check_not_withdrawn(till)
     if fran.status in (Dokument.Status.UPPHAVD, Dokument.Status.ERSATT):
         ended = "upphävt" if fran.status == Dokument.Status.UPPHAVD else "ersatt"
         raise ValidationError(f"Dokumentet är {ended} och kan inte få nya länkar.")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/granska/", views.granska, name="granska"),
     path("<int:pk>/granskningsdatum/", views.granskningsdatum, name="granskningsdatum"),
     path("<int:pk>/upphav/", views.upphav, name="upphav"),
+    path("<int:pk>/makulera/", views.makulera, name="makulera"),
     path("<int:pk>/lanka/", views.lanka, name="lanka"),
     path("<int:pk>/pdf/", views_pdf.pdf, name="pdf"),
     path("<int:pk>/version/<int:nummer>/", views.version, name="version"),

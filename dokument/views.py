@@ -21,6 +21,7 @@ from dokument.forms import (
     GranskningForm,
     GranskningsdatumForm,
     LankForm,
+    MakuleraForm,
     PubliceraForm,
     RegistreraForm,
     RevideraForm,
@@ -161,7 +162,11 @@ def detalj(request: HttpRequest, pk: int) -> HttpResponse:
     upp, ned = _linked(request.user, dokument)
     can_edit = permissions.can_edit_documents(request.user, dokument.agare_id)
     # A repealed or replaced document is history: staff may read it, not act on it.
-    can_act = can_edit and dokument.status not in (Dokument.Status.UPPHAVD, Dokument.Status.ERSATT)
+    can_act = can_edit and dokument.status not in (
+        Dokument.Status.UPPHAVD,
+        Dokument.Status.ERSATT,
+        Dokument.Status.MAKULERAD,
+    )
     context = {
         "dokument": dokument,
         "version": shown,
@@ -204,7 +209,8 @@ def version(request: HttpRequest, pk: int, nummer: int) -> HttpResponse:
             "filtext": version_file_text(shown),
             "insider": _is_insider(request.user, dokument),
             "can_edit": permissions.can_edit_documents(request.user, dokument.agare_id)
-            and dokument.status not in (Dokument.Status.UPPHAVD, Dokument.Status.ERSATT),
+            and dokument.status
+            not in (Dokument.Status.UPPHAVD, Dokument.Status.ERSATT, Dokument.Status.MAKULERAD),
         },
     )
 
@@ -351,7 +357,12 @@ def revidera(request: HttpRequest, pk: int) -> HttpResponse:
     last = dokument.versioner.prefetch_related("giltighetsomrade").order_by("-versionsnummer")
     last = last.first()
     form = RevideraForm(
-        _post(request), _files(request), dokument=dokument, initial=_prefill(last), senaste=last
+        _post(request),
+        _files(request),
+        dokument=dokument,
+        user=request.user,
+        initial=_prefill(last),
+        senaste=last,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -376,15 +387,21 @@ def revidera(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def andra(request: HttpRequest, pk: int, nummer: int) -> HttpResponse:
-    """Change a draft version in place (only drafts: an adopted version is revised)."""
+    """Change a draft version in place (an adopted version is revised), or correct a
+    registration that was never published: its owner and decision too."""
     dokument = _get_dokument_for_editor(request, pk)
     utkast = get_object_or_404(
-        dokument.versioner.prefetch_related("giltighetsomrade"),
-        versionsnummer=nummer,
-        status=Dokumentversion.Status.UTKAST,
+        dokument.versioner.prefetch_related("giltighetsomrade"), versionsnummer=nummer
     )
+    if not services.is_correctable(dokument, utkast):
+        raise Http404("Bara utkast och opublicerade registreringar ändras här.")
     form = UtkastForm(
-        _post(request), _files(request), dokument=dokument, instance=utkast, current=utkast
+        _post(request),
+        _files(request),
+        dokument=dokument,
+        user=request.user,
+        instance=utkast,
+        current=utkast,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -396,13 +413,18 @@ def andra(request: HttpRequest, pk: int, nummer: int) -> HttpResponse:
                 fil=form.uploaded_file(),
                 fil_text=form.fil_text,
                 andringsmarke=form.cleaned_data["andringsmarke"],
+                agare=form.cleaned_data.get("agare"),
             )
         except locking.Konflikt as conflict:
             form.add_conflict(conflict)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"Utkastet (version {utkast.versionsnummer}) är sparat.")
+            if utkast.status == Dokumentversion.Status.UTKAST:
+                text = f"Utkastet (version {utkast.versionsnummer}) är sparat."
+            else:
+                text = f"Registreringen (version {utkast.versionsnummer}) är rättad."
+            messages.success(request, text)
             return redirect(utkast)
     return _form_page(
         request, "dokument/andra.html", {"form": form, "dokument": dokument, "version": utkast}
@@ -530,6 +552,38 @@ def upphav(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Dokumentet är upphävt.")
             return redirect(dokument)
     return _form_page(request, "dokument/upphav.html", {"form": form, "dokument": dokument})
+
+
+@login_required
+def makulera(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw a registration that was never published, with a reason."""
+    dokument = _get_dokument_for_editor(request, pk)
+    if not services.may_be_withdrawn(dokument):
+        raise Http404("Bara en registrering som aldrig har publicerats kan makuleras.")
+    form = MakuleraForm(_post(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.makulera_dokument(
+                user=request.user, dokument=dokument, orsak=form.cleaned_data["orsak"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, "Registreringen är makulerad. Dess diarienummer kan användas igen."
+            )
+            return redirect(dokument)
+    versions = list(dokument.versioner.select_related("faststalld_av"))
+    return _form_page(
+        request,
+        "dokument/makulera.html",
+        {
+            "form": form,
+            "dokument": dokument,
+            "versions": versions,
+            "diarienummer": sorted({v.diarienummer for v in versions if v.diarienummer}),
+        },
+    )
 
 
 @login_required

@@ -109,13 +109,15 @@ def test_decision_date_in_the_future_is_refused(post, org):
 
 
 def test_case_number_of_another_document_is_refused(post, make_dokument):
-    make_dokument(diarienummer="BUN 2024/17")
+    holder = make_dokument(diarienummer="BUN 2024/17")
     before = _rows()
 
     response = post(diarienummer="bun 2024/17")
 
+    # The user may see the holder: the message links to it.
     assert _errors(response, "diarienummer") == [
-        "Diarienumret bun 2024/17 används redan av ett annat dokument."
+        f'Diarienumret bun 2024/17 används redan av <a href="/dokument/{holder.pk}/">'
+        "Riktlinjer för skolskjuts</a>."
     ]
     assert _rows() == before
 

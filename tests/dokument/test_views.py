@@ -672,11 +672,18 @@ def test_edit_draft_saves_in_place(client, make_dokument, sekreterare_bun, org):
     )
 
 
-def test_adopted_version_cannot_be_edited(client, bun_draft, sekreterare_bun):
-    # bun_draft's version has a decision: it is adopted, not a draft.
-    response = _login(client, sekreterare_bun).get(
-        reverse("dokument:andra", args=[bun_draft.pk, 1])
+def test_adopted_version_of_a_published_document_cannot_be_edited(
+    client, bun_doc, sekreterare_bun, administrator, org
+):
+    # An adopted revision of a document in force is revised, never edited. (An adopted
+    # version of a registration never published may be corrected: test_makulering.)
+    services.revidera_dokument(
+        user=administrator,
+        dokument=bun_doc,
+        data=header(faststalld_av=org["bun"], beslutsdatum=datetime.date(2025, 1, 10)),
     )
+
+    response = _login(client, sekreterare_bun).get(reverse("dokument:andra", args=[bun_doc.pk, 2]))
 
     assert response.status_code == 404
 
