@@ -2,7 +2,7 @@
 at 400 % zoom. Nothing may widen the page (no horizontal page scroll) or be cut off; a data
 table that cannot fit scrolls in its own box, a named region that a keyboard user can focus.
 
-Every named route is either in PAGES (and visited) or in NOT_PAGES with the reason, so a new
+Every named route is either in `pages()` (and visited) or in NOT_PAGES with the reason, so a new
 page kind cannot be forgotten: `test_every_named_route_is_a_visited_page_or_named_as_none`.
 """
 
@@ -167,14 +167,14 @@ WIDE_TABLE_PAGES = {
 # What is out of the viewport or cut off, and how wide the page is. Closed <details> are
 # opened first, so what they hide is measured too. Text is checked apart from its element: a
 # long word overflows its box without making the box wider.
-MEASURE = """() => {
+MEASURE = r"""() => {
   document.querySelectorAll('details').forEach(d => { d.open = true; });
   const W = document.documentElement.clientWidth;
   const skipped = el => el.closest('.visually-hidden, .skip-link')
     || (el.parentElement && el.parentElement.closest('.tabell'));
   const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
     + (typeof el.className === 'string' && el.className.trim()
-       ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+       ? '.' + el.className.trim().split(/\s+/).join('.') : '');
   const outside = r => r.left < -1 || r.right > W + 1;
   const cut = [];
   for (const el of document.body.querySelectorAll('*')) {
@@ -204,12 +204,14 @@ MEASURE = """() => {
 
 # Every table on the page: is it the only child of an accessible scroll region, what is the
 # region called, and does a table wider than its region scroll there (and not the page)?
-TABLES = """() => [...document.querySelectorAll('main table')].map(t => {
+TABLES = r"""() => [...document.querySelectorAll('main table')].map(t => {
   const box = t.parentElement;
-  const labelledby = box.getAttribute('aria-labelledby');
-  const labelElement = labelledby && document.getElementById(labelledby);
-  const label = labelElement
-    ? labelElement.textContent.trim() : (box.getAttribute('aria-label') || '');
+  // The region's name: the text of every element aria-labelledby names (all must exist).
+  const ids = (box.getAttribute('aria-labelledby') || '').split(/\s+/).filter(Boolean);
+  const parts = ids.map(id => document.getElementById(id)).map(e => e && e.textContent.trim());
+  const label = ids.length
+    ? (parts.every(Boolean) ? parts.join(' ') : '')
+    : (box.getAttribute('aria-label') || '');
   const wide = box.scrollWidth > box.clientWidth + 1;
   let scrolls = false;
   if (wide) {
