@@ -140,8 +140,8 @@ def test_draft_goal_page_is_404_for_outsider_and_anonymous(
     assert login(client, chef_blaklockan).get(url).status_code == 404
 
 
-def test_draft_goal_page_is_shown_to_reader_of_internal_material(client, draft, fortroendevald_bun):
-    response = login(client, fortroendevald_bun).get(reverse("mal:detalj", args=[draft.pk]))
+def test_draft_goal_page_is_shown_to_reader_of_internal_material(client, draft, sekreterare_bun):
+    response = login(client, sekreterare_bun).get(reverse("mal:detalj", args=[draft.pk]))
 
     assert response.status_code == 200
 
@@ -802,13 +802,13 @@ def test_new_goal_form_is_403_for_reader(client, db, fortroendevald_bun):
 
 
 def test_goal_page_hides_a_draft_further_down_the_chain_from_the_public(
-    client, chain, draft, fortroendevald_bun
+    client, chain, draft, sekreterare_bun
 ):
     draft.overordnade.add(chain["solrosen"])  # KF goal → BUN → Solrosen → draft, two levels down
     url = reverse("mal:detalj", args=[chain["kf"].pk])
 
     public = client.get(url)
-    insider = login(client, fortroendevald_bun).get(url)
+    insider = login(client, sekreterare_bun).get(url)
 
     assert public.status_code == 200
     assert "Utkast till enhetsmål" not in public.content.decode()
