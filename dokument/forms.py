@@ -390,7 +390,10 @@ class GranskningForm(OnceForm, ModelForm):
         help_texts = {"nasta": "Lämna tomt för att räkna fram datumet ur dokumenttypens regel."}
 
 
-class GranskningsdatumForm(Form):
+class GranskningsdatumForm(LockedForm):
+    """The review due date; carries the document's change token (`styrning.locking`), so a
+    date set meanwhile by somebody else is not overwritten."""
+
     datum = forms.DateField(
         label="Nästa aktualitetsprövning",
         required=False,

@@ -909,9 +909,22 @@ def registrera_granskning(
 
 
 @transaction.atomic
-def satt_granskningsdatum(*, user, dokument: Dokument, datum: datetime.date | None) -> Dokument:
-    """Set the review due date by hand (or, with None, go back to the type's rule)."""
+def satt_granskningsdatum(
+    *, user, dokument: Dokument, datum: datetime.date | None, andringsmarke: str | None = None
+) -> Dokument:
+    """Set the review due date by hand (or, with None, go back to the type's rule). The
+    document row is locked; with `andringsmarke` (the document's change token when the form
+    was opened, `styrning.locking`) a change made meanwhile is not overwritten:
+    `locking.Konflikt` is raised and nothing is saved."""
+    dokument.refresh_from_db(from_queryset=Dokument.objects.select_for_update())
     check_may_edit(user, dokument.agare)
+    nasta = f"{dokument.granskning_nasta:%Y-%m-%d}" if dokument.granskning_nasta else "inte satt"
+    locking.check_unchanged(
+        dokument,
+        andringsmarke,
+        detail=f"Nästa aktualitetsprövning är nu {nasta}.",
+    )
+    check_not_withdrawn(dokument)
     if datum is None:
         dokument.granskning_manuell = False
         base = dokument.granskning_senast or timezone.localdate()
@@ -920,6 +933,7 @@ def satt_granskningsdatum(*, user, dokument: Dokument, datum: datetime.date | No
         dokument.granskning_manuell = True
         dokument.granskning_nasta = datum
     dokument.paminnelse_skickad_for = None
+    dokument._history_user = user
     dokument.save(
         update_fields=["granskning_manuell", "granskning_nasta", "paminnelse_skickad_for"]
     )

@@ -187,7 +187,9 @@ def detalj(request: HttpRequest, pk: int) -> HttpResponse:
         else [],
         "audit": audit_trail(dokument) if insider else [],
         "lank_form": LankForm(dokument=dokument) if can_act else None,
-        "datum_form": GranskningsdatumForm(initial={"datum": dokument.granskning_nasta})
+        "datum_form": GranskningsdatumForm(
+            initial={"datum": dokument.granskning_nasta}, current=dokument
+        )
         if can_act
         else None,
     }
@@ -530,12 +532,20 @@ def granskningsdatum(request: HttpRequest, pk: int) -> HttpResponse:
     dokument = _get_dokument_for_editor(request, pk)
     form = GranskningsdatumForm(request.POST)
     if form.is_valid():
-        services.satt_granskningsdatum(
-            user=request.user, dokument=dokument, datum=form.cleaned_data["datum"]
-        )
-        messages.success(request, "Datumet för nästa aktualitetsprövning är ändrat.")
+        try:
+            services.satt_granskningsdatum(
+                user=request.user,
+                dokument=dokument,
+                datum=form.cleaned_data["datum"],
+                andringsmarke=form.cleaned_data["andringsmarke"],
+            )
+        except ValidationError as error:  # locking.Konflikt among them
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Datumet för nästa aktualitetsprövning är ändrat.")
     else:
-        messages.error(request, "Datumet kunde inte läsas. Ange det som ÅÅÅÅ-MM-DD.")
+        errors = form.errors.get("datum") or ["Ange datumet som ÅÅÅÅ-MM-DD."]
+        messages.error(request, f"Datumet kunde inte sparas: {' '.join(errors)}")
     return redirect(dokument)
 
 

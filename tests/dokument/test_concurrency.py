@@ -263,3 +263,60 @@ def test_two_revisions_at_once_get_consecutive_numbers(make_dokument, administra
     assert list(
         dokument.versioner.order_by("versionsnummer").values_list("versionsnummer", "titel")
     ) == [(1, "Riktlinjer för skolskjuts"), (2, "A"), (3, "B")]
+
+
+# --- The review due date ----------------------------------------------------------------------
+
+
+def _datum_token(client, dokument) -> str:
+    return client.get(dokument.get_absolute_url()).context["datum_form"]["andringsmarke"].value()
+
+
+def test_second_save_of_the_review_date_is_refused_and_overwrites_nothing(
+    client, make_dokument, sekreterare_bun, administrator
+):
+    dokument = make_dokument(titel="Riktlinjer för skolskjuts")
+    url = reverse("dokument:granskningsdatum", args=[dokument.pk])
+    client.force_login(sekreterare_bun)
+    mine = _datum_token(client, dokument)  # both open the page
+    client.force_login(administrator)
+    theirs = _datum_token(client, dokument)
+    client.post(url, {"datum": "2027-06-30", "andringsmarke": theirs}, follow=True)
+    latest = Dokument.history.filter(id=dokument.pk).order_by("-history_id").first()
+
+    client.force_login(sekreterare_bun)
+    response = client.post(url, {"datum": "2028-01-31", "andringsmarke": mine}, follow=True)
+
+    dokument.refresh_from_db()
+    assert dokument.granskning_nasta == datetime.date(2027, 6, 30)
+    assert [str(m) for m in response.context["messages"]] == [
+        f"Ändrat av {administrator} kl. {_klockan(latest.history_date)} sedan du öppnade "
+        "sidan. Nästa aktualitetsprövning är nu 2027-06-30. Ingenting har sparats."
+    ]
+    # Having read it, a new save from the page as it is now replaces it.
+    again = _datum_token(client, dokument)
+    client.post(url, {"datum": "2028-01-31", "andringsmarke": again})
+    dokument.refresh_from_db()
+    assert dokument.granskning_nasta == datetime.date(2028, 1, 31)
+
+
+def test_review_date_service_refuses_a_stale_token(make_dokument, sekreterare_bun, administrator):
+    dokument = make_dokument()
+    opened = locking.token(dokument)
+    services.satt_granskningsdatum(
+        user=administrator,
+        dokument=dokument,
+        datum=datetime.date(2027, 6, 30),
+        andringsmarke=opened,
+    )
+
+    with pytest.raises(locking.Konflikt):
+        services.satt_granskningsdatum(
+            user=sekreterare_bun,
+            dokument=dokument,
+            datum=datetime.date(2028, 1, 31),
+            andringsmarke=opened,
+        )
+
+    dokument.refresh_from_db()
+    assert dokument.granskning_nasta == datetime.date(2027, 6, 30)

@@ -458,8 +458,12 @@ def test_record_review_and_repeal(client, bun_doc, sekreterare_bun):
 
 
 def test_set_review_date_by_hand(client, bun_doc, sekreterare_bun):
-    response = _login(client, sekreterare_bun).post(
-        reverse("dokument:granskningsdatum", args=[bun_doc.pk]), {"datum": "2027-01-31"}
+    page = _login(client, sekreterare_bun).get(bun_doc.get_absolute_url())
+    token = page.context["datum_form"]["andringsmarke"].value()
+
+    response = client.post(
+        reverse("dokument:granskningsdatum", args=[bun_doc.pk]),
+        {"datum": "2027-01-31", "andringsmarke": token},
     )
 
     bun_doc.refresh_from_db()
