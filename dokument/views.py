@@ -73,7 +73,12 @@ def _made_earlier(request: HttpRequest, form, model):
     except ValidationError:
         return None
     earlier = submission.previous(request.user, key)
-    return earlier if isinstance(earlier, model) else None
+    if earlier is not None and not isinstance(earlier, model):
+        # The key of another form (copied, or forged): answer with this form, saving nothing.
+        form.is_valid()
+        form.add_error(None, "Formuläret är redan använt. Ladda om sidan och fyll i det igen.")
+        return None
+    return earlier
 
 
 def _answer_submission(request: HttpRequest, made: bool, success: str) -> None:

@@ -106,3 +106,21 @@ def test_two_posts_of_the_same_review_form_make_one_review(client, published, se
     assert (second.status_code, second.url) == (302, published.get_absolute_url())
     assert _messages(second) == ["Aktualitetsprövningen är registrerad.", REPEAT]
     assert Handelse.objects.filter(handling=Handelse.Handling.PROVAD).count() == 1
+
+
+def test_the_key_of_another_kind_of_form_saves_nothing(client, published, sekreterare_bun, org):
+    client.force_login(sekreterare_bun)
+    url = reverse("dokument:granska", args=[published.pk])
+    key = _key(client.get(url))
+    client.post(url, {"datum": "2025-05-05", "utfall": "aktuell", "inskick": key})
+
+    response = client.post(
+        reverse("dokument:registrera"),
+        {"typ": published.typ_id, "agare": org["bun"].pk, "titel": "Ny", "inskick": key},
+    )
+
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors() == [
+        "Formuläret är redan använt. Ladda om sidan och fyll i det igen."
+    ]
+    assert Dokument.objects.count() == 1
