@@ -11,8 +11,9 @@ PostgreSQL:
   positions, for the suggestions when nothing is found; each with a GIN index.
 
 SQLite:
-- the FTS5 table `dokument_soktext` (one row per current version, rowid = its id, the words
-  stemmed in Python) and the fts5vocab table `dokument_sokord` over it;
+- the contentless FTS5 table `dokument_soktext` (one row per current version, rowid = its id,
+  the words stemmed in Python), the fts5vocab table `dokument_sokord` over it, and the table
+  `dokument_soktext_stammning` that names the stemming the index was built with;
 - triggers on `dokument_dokumentversion` that keep it in step. They call the SQL functions
   `styrning_sv_stammar`, `styrning_sv_baklanges` and `styrning_sv_ord`, which the app adds to
   every SQLite connection Django opens (dokument/search.py `register_sqlite_functions`, like
@@ -155,6 +156,10 @@ FTS_VALUES = (
     "styrning_sv_ord({v}.titel || ' ' || {v}.diarienummer || ' ' || {v}.text || ' ' "
     "|| {v}.fil_text)"
 )
+DELETE = (
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, {FTS_COLUMNS}) "
+    f"SELECT 'delete', old.id, {FTS_VALUES.format(v='old')} WHERE old.ar_aktuell;"
+)
 TRIGGERS = {
     "dokument_soktext_ny": (
         f"AFTER INSERT ON {TABLE} WHEN new.ar_aktuell BEGIN "
@@ -163,14 +168,13 @@ TRIGGERS = {
     ),
     "dokument_soktext_andrad": (
         f"AFTER UPDATE OF titel, diarienummer, text, fil_text, ar_aktuell ON {TABLE} BEGIN "
-        f"DELETE FROM {FTS_TABLE} WHERE rowid = old.id; "
+        f"{DELETE} "
         f"INSERT INTO {FTS_TABLE}({FTS_COLUMNS}) SELECT new.id, {FTS_VALUES.format(v='new')} "
         "WHERE new.ar_aktuell; END"
     ),
-    "dokument_soktext_borttagen": (
-        f"AFTER DELETE ON {TABLE} BEGIN DELETE FROM {FTS_TABLE} WHERE rowid = old.id; END"
-    ),
+    "dokument_soktext_borttagen": f"AFTER DELETE ON {TABLE} BEGIN {DELETE} END",
 }
+FINGERPRINT_TABLE = "dokument_soktext_stammning"
 
 
 def sqlite_forwards(schema_editor) -> None:
@@ -183,9 +187,10 @@ def sqlite_forwards(schema_editor) -> None:
                 "(register_sqlite_functions): run the migration through Django with the "
                 "dokument app installed."
             ) from error
+    # Contentless: FTS5 keeps no copy of the stems (see dokument/search.py, SQLITE_TRIGGERS).
     schema_editor.execute(
         f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(titel, text, fil, bak, ord, "
-        "tokenize = 'unicode61 remove_diacritics 0')"
+        "content = '', tokenize = 'unicode61 remove_diacritics 0')"
     )
     schema_editor.execute(
         f"CREATE VIRTUAL TABLE {FTS_VOCABULARY} USING fts5vocab({FTS_TABLE}, 'instance')"
@@ -196,11 +201,15 @@ def sqlite_forwards(schema_editor) -> None:
         f"INSERT INTO {FTS_TABLE}({FTS_COLUMNS}) SELECT id, {FTS_VALUES.format(v='v')} "
         f"FROM {TABLE} AS v WHERE v.ar_aktuell"
     )
+    # Which stemming the index was built with: after `migrate`, the app rebuilds the index
+    # when its own fingerprint differs (here: none yet, so the first `migrate` rebuilds once).
+    schema_editor.execute(f"CREATE TABLE {FINGERPRINT_TABLE} (fingeravtryck text NOT NULL)")
 
 
 def sqlite_backwards(schema_editor) -> None:
     for name in TRIGGERS:
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
+    schema_editor.execute(f"DROP TABLE IF EXISTS {FINGERPRINT_TABLE}")
     schema_editor.execute(f"DROP TABLE IF EXISTS {FTS_VOCABULARY}")
     schema_editor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
 

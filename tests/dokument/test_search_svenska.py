@@ -238,6 +238,45 @@ def test_index_forgets_a_deleted_version(doc):
     assert _found("vinterväghållning") == []
 
 
+def _sqlite_index_is_sound():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {search.FTS_TABLE}({search.FTS_TABLE}) VALUES ('integrity-check')"
+        )
+        cursor.execute(f"SELECT count(*) FROM {search.FTS_TABLE}_docsize")
+        indexed = cursor.fetchone()[0]
+    return indexed == Dokumentversion.objects.filter(ar_aktuell=True).count()
+
+
+@on_sqlite
+def test_sqlite_index_stays_sound_through_edits_and_deletes(doc):
+    """The index keeps no copy of the text: a row leaves it with the stems recomputed from the
+    old row, which must be exactly those it went in with."""
+    first = doc("Om vinterväghållningen och skol- och förskoleverksamhet.")
+    second = doc("Om snöröjningen.")
+    Dokumentversion.objects.filter(dokument=first).update(text="Om sandningen.")
+    Dokumentversion.objects.filter(dokument=second).delete()
+
+    assert (_found("sandning"), _found("snöröjning"), _found("vinterväghållning")) == (
+        [first.pk],
+        [],
+        [],
+    )
+    assert _sqlite_index_is_sound()
+
+
+@on_sqlite
+def test_sqlite_index_is_rebuilt_when_the_stemming_changes(doc):
+    dokument = doc("Om vinterväghållningen.")
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {search.FTS_FINGERPRINT_TABLE} SET fingeravtryck = 'äldre'")
+
+    assert search.ensure_sqlite_index() is True
+    assert _found("vinterväghållning") == [dokument.pk]
+    assert _sqlite_index_is_sound()
+    assert search.ensure_sqlite_index() is False
+
+
 @on_sqlite
 def test_index_triggers_come_back_after_a_table_rebuild(doc):
     """Django's SQLite schema editor rebuilds a table to alter it, which drops its triggers;
