@@ -21,6 +21,13 @@ RETRY_AFTER = 30
 # SQLite, when the file is locked for longer than its timeout): passing faults, not bugs.
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 
+# SQLSTATE classes of an OperationalError that pass (connection, insufficient resources, lock
+# not available, operator intervention such as a shutdown or a cancelled query, a deadlock). An
+# error without one (the connection could not be made, the pool waited in vain, SQLite) passes
+# too. Others, such as 54 (a word too long for the search index), come back on every try: they
+# are bugs, and a 500.
+PASSING_SQLSTATE_CLASSES = frozenset({"08", "40", "53", "55", "57", "58"})
+
 
 def database_unavailable() -> HttpResponse:
     """The Swedish 503 page, made without the database and kept by no cache."""
@@ -30,11 +37,13 @@ def database_unavailable() -> HttpResponse:
     return response
 
 
-def _caused_by_database(exc: BaseException | None) -> bool:
+def _database_unavailable(exc: BaseException | None) -> bool:
+    """Whether the exception, or one that caused it, says the database is away for now."""
     seen = set()
     while exc is not None and id(exc) not in seen:
         if isinstance(exc, DATABASE_UNAVAILABLE):
-            return True
+            sqlstate = getattr(exc.__cause__, "sqlstate", None)  # the driver's error
+            return sqlstate is None or sqlstate[:2] in PASSING_SQLSTATE_CLASSES
         seen.add(id(exc))
         exc = exc.__cause__ or exc.__context__
     return False
@@ -43,7 +52,7 @@ def _caused_by_database(exc: BaseException | None) -> bool:
 def server_error(request, template_name: str = "500.html") -> HttpResponse:
     """``handler500``: an uncaught exception anywhere (view, template, middleware) is a 503 when
     the database failed, else Django's 500 page. Django has logged the exception either way."""
-    if _caused_by_database(sys.exception()):
+    if _database_unavailable(sys.exception()):
         return database_unavailable()
     return defaults.server_error(request, template_name)
 

@@ -8,6 +8,7 @@ import textwrap
 import threading
 from pathlib import Path
 
+import psycopg.errors
 import pytest
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.db import InterfaceError, OperationalError, connection
@@ -197,6 +198,28 @@ def test_database_away_for_a_signed_in_user_is_the_503_without_asking_again(
 
     assert (response.status_code, len(tries)) == (503, 1)
     assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("driver_error", "status"),
+    [
+        (psycopg.errors.AdminShutdown, 503),  # 57P01: the server is shutting down
+        (psycopg.errors.TooManyConnections, 503),  # 53300
+        (psycopg.errors.DeadlockDetected, 503),  # 40P01: trying again helps
+        (psycopg.errors.ProgramLimitExceeded, 500),  # 54000: fails again on every try
+    ],
+)
+def test_only_a_passing_database_error_is_a_503(driver_error, status):
+    client = Client(raise_request_exception=False)
+
+    def fail(execute, sql, params, many, context):
+        raise OperationalError("fel i databasen") from driver_error("fel i databasen")
+
+    with connection.execute_wrapper(fail):
+        response = client.get(reverse("dokument:lista"))
+
+    assert response.status_code == status
 
 
 @pytest.mark.django_db
