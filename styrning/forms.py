@@ -7,7 +7,9 @@ import unicodedata
 import uuid
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 
 from styrning import locking
 from styrning.periods import Period
@@ -72,6 +74,17 @@ class Form(GuardMixin, forms.Form):
 
 class ModelForm(GuardMixin, forms.ModelForm):
     pass
+
+
+class InloggningForm(GuardMixin, AuthenticationForm):
+    """The login form on the guard. A user name longer than any user's is refused before
+    anyone is asked: Django sets the field's length after making it, without its validator, so
+    the name went on to the login throttle's table, which cannot hold it (a 500)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
 
 
 # The largest id a database column holds (a signed 64-bit integer).

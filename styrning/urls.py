@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from styrning import views
+from styrning.forms import InloggningForm
 
 urlpatterns = [
     path("", views.start, name="start"),
@@ -11,7 +12,11 @@ urlpatterns = [
     path("organisation/", views.organisation_lista, name="organisation_lista"),
     path("organisation/<int:pk>/", views.organisation_detalj, name="organisation_detalj"),
     path("tillganglighet/", views.tillganglighet, name="tillganglighet"),
-    path("konto/logga-in/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "konto/logga-in/",
+        auth_views.LoginView.as_view(authentication_form=InloggningForm),
+        name="login",
+    ),
     path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "konto/losenord/",

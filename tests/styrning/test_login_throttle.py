@@ -3,6 +3,7 @@
 import logging
 
 import pytest
+from axes.models import AccessAttempt
 from django.urls import reverse
 
 from tests.factories import UserFactory
@@ -150,3 +151,14 @@ def test_security_log_records_login_failed_login_and_password_change(client, cap
         ("INFO", f"Lösenord ändrat: användare sara (id {sara_id})"),
     ]
     assert all("fel-losenord" not in message for _, message in records)
+
+
+@pytest.mark.django_db
+def test_a_user_name_longer_than_any_user_has_is_refused_on_the_form(client):
+    """Django's login form does not enforce the user name's length; the name went on to the
+    throttle's table, which PostgreSQL refuses (a 500 anyone could cause)."""
+    response = _login(client, "a" * 300, "fel")
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"]
+    assert not AccessAttempt.objects.exists()
