@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -399,6 +400,46 @@ class Dokumentversion(models.Model):
             self.paragraf,
         ]
         return " ".join(p for p in parts if p)
+
+
+class Diarienummer(models.Model):
+    """A case number and the document that holds it. The versions of one document may share a
+    number, two documents may not; the database keeps it so (two registrations at once cannot
+    both take a number). A withdrawn registration releases its numbers (`ledigt`): the row
+    stays as a record of who held it. Kept in step with the versions by the services."""
+
+    nummer = models.CharField("diarienummer", max_length=50)
+    dokument = models.ForeignKey(
+        Dokument,
+        verbose_name="dokument",
+        related_name="diarienummer",
+        on_delete=models.PROTECT,
+    )
+    ledigt = models.BooleanField(
+        "ledigt", default=False, help_text="Dokumentet är makulerat: numret kan användas igen."
+    )
+
+    class Meta:
+        verbose_name = "diarienummer"
+        verbose_name_plural = "diarienummer"
+        ordering = ["nummer"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("nummer"),
+                condition=Q(ledigt=False),
+                name="diarienummer_ett_dokument",
+                violation_error_message="Diarienumret används redan av ett annat dokument.",
+            ),
+            models.UniqueConstraint(
+                Lower("nummer"),
+                F("dokument"),
+                name="diarienummer_en_rad_per_dokument",
+                violation_error_message="Dokumentet har redan diarienumret.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.nummer
 
 
 class Dokumentlank(models.Model):

@@ -7,13 +7,14 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
 from dokument.models import (
+    Diarienummer,
     Dokument,
     Dokumentlank,
     Dokumenttyp,
@@ -131,6 +132,32 @@ def _case_number_taken(nummer: str, *, dokument_id: int | None, user) -> str | N
             holder[1],
         )
     return f"Diarienumret {nummer} används redan av ett annat dokument."
+
+
+def _hold_case_numbers(dokument: Dokument, user) -> None:
+    """Keep the document's rows of `Diarienummer` in step with the numbers its versions carry.
+    The database refuses a number another document holds: when a registration at the same
+    moment took it first, that is the same Swedish error as the form gives."""
+    numbers = {
+        nummer.strip().lower(): nummer.strip()
+        for nummer in dokument.versioner.values_list("diarienummer", flat=True)
+        if nummer.strip()
+    }
+    rows = {row.nummer.lower(): row for row in dokument.diarienummer.filter(ledigt=False)}
+    gone = [row.pk for key, row in rows.items() if key not in numbers]
+    if gone:
+        Diarienummer.objects.filter(pk__in=gone).delete()  # a draft's number was changed
+    for key, nummer in numbers.items():
+        if key in rows:
+            continue
+        try:
+            with transaction.atomic():
+                Diarienummer.objects.create(nummer=nummer, dokument=dokument)
+        except IntegrityError as error:
+            message = _case_number_taken(nummer, dokument_id=dokument.pk, user=user)
+            raise ValidationError(
+                {"diarienummer": message or f"Diarienumret {nummer} används redan."}
+            ) from error
 
 
 def check_header(
@@ -280,6 +307,7 @@ def _create_version(
         version.fil_text = last.fil_text
     version.save()
     version.giltighetsomrade.set(giltighetsomrade or [])
+    _hold_case_numbers(dokument, user)
     return version
 
 
@@ -441,6 +469,7 @@ def andra_utkast(
     version._history_user = user
     version.save(update_fields=fields)
     version.giltighetsomrade.set(giltighetsomrade or [])
+    _hold_case_numbers(dokument, user)
     _log(
         user=user,
         handling=Handling.ANDRAD,
@@ -491,6 +520,7 @@ def faststall_version(
     version.save(
         update_fields=["faststalld_av", "beslutsdatum", "paragraf", "diarienummer", "status"]
     )
+    _hold_case_numbers(dokument, user)
     _log(
         user=user,
         handling=Handling.FASTSTALLD,
@@ -561,6 +591,7 @@ def makulera_dokument(*, user, dokument: Dokument, orsak: str) -> Dokument:
     dokument.makulerad_orsak = orsak
     dokument._history_user = user
     dokument.save(update_fields=["status", "makulerad_tid", "makulerad_av", "makulerad_orsak"])
+    dokument.diarienummer.update(ledigt=True)
     _log(
         user=user,
         handling=Handling.MAKULERAD,

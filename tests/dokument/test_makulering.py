@@ -6,10 +6,11 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from dokument import services
-from dokument.models import Dokument, Dokumentversion
+from dokument.models import Diarienummer, Dokument, Dokumentversion
 from dokument.queries import vantande_for_user
 from styrning import locking
 from styrning.models import Handelse, Roll
@@ -359,3 +360,58 @@ def test_a_taken_case_number_links_only_to_a_document_the_user_may_see(
     assert "Diarienummer: Diarienumret SN 2025/3 används redan av Riktlinjer för skolskjuts." in (
         html
     )
+
+
+# --- The database keeps one case number to one document ------------------------------------------
+
+
+def test_the_case_numbers_a_document_holds_follow_its_versions(make_dokument, sekreterare_bun, org):
+    utkast = make_dokument(
+        publish=False, faststalld_av=None, beslutsdatum=None, diarienummer="BUN 2025/7 "
+    )
+    version = utkast.versioner.get()
+
+    services.andra_utkast(
+        user=sekreterare_bun,
+        version=version,
+        data=header(diarienummer="BUN 2025/8"),
+        andringsmarke=locking.token(version),
+    )
+
+    assert list(utkast.diarienummer.values_list("nummer", "ledigt")) == [("BUN 2025/8", False)]
+
+
+def test_the_database_refuses_a_number_another_document_took_meanwhile(
+    make_dokument, sekreterare_bun, org, typer
+):
+    first = make_dokument(publish=False, titel="Först")
+    # The first registration's number, committed after the second one's form was checked.
+    Diarienummer.objects.create(nummer="BUN 2025/9", dokument=first)
+
+    with pytest.raises(ValidationError) as error:
+        services.registrera_dokument(
+            user=sekreterare_bun,
+            typ=typer["Riktlinje"],
+            agare=org["bun"],
+            data=header(diarienummer="bun 2025/9"),
+        )
+
+    # No version carries the number yet, so there is no document to link to.
+    assert error.value.message_dict == {"diarienummer": ["Diarienumret bun 2025/9 används redan."]}
+    assert Dokument.objects.count() == 1
+
+
+def test_a_withdrawn_registration_releases_its_numbers_in_the_database(
+    mistaken, sekreterare_bun, make_dokument
+):
+    other = make_dokument(publish=False, titel="Annan", diarienummer="")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Diarienummer.objects.create(nummer="bun 2025/7", dokument=other)
+
+    services.makulera_dokument(user=sekreterare_bun, dokument=mistaken, orsak="Fel.")
+    Diarienummer.objects.create(nummer="bun 2025/7", dokument=other)
+
+    assert list(Diarienummer.objects.values_list("dokument_id", "ledigt").order_by("pk")) == [
+        (mistaken.pk, True),
+        (other.pk, False),
+    ]
