@@ -412,6 +412,9 @@ def _load(archive: zipfile.ZipFile, manifest: dict, using: str) -> None:
         for entry in manifest["models"]:
             model = apps.get_model(entry["model"])
             loaded.append(model)
+            # The database holds no such rows yet (checked), so an INSERT without the UPDATE
+            # Django would try first; content types and permissions match rows `migrate` made.
+            insert = model not in NATURAL_KEY_ORDER
             with archive.open(entry["file"]) as raw:
                 stream = io.TextIOWrapper(raw, encoding="utf-8")
                 for obj in serializers.deserialize(
@@ -419,7 +422,7 @@ def _load(archive: zipfile.ZipFile, manifest: dict, using: str) -> None:
                 ):
                     # Raw saves make no history; this stops the m2m signals making some.
                     obj.object.skip_history_when_saving = True
-                    obj.save(using=using)
+                    obj.save(using=using, force_insert=insert)
                     if obj.deferred_fields:
                         raise BackupError(
                             f"{entry['model']}: en rad pekar på en rad som saknas i arkivet."
