@@ -586,6 +586,7 @@ def _search_fallback(queryset, q: str):
 # --- When nothing is found ---------------------------------------------------------------------
 
 SUGGESTIONS = 5
+_VOCABULARY_SAMPLE = 500  # documents read for the words of a beginning (PostgreSQL)
 _SUGGESTION_SIMILARITY = 0.6  # difflib's ratio: 0.6 lets "skolplna" suggest "skolplan"
 
 
@@ -600,7 +601,8 @@ class NoHitHelp:
 
 def no_hit_help(queryset, q: str) -> NoHitHelp:
     """The words of the documents in `queryset` nearest to the words of `q`: words that begin
-    with the same three letters, most alike first. One query per word of `q` (at most three)."""
+    with the same three letters (four, for a word of six or more: "med" is a word of its own
+    and begins thousands more), most alike first. One query per word of `q` (at most three)."""
     visible, visible_params = (
         _with_current_version(queryset).values("aktuell__id").query.sql_with_params()
     )
@@ -608,7 +610,8 @@ def no_hit_help(queryset, q: str) -> NoHitHelp:
     for word in list(dict.fromkeys(words(q)))[:3]:
         if len(word) < 3 or word.isdigit():
             continue
-        for term, documents in _words_beginning(word[:3], visible, visible_params):
+        prefix = word[: 4 if len(word) >= 6 else 3]
+        for term, documents in _words_beginning(prefix, visible, visible_params):
             similarity = difflib.SequenceMatcher(None, word, term).ratio()
             if term != word and similarity >= _SUGGESTION_SIMILARITY:
                 best = max(nearest.get(term, (0, 0)), (similarity, documents))
@@ -623,12 +626,13 @@ def _words_beginning(prefix: str, visible: str, visible_params) -> list[tuple[st
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT w.lexeme, count(*) FROM dokument_dokumentversion AS v, "
-                "unnest(v.sokord) AS w "
-                "WHERE v.sokord @@ %s::tsquery AND left(w.lexeme, %s) = %s "
-                f"AND v.id IN ({visible}) "
-                "GROUP BY w.lexeme",
-                [f"'{prefix}':*", len(prefix), prefix, *visible_params],
+                # Unpacking every vector that holds such a word costs 0.4 s at 10,000
+                # documents for a common beginning; a sample of them knows the words as well
+                # (the counts only order equally near words).
+                "SELECT w.lexeme, count(*) FROM (SELECT v.sokord FROM dokument_dokumentversion "
+                f"AS v WHERE v.sokord @@ %s::tsquery AND v.id IN ({visible}) LIMIT %s) AS v, "
+                "unnest(v.sokord) AS w WHERE left(w.lexeme, %s) = %s GROUP BY w.lexeme",
+                [f"'{prefix}':*", *visible_params, _VOCABULARY_SAMPLE, len(prefix), prefix],
             )
         else:
             after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
