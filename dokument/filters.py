@@ -3,6 +3,7 @@ linked."""
 
 import django_filters
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.db.models import Q
 from django.utils import timezone
 
@@ -71,9 +72,23 @@ class YearFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+SOK_MAX = 200
+
+
 class DokumentFilter(django_filters.FilterSet):
+    # A search longer than any sensible one is refused on the form (PostgreSQL refuses a word
+    # of over 2,047 bytes in a query with an error).
     q = django_filters.CharFilter(
-        label="Sök", method="filter_q", widget=forms.TextInput(attrs={"type": "search"})
+        label="Sök",
+        method="filter_q",
+        validators=[
+            MaxLengthValidator(
+                SOK_MAX,
+                message="Sökningen får vara högst %(limit_value)s tecken (den har "
+                "%(show_value)s). Sök på några ord ur texten.",
+            )
+        ],
+        widget=forms.TextInput(attrs={"type": "search", "maxlength": SOK_MAX}),
     )
     typ = django_filters.ModelChoiceFilter(
         label="Dokumenttyp", queryset=Dokumenttyp.objects.all(), empty_label="Alla typer"

@@ -51,3 +51,15 @@ def test_a_control_character_in_the_search_is_refused_in_swedish(client, two_yea
     assert response.context["filter"].form.errors["q"] == [
         "Texten innehåller ett otillåtet tecken (U+001B). Ta bort det; styrtecken kan inte sparas."
     ]
+
+
+def test_a_search_longer_than_any_sensible_one_is_refused_in_swedish(client, two_years):
+    # One word of 100,000 letters: PostgreSQL refuses a word of over 2,047 bytes in a query.
+    response = client.get(reverse("dokument:lista"), {"q": "skol" * 25_000})
+
+    assert response.status_code == 200
+    assert response.context["filter"].form.errors["q"] == [
+        "Sökningen får vara högst 200 tecken (den har 100000). Sök på några ord ur texten."
+    ]
+    assert 'maxlength="200"' in response.content.decode()
+    assert sorted(_titles(response)) == ["Riktlinjer för måltider", "Riktlinjer för skolskjuts"]
