@@ -30,8 +30,9 @@ def previous(user, nyckel) -> Model | None:
 def once[T: Model](user, nyckel, create: Callable[[], T]) -> tuple[T, bool]:
     """Run `create()` unless this form (`nyckel`) was already submitted. Returns what was
     made and whether this call made it. Without a key (an old form, a test client without
-    one), `create()` simply runs."""
-    if not nyckel:
+    one), `create()` simply runs; so it does with a key another user has used (it can only be
+    copied or forged, and must neither fail nor answer with the other user's object)."""
+    if not nyckel or Inskick.objects.filter(nyckel=nyckel).exclude(anvandare=user).exists():
         return create(), True
     earlier = previous(user, nyckel)
     if earlier is not None:

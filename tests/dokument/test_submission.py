@@ -124,3 +124,26 @@ def test_the_key_of_another_kind_of_form_saves_nothing(client, published, sekret
         "Formuläret är redan använt. Ladda om sidan och fyll i det igen."
     ]
     assert Dokument.objects.count() == 1
+
+
+def test_the_key_another_user_used_is_no_error_and_answers_nothing_of_theirs(
+    client, register_data, sekreterare_bun, sekreterare_sn, org
+):
+    client.force_login(sekreterare_bun)
+    key = _key(client.get(reverse("dokument:registrera")))
+    client.post(reverse("dokument:registrera"), {**register_data, "inskick": key})
+    theirs = Dokument.objects.get()
+
+    client.force_login(sekreterare_sn)
+    data = {
+        **register_data,
+        "agare": org["sn"].pk,
+        "faststalld_av": org["sn"].pk,
+        "diarienummer": "SN 2025/3",
+        "inskick": key,
+    }
+    response = client.post(reverse("dokument:registrera"), data)
+
+    mine = Dokument.objects.exclude(pk=theirs.pk).get()
+    assert (response.status_code, response.url) == (302, mine.get_absolute_url())
+    assert mine.agare == org["sn"]
