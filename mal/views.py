@@ -6,12 +6,13 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from dokument.models import Dokument
 from dokument.queries import dokument_for_user
 from mal import export as open_data
 from mal import queries, services
@@ -495,7 +496,11 @@ def mal_andra(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         form = MalForm(data, instance=mal, **kwargs)
         form.fields["agare"].queryset = Organisation.objects.filter(pk__in=editable)
         form.fields["overordnade"].queryset = mal_for_user(request.user).exclude(pk=pk)
-        form.fields["dokument"].queryset = dokument_for_user(request.user)
+        # A withdrawn registration is offered no more (a goal already linked to it keeps it).
+        withdrawn = Q(status=Dokument.Status.MAKULERAD)
+        if mal is not None:
+            withdrawn &= ~Q(pk__in=mal.dokument.values("pk"))
+        form.fields["dokument"].queryset = dokument_for_user(request.user).exclude(withdrawn)
         return form
 
     form, saved, _ = _submit(

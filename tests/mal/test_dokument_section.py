@@ -75,3 +75,24 @@ def test_document_without_goals_says_so(client, org):
 
     assert _goals(response) == []
     assert "Inga mål hänvisar till dokumentet." in response.content.decode()
+
+
+def test_the_goal_form_offers_no_withdrawn_registration(client, org, chain, sekreterare_bun):
+    from dokument.services import makulera_dokument
+    from tests.dokument.factories import DokumentversionFactory
+
+    kept, withdrawn, linked = (
+        DokumentversionFactory(dokument__agare=org["bun"], titel=titel).dokument
+        for titel in ("Plan som står kvar", "Plan som makuleras", "Plan som målet vilar på")
+    )
+    chain["bun"].dokument.add(linked)
+    for dokument in (withdrawn, linked):
+        makulera_dokument(user=sekreterare_bun, dokument=dokument, orsak="Registrerad två gånger")
+    client.force_login(sekreterare_bun)
+
+    new = client.get(reverse("mal:nytt")).context["form"].fields["dokument"].queryset
+    edit = client.get(reverse("mal:andra", args=[chain["bun"].pk]))
+
+    assert kept in new and withdrawn not in new and linked not in new
+    offered = edit.context["form"].fields["dokument"].queryset
+    assert kept in offered and withdrawn not in offered and linked in offered
