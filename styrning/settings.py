@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "dokument",
     "mal",
     "uppfoljning",
+    "bench",
 ]
 
 MIDDLEWARE = [
