@@ -608,3 +608,52 @@ class Bedomning(Periodrad):
 
     def __str__(self):
         return f"{self.mal}, {self.period}: {self.get_utfall_display()}"
+
+
+class Maluppfyllelse(Periodrad):
+    """A goal's stored roll-up for a year or a tertial: the computed suggestion from its
+    indicators and contributing goals, with its explanation, and the result that counts (the
+    assessment, else the suggestion). Derived data, kept in step by `mal.rollup` in the same
+    transaction as every change of what it rests on; `manage.py mal_rollup` rebuilds it.
+
+    Two readings are stored: as the goal owner's insiders see it (drafts and preliminary values
+    count) and as the public sees it (adopted goals and final values of ended periods)."""
+
+    mal = models.ForeignKey(
+        Mal, verbose_name="mål", related_name="maluppfyllelser", on_delete=models.CASCADE
+    )
+    forslag = models.CharField("beräknat förslag", max_length=20)
+    forklaring = models.TextField("förklaring")
+    resultat = models.CharField("måluppfyllelse", max_length=20)
+    avvikelse = models.BooleanField("indikator utanför toleransbandet", default=False)
+    offentligt_forslag = models.CharField("beräknat förslag (offentligt)", max_length=20)
+    offentlig_forklaring = models.TextField("förklaring (offentlig)")
+    offentligt_resultat = models.CharField("måluppfyllelse (offentlig)", max_length=20)
+    offentlig_avvikelse = models.BooleanField(
+        "indikator utanför toleransbandet (offentligt)", default=False
+    )
+    pagaende = models.BooleanField(
+        "perioden pågick vid beräkningen",
+        default=False,
+        help_text="Då räknas inga värden för perioden offentligt; när perioden är slut räknas "
+        "raden om.",
+    )
+
+    class Meta(Periodrad.Meta):
+        verbose_name = "måluppfyllelse"
+        verbose_name_plural = "måluppfyllelser"
+        ordering = ["mal", "ar", "periodtyp", "periodnummer"]
+        constraints = [
+            *Periodrad.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["mal", "ar", "periodtyp", "periodnummer"],
+                name="maluppfyllelse_en_per_period",
+                violation_error_message="Målet har redan en måluppfyllelse för perioden.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["ar", "periodtyp", "periodnummer"], name="maluppfyllelse_period")
+        ]
+
+    def __str__(self):
+        return f"{self.mal}, {self.period}: {self.resultat}"
