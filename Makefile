@@ -6,7 +6,7 @@ UV := $(VENV)/bin/uv
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint format check serve worker clean
+.PHONY: setup demo test lint format check serve worker clean bench
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ lint: setup
 format: setup
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# The benchmark of issue 9 (README: Prestandamätning): BENCH_SCALE (default 1), BENCH_SEED
+# (default 1), BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/styrning_bench_<scale>).
+bench: setup
+	$(PY) -m bench.run
 
 worker: setup
 	$(PY) manage.py db_worker

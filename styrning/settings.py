@@ -256,6 +256,10 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 FORFATTNINGSSAMLING_PREFIX = os.environ.get("FORFATTNINGSSAMLING_PREFIX", "KFS")
 DOKUMENT_PAMINNELSE_DAGAR = int(os.environ.get("DOKUMENT_PAMINNELSE_DAGAR", "30"))
 
+# The benchmark's floors (bench/urls.py: a trivial view and a 50-row table) are mounted under
+# /bench/ only when BENCH=1, as `make bench` sets it; never in production.
+BENCH = env_bool("BENCH", False)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

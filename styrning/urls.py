@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -33,5 +34,9 @@ urlpatterns = [
     path("uppfoljning/", include("uppfoljning.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# The benchmark's floors (make bench), only when BENCH=1.
+if settings.BENCH:
+    urlpatterns.append(path("bench/", include("bench.urls")))
 
 handler500 = "styrning.errors.server_error"
