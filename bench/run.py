@@ -199,7 +199,8 @@ def format_report(report: dict) -> str:
     out = [
         f"Prestandamätning {head['time']}: skala {head['scale']}, frö {head['seed']}, "
         f"{head['workers']} gunicorn-arbetare, wrk {head['connections']} anslutningar, "
-        f"{head['rounds']} rundor à {head['duration_s']} s per sida och golv",
+        f"{head['rounds']} rundor à {head['duration_s']} s per sida och golv"
+        + (f", cache {head['cache']}" if head.get("cache") else ""),
         "",
     ]
     floors = report["floors"]
@@ -461,18 +462,15 @@ def manage(env: dict, *args: str) -> None:
 
 
 def pick_targets() -> dict:
-    """The ids to measure: the generator's (bench.generate.targets), else found by query (the
-    demo's data, for development)."""
+    """The ids to measure: the generator's (bench.generate.targets), or, in a database the
+    generator did not fill (`--skip-data` on the demo, for development), found by query."""
+    from bench import generate
+
     try:
-        from bench import generate
-    except ImportError:
-        generate = None
-    if generate is not None and hasattr(generate, "targets"):
         found = dict(generate.targets())
-        found.setdefault("common_word", generate.COMMON_WORD)
-        found.setdefault("rare_word", generate.RARE_WORD)
-        return found
-    return _targets_by_query()
+    except LookupError:
+        return _targets_by_query()
+    return {"common_word": generate.COMMON_WORD, "rare_word": generate.RARE_WORD, **found}
 
 
 def _targets_by_query() -> dict:
@@ -535,11 +533,11 @@ def pages_to_measure(targets: dict) -> list[PageResult]:
     from dokument.models import Dokumenttyp
 
     typ = Dokumenttyp.objects.order_by("-rang", "pk").values_list("pk", flat=True).first()
-    dokument = _target(targets, "dokument", "published_document", "publicerat_dokument")
-    top = _target(targets, "mal_toppniva", "top_goal", "kf_goal", "toppmal")
-    unit = _target(targets, "mal_enhet", "unit_goal", "enhetsmal")
-    organ = _target(targets, "organ", "organ_with_goals")
-    org = _target(targets, "organisation", "namnd", "namnd_organisation")
+    dokument = _target(targets, "dokument_id", "dokument")
+    top = _target(targets, "mal_kf_id", "mal_toppniva")
+    unit = _target(targets, "mal_enhet_id", "mal_enhet")
+    organ = _target(targets, "organ_id", "organ")
+    org = _target(targets, "organisation_id", "organisation")
     filtered = urlencode({"typ": typ or "", "status": "gallande", "sortering": "nyast"})
     candidates = [
         ("dokument_lista", "Dokumentlistan, filtrerad", f"/dokument/?{filtered}", False),
@@ -577,7 +575,7 @@ def pages_to_measure(targets: dict) -> list[PageResult]:
 def signed_in_user(targets: dict):
     from django.contrib.auth import get_user_model
 
-    username = _target(targets, "fortroendevald") or "bench_fortroendevald"
+    username = _target(targets, "anvandare_fortroendevald", "fortroendevald")
     return get_user_model().objects.filter(username=username).first()
 
 
@@ -628,7 +626,7 @@ def search_in_database(targets: dict, repeats: int = 20) -> dict:
             for _ in range(repeats + 1):  # the first loads the dictionary: not counted
                 total = 0.0
                 for sql in sqls:
-                    cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
+                    cursor.execute("EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) " + sql)
                     total += cursor.fetchone()[0][0]["Execution Time"]
                 times.append(total)
         times = sorted(times[1:])
@@ -915,7 +913,7 @@ def run(config: Config) -> dict:
     count_queries(pages, user)
     print("Mäter sökningen i databasen (EXPLAIN ANALYZE)", flush=True)
     search_db = search_in_database(targets)
-    document = _target(targets, "dokument", "published_document", "publicerat_dokument")
+    document = _target(targets, "dokument_id", "dokument")
     print("Mäter pdf:en", flush=True)
     pdf = pdf_timings(document) if document else {}
 
@@ -930,8 +928,10 @@ def run(config: Config) -> dict:
             f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
         )
 
+    from django.conf import settings
     from django.db import connections
 
+    cache_backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
     connections.close_all()
     memory = {}
     with Server(config, env) as server:
@@ -955,7 +955,8 @@ def run(config: Config) -> dict:
             "connections": config.connections,
             "rounds": config.rounds,
             "duration_s": config.duration,
-            "targets": targets,
+            "targets": {k: v for k, v in targets.items() if k != "losenord"},
+            "cache": cache_backend,
         },
         "floors": floors,
         "pages": [{**asdict(p), "checks": p.checks()} for p in pages],
