@@ -882,26 +882,23 @@ class Generator:
         self._granskningar = rows
 
     def _files(self, rng):
-        """A few current versions rest on an uploaded Word file: the file in storage and its
-        text in `fil_text`, as an upload would leave them."""
+        """A few current versions are an uploaded Word file: the file in storage and the text
+        read from it in `fil_text` (the page shows it), no text of their own."""
         current = [
             v
             for d in self.docs
             if d["status"] == DS.GALLANDE
             for v in d["_versions"]
-            if v["ar_aktuell"]
+            if v["ar_aktuell"] and RARE_WORD not in v["text"]
         ]
         for version in rng.sample(current, min(len(current), self.n(50))):
-            text = (
-                f"{version['titel']}\n\nBilagan beskriver arbetet i detalj. "
-                f"{rng.choice(V.TILLAGG)}\n{rng.choice(V.TILLAGG)}\n"
-                + "\n".join(rng.sample(V.LISTA, 3))
-            )
+            text = version["text"].replace("## ", "")
             name = f"dokument/bench/{version['dokument_id']}-{version['versionsnummer']}.docx"
             if default_storage.exists(name):
                 default_storage.delete(name)
             version["fil"] = default_storage.save(name, ContentFile(_docx(text)))
             version["fil_text"] = text
+            version["text"] = ""
 
     def _scope_and_numbers(self):
         scope_model = Dokumentversion.giltighetsomrade.through

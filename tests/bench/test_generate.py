@@ -6,11 +6,14 @@ import io
 from collections import Counter
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
+from django.urls import reverse
 
 from bench import generate
 from bench.models import Benchdata
+from dokument.files import check_upload
 from dokument.models import Diarienummer, Dokument, Dokumentlank, Dokumentversion
 from dokument.queries import published_documents
 from dokument.search import search_documents
@@ -187,6 +190,7 @@ def test_the_pages_answer_on_the_generated_data(db, client):
     load()
     targets = generate.targets()
     user = Anvandare.objects.get(username=targets["anvandare_sekreterare"])
+    with_file = Dokumentversion.objects.exclude(fil="").get(ar_aktuell=True)
     some_documents = [
         f"/dokument/{pk}/" for pk in published_documents().values_list("pk", flat=True)[:10]
     ]
@@ -200,6 +204,8 @@ def test_the_pages_answer_on_the_generated_data(db, client):
         targets["organisation_url"],
         f"/dokument/?q={generate.COMMON_WORD}",
         *some_documents,
+        f"/dokument/{with_file.dokument_id}/",
+        reverse("dokument:fil", args=[with_file.dokument_id, with_file.versionsnummer]),
     ]
 
     answers = Counter()
@@ -210,6 +216,21 @@ def test_the_pages_answer_on_the_generated_data(db, client):
         answers[client.get(path).status_code] += 1
 
     assert answers == Counter({200: 2 * len(paths)})
+
+
+@on_postgresql
+def test_a_version_from_a_file_is_what_an_upload_would_leave(db):
+    load()
+    version = Dokumentversion.objects.exclude(fil="").get()
+
+    with version.fil.open("rb") as handle:
+        read = check_upload(SimpleUploadedFile(version.fil_namn, handle.read()))
+
+    assert version.text == ""
+    assert [line for line in read.splitlines() if line.strip()] == [
+        line for line in version.fil_text.splitlines() if line.strip()
+    ]
+    assert generate.COMMON_WORD in version.fil_text
 
 
 @on_postgresql
