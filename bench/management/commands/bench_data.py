@@ -4,6 +4,7 @@ from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
 
 from bench import generate
 
@@ -31,9 +32,8 @@ class Command(BaseCommand):
             )
         if scale <= 0 or scale > 100:
             raise CommandError("Skalan ska vara större än 0 och högst 100.")
-        if MigrationExecutor(connection).migration_plan(
-            MigrationExecutor(connection).loader.graph.leaf_nodes()
-        ):
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             raise CommandError("Databasen är inte migrerad: kör manage.py migrate först.")
         wanted = generate.scale_text(scale)
         existing = generate.marker()
@@ -42,7 +42,8 @@ class Command(BaseCommand):
             if same and reuse:
                 self.stdout.write(
                     f"Databasen har redan testkommunen med skala {wanted} och frö {seed} "
-                    f"(laddad {existing.skapad:%Y-%m-%d %H:%M}): ingenting att göra."
+                    f"(laddad {timezone.localtime(existing.skapad):%Y-%m-%d %H:%M}): "
+                    "ingenting att göra."
                 )
                 return
             raise CommandError(
