@@ -34,6 +34,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -117,6 +118,7 @@ class PageResult:
     label: str
     path: str
     signed_in: bool
+    role: str = ""  # whom the page is measured as when signed in (förtroendevald, sekreterare)
     rounds: list[dict] = field(default_factory=list)
     requests_per_s: float | None = None
     p50_ms: float | None = None
@@ -216,7 +218,7 @@ def format_report(report: dict) -> str:
         c = page["checks"]
         rows.append(
             [
-                page["label"] + (" (inloggad)" if page["signed_in"] else ""),
+                page["label"] + (f" ({page['role'] or 'inloggad'})" if page["signed_in"] else ""),
                 _fmt(page["requests_per_s"], 1),
                 _fmt(page["p50_ms"], 1),
                 _fmt(page["p99_ms"], 1),
@@ -505,16 +507,19 @@ def _targets_by_query() -> dict:
         .order_by("-n", "pk")
         .first()
     )
-    fortroendevald = (
-        Roll.objects.filter(roll=Roll.Typ.FORTROENDEVALD).select_related("anvandare").first()
-    )
+
+    def someone(roll):
+        found = Roll.objects.filter(roll=roll).select_related("anvandare").first()
+        return found.anvandare.get_username() if found else None
+
     return {
         "dokument": dokument.pk if dokument else None,
         "mal_toppniva": top.pk if top else None,
         "mal_enhet": unit.pk if unit else None,
         "organ": organ.pk if organ else None,
         "organisation": organ.pk if organ else None,
-        "fortroendevald": fortroendevald.anvandare.get_username() if fortroendevald else None,
+        "anvandare_fortroendevald": someone(Roll.Typ.FORTROENDEVALD),
+        "anvandare_sekreterare": someone(Roll.Typ.NAMNDSEKRETERARE),
         "common_word": "kommunen",
         "rare_word": "solrosens",
     }
@@ -540,46 +545,56 @@ def pages_to_measure(targets: dict) -> list[PageResult]:
     org = _target(targets, "organisation_id", "organisation")
     filtered = urlencode({"typ": typ or "", "status": "gallande", "sortering": "nyast"})
     candidates = [
-        ("dokument_lista", "Dokumentlistan, filtrerad", f"/dokument/?{filtered}", False),
-        ("dokument", "Ett dokument", f"/dokument/{dokument}/", False, dokument),
+        ("dokument_lista", "Dokumentlistan, filtrerad", f"/dokument/?{filtered}", ""),
+        ("dokument", "Ett dokument", f"/dokument/{dokument}/", "", dokument),
         (
             "sok_vanligt",
             "Sökning, vanligt ord",
             "/dokument/?" + urlencode({"q": targets["common_word"]}),
-            False,
+            "",
         ),
         (
             "sok_sallsynt",
             "Sökning, sällsynt ord",
             "/dokument/?" + urlencode({"q": targets["rare_word"]}),
-            False,
+            "",
         ),
-        ("maltrad", "Målträdet", "/mal/", False),
-        ("maltrad_inloggad", "Målträdet", "/mal/", True),
-        ("mal_toppniva", "Mål på högsta nivån", f"/mal/{top}/", False, top),
-        ("mal_enhet", "Mål för en enhet", f"/mal/{unit}/", False, unit),
-        ("organ", "Ett organs sida", f"/mal/organ/{organ}/", False, organ),
-        ("forfattningssamling", "Författningssamlingen", "/dokument/forfattningssamling/", False),
-        ("organisation_lista", "Organisationslistan", "/organisation/", False),
-        ("organisation", "En nämnds organisationssida", f"/organisation/{org}/", False, org),
+        ("start", "Startsidan", "/", ""),
+        ("maltrad", "Målträdet", "/mal/", ""),
+        ("maltrad_inloggad", "Målträdet", "/mal/", "förtroendevald"),
+        ("mal_toppniva", "Mål på högsta nivån", f"/mal/{top}/", "", top),
+        ("mal_enhet", "Mål för en enhet", f"/mal/{unit}/", "", unit),
+        ("organ", "Ett organs sida", f"/mal/organ/{organ}/", "", organ),
+        ("forfattningssamling", "Författningssamlingen", "/dokument/forfattningssamling/", ""),
+        ("organisation_lista", "Organisationslistan", "/organisation/", ""),
+        ("organisation", "En nämnds organisationssida", f"/organisation/{org}/", "", org),
+        ("granskning", "Aktualitetsprövningen", "/dokument/granskning/", "sekreterare"),
     ]
     pages = []
-    for name, label, path, signed_in, *needed in candidates:
+    for name, label, path, role, *needed in candidates:
         if needed and needed[0] is None:
             print(f"Hoppar över {label}: inget mål att mäta i datan", flush=True)
             continue
-        pages.append(PageResult(name=name, label=label, path=path, signed_in=signed_in))
+        pages.append(PageResult(name=name, label=label, path=path, signed_in=bool(role), role=role))
     return pages
 
 
-def signed_in_user(targets: dict):
+def signed_in_users(targets: dict) -> dict:
+    """The users the signed-in pages are measured as, by role (the generator's bench users)."""
     from django.contrib.auth import get_user_model
 
-    username = _target(targets, "anvandare_fortroendevald", "fortroendevald")
-    return get_user_model().objects.filter(username=username).first()
+    users = {}
+    for role, key in (
+        ("förtroendevald", "anvandare_fortroendevald"),
+        ("sekreterare", "anvandare_sekreterare"),
+    ):
+        user = get_user_model().objects.filter(username=targets.get(key) or "").first()
+        if user is not None:
+            users[role] = user
+    return users
 
 
-def count_queries(pages: list[PageResult], user) -> None:
+def count_queries(pages: list[PageResult], users: dict) -> None:
     """Queries of one request through the test client: with no cache at all, and the second of
     two requests with a fresh cache of this process (what a warm cache leaves)."""
     from django.db import connection
@@ -591,7 +606,7 @@ def count_queries(pages: list[PageResult], user) -> None:
     for page in pages:
         client = Client()
         if page.signed_in:
-            client.force_login(user)
+            client.force_login(users[page.role])
         with override_settings(CACHES=dummy), CaptureQueriesContext(connection) as ctx:
             response = client.get(page.path)
         page.queries = len(ctx.captured_queries) if response.status_code == 200 else None
@@ -829,12 +844,21 @@ def wrk(
     return parse_wrk(output)
 
 
-def measure(config: Config, server: Server, wrk_path: str, pages, cookie: str) -> dict:
+def drain(server: Server, workers: int, wait_ms: float | None) -> None:
+    """wrk stops with a slow page's requests still queued at the server: the next floor must
+    not be measured while the workers finish them. Wait about as long as the page's slowest
+    answers took, then until one request per worker has gone through the queue."""
+    time.sleep(min(wait_ms or 0, 60_000) / 1000)
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(lambda _: fetch(server.url(FLOORS["trivial"]), {}), range(workers)))
+
+
+def measure(config: Config, server: Server, wrk_path: str, pages, cookies: dict) -> dict:
     """Per page: warm it, then rounds of trivial floor, table floor, page."""
     base_headers = {"Accept-Encoding": "gzip"}
     floor_runs: dict[str, list[float]] = {name: [] for name in FLOORS}
     for page in pages:
-        headers = {**base_headers, **({"Cookie": cookie} if page.signed_in else {})}
+        headers = {**base_headers, **({"Cookie": cookies[page.role]} if page.signed_in else {})}
         status, response_headers, body = fetch(server.url(page.path), headers)
         page.status = status
         page.compressed = response_headers.get("Content-Encoding") == "gzip"
@@ -843,7 +867,7 @@ def measure(config: Config, server: Server, wrk_path: str, pages, cookie: str) -
         _, _, raw = fetch(server.url(page.path), plain_headers)
         page.html_bytes = len(raw)
         page.html_gzip_bytes = len(gzip.compress(raw, 6))
-        print(f"{page.label}{' (inloggad)' if page.signed_in else ''}: {page.path}", flush=True)
+        print(f"{page.label}{f' ({page.role})' if page.signed_in else ''}: {page.path}", flush=True)
         for number in range(config.rounds):
             result = {}
             for name, path in FLOORS.items():
@@ -851,6 +875,7 @@ def measure(config: Config, server: Server, wrk_path: str, pages, cookie: str) -
                 floor_runs[name].append(result[name]["requests_per_s"])
             result["page"] = asdict(wrk(wrk_path, server.url(page.path), config, headers))
             page.rounds.append(result)
+            drain(server, config.workers, result["page"]["p99_ms"])
             print(
                 f"  runda {number + 1}: trivial {result['trivial']['requests_per_s']:.0f}, "
                 f"tabell {result['tabell']['requests_per_s']:.0f}, "
@@ -905,37 +930,33 @@ def run(config: Config) -> dict:
 
     targets = pick_targets()
     pages = pages_to_measure(targets)
-    user = signed_in_user(targets)
-    if user is None:
-        pages = [p for p in pages if not p.signed_in]
-        print("Ingen förtroendevald att logga in som: hoppar över de inloggade sidorna")
+    users = signed_in_users(targets)
+    for page in [p for p in pages if p.signed_in and p.role not in users]:
+        print(f"Ingen {page.role} att logga in som: hoppar över {page.label}", flush=True)
+        pages.remove(page)
     print("Räknar frågor med testklienten", flush=True)
-    count_queries(pages, user)
+    count_queries(pages, users)
     print("Mäter sökningen i databasen (EXPLAIN ANALYZE)", flush=True)
     search_db = search_in_database(targets)
     document = _target(targets, "dokument_id", "dokument")
     print("Mäter pdf:en", flush=True)
     pdf = pdf_timings(document) if document else {}
 
-    cookie = ""
-    if user is not None:
-        from django.conf import settings
-        from django.test import Client
-
-        client = Client()
-        client.force_login(user)
-        cookie = (
-            f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
-        )
-
     from django.conf import settings
     from django.db import connections
+    from django.test import Client
+
+    cookies = {}
+    for role, user in users.items():
+        client = Client()
+        client.force_login(user)
+        cookies[role] = f"{settings.SESSION_COOKIE_NAME}={client.session.session_key}"
 
     cache_backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
     connections.close_all()
     memory = {}
     with Server(config, env) as server:
-        floors = measure(config, server, wrk_path, pages, cookie)
+        floors = measure(config, server, wrk_path, pages, cookies)
         if document:
             pdf.update(stored_pdf(config, server, wrk_path, document))
         workers = {pid: vm_hwm_mb(pid) for pid in server.worker_pids()}
@@ -968,13 +989,18 @@ def run(config: Config) -> dict:
     if config.profile and pages:
         measured = [p for p in pages if p.share_trivial is not None]
         slowest = min(measured or pages, key=lambda p: p.share_trivial or 0)
-        path = profile_page(slowest, user, config.out_dir)
+        path = profile_page(slowest, users.get(slowest.role), config.out_dir)
         report["profile"] = {"page": slowest.name, "path": str(path)}
     return report
 
 
+def _stop(signum, frame):
+    raise SystemExit(128 + signum)  # so that gunicorn is stopped on the way out
+
+
 def main(argv=None) -> int:
     config = parse_args(argv)
+    signal.signal(signal.SIGTERM, _stop)
     report = run(config)
     print()
     print(format_report(report))

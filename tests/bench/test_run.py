@@ -260,3 +260,41 @@ def test_write_json_writes_the_run_and_latest(tmp_path):
     assert path == tmp_path / "bench-0.1-20261205T070000Z.json"
     assert json.loads(path.read_text(encoding="utf-8")) == report
     assert json.loads((tmp_path / "latest.json").read_text(encoding="utf-8")) == report
+
+
+@pytest.mark.django_db
+def test_pages_to_measure_are_the_issues_pages_for_the_generators_targets():
+    targets = {
+        "dokument_id": 11,
+        "mal_kf_id": 21,
+        "mal_enhet_id": 22,
+        "organ_id": 31,
+        "organisation_id": 31,
+        "common_word": "kommunen",
+        "rare_word": "ekorre",
+    }
+    pages = {(p.name, p.path, p.role) for p in run.pages_to_measure(targets)}
+    assert pages == {
+        ("dokument_lista", "/dokument/?typ=&status=gallande&sortering=nyast", ""),
+        ("dokument", "/dokument/11/", ""),
+        ("sok_vanligt", "/dokument/?q=kommunen", ""),
+        ("sok_sallsynt", "/dokument/?q=ekorre", ""),
+        ("start", "/", ""),
+        ("maltrad", "/mal/", ""),
+        ("maltrad_inloggad", "/mal/", "förtroendevald"),
+        ("mal_toppniva", "/mal/21/", ""),
+        ("mal_enhet", "/mal/22/", ""),
+        ("organ", "/mal/organ/31/", ""),
+        ("forfattningssamling", "/dokument/forfattningssamling/", ""),
+        ("organisation_lista", "/organisation/", ""),
+        ("organisation", "/organisation/31/", ""),
+        ("granskning", "/dokument/granskning/", "sekreterare"),
+    }
+
+
+@pytest.mark.django_db
+def test_pages_without_a_target_in_the_data_are_left_out():
+    names = [p.name for p in run.pages_to_measure({"common_word": "a", "rare_word": "b"})]
+    assert "dokument" not in names
+    assert "mal_enhet" not in names
+    assert "maltrad" in names
