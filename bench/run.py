@@ -715,7 +715,8 @@ def pdf_timings(document_id, repeats: int = 7) -> dict:
 
 
 def profile_page(page: PageResult, user, out_dir: Path, requests: int = 5) -> Path:
-    """pyinstrument over a few requests of the page through the test client (no cache)."""
+    """pyinstrument over a few requests of the page through the test client (no cache), saved
+    as HTML and as text."""
     from django.test import Client, override_settings
     from pyinstrument import Profiler
 
@@ -733,6 +734,7 @@ def profile_page(page: PageResult, user, out_dir: Path, requests: int = 5) -> Pa
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"profil-{page.name}.html"
     path.write_text(profiler.output_html(), encoding="utf-8")
+    path.with_suffix(".txt").write_text(profiler.output_text(color=False), encoding="utf-8")
     return path
 
 
