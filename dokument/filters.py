@@ -119,7 +119,7 @@ class DokumentFilter(django_filters.FilterSet):
         form = Form  # the guard every form has: no control characters in the search text
 
     def filter_q(self, queryset, name, value):
-        return search_documents(queryset, value)
+        return queryset  # applied in `qs`, after every other filter (the candidates are capped)
 
     def filter_status(self, queryset, name, value):
         today = timezone.localdate()
@@ -138,6 +138,10 @@ class DokumentFilter(django_filters.FilterSet):
         queryset = super().qs
         sortering = (self.form.cleaned_data or {}).get("sortering") if self.is_bound else ""
         searching = self.is_bound and (self.form.cleaned_data or {}).get("q")
+        if searching:
+            # Last, so the capped candidates are drawn from the documents the other filters
+            # leave (a type filter after the cap would drop hits beyond it).
+            queryset = search_documents(queryset, searching)
         if searching and sortering in ("", "relevans"):
             return queryset  # search results come ranked from search_documents()
         return queryset.order_by(*SORT_FIELDS.get(sortering or "titel", SORT_FIELDS["titel"]))

@@ -1,14 +1,25 @@
 """Input of governing documents: the register form (header, upload, decision), revision,
 decision, publication, review, repeal and links."""
 
+import re
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Q
+from django.db.models.functions import Lower
 
 from dokument import services
 from dokument.files import check_upload
-from dokument.models import Dokument, Dokumentlank, Dokumenttyp, Dokumentversion, Granskning
+from dokument.models import (
+    Diarienummer,
+    Dokument,
+    Dokumentlank,
+    Dokumenttyp,
+    Dokumentversion,
+    Granskning,
+)
 from dokument.queries import published_documents
 from styrning import permissions
 from styrning.forms import Form, LockedForm, ModelForm, ModelMultipleChoiceField, OnceForm
@@ -453,14 +464,53 @@ class MakuleraForm(Form):
     )
 
 
+_DOKUMENT_ADRESS = re.compile(r"(?:.*/dokument/)?(\d+)/?")
+MAX_ID = 2**63 - 1  # a larger number is no primary key (and an error on PostgreSQL)
+
+
 class LankForm(Form):
+    """A link to another published document, named by its case number, its number in the
+    statute book or its number in the register (the address /dokument/<nummer>/): a text field,
+    not a list of every published document (10,000 at a large municipality)."""
+
     typ = forms.ChoiceField(label="Typ av länk", choices=Dokumentlank.Typ.choices)
-    till = forms.ModelChoiceField(label="Dokument", queryset=Dokument.objects.none())
+    till = forms.CharField(
+        label="Dokument",
+        max_length=200,
+        help_text=(
+            "Skriv dokumentets diarienummer (t.ex. KS 2025/39), dess nummer i "
+            "författningssamlingen (t.ex. KFS 2026:3) eller dess adress (t.ex. /dokument/12/)."
+        ),
+        error_messages={"required": "Ange vilket dokument länken går till."},
+    )
 
     def __init__(self, *args, dokument: Dokument, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["till"]
-        field.queryset = (
-            published_documents().exclude(pk=dokument.pk).order_by("-typ__rang", "aktuell__titel")
+        self.dokument = dokument
+
+    def clean_till(self) -> Dokument:
+        text = self.cleaned_data["till"].strip()
+        by_number = Q(kfs_nummer__iexact=text) | Q(
+            pk__in=Diarienummer.objects.alias(lagre=Lower("nummer"))
+            .filter(lagre=text.lower(), ledigt=False)
+            .values("dokument_id")
         )
-        field.label_from_instance = lambda obj: f"{obj} ({obj.typ.namn.lower()})"
+        if address := _DOKUMENT_ADRESS.fullmatch(text):
+            number = int(address.group(1))
+            if number <= MAX_ID:
+                by_number |= Q(pk=number)
+        found = list(published_documents().exclude(pk=self.dokument.pk).filter(by_number)[:2])
+        if not found:
+            raise ValidationError(
+                f"Inget annat publicerat dokument har diarienumret, numret eller adressen "
+                f"”{text}”. Kontrollera numret, eller sök fram dokumentet i listan över "
+                "styrdokument och kopiera dess adress.",
+                code="saknas",
+            )
+        if len(found) > 1:
+            raise ValidationError(
+                f"Flera dokument matchar ”{text}”: {found[0]} och {found[1]}. Skriv "
+                "dokumentets adress (t.ex. /dokument/12/) i stället.",
+                code="flera",
+            )
+        return found[0]

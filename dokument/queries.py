@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Exists, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from dokument.models import Dokument, Dokumentversion
@@ -108,50 +108,67 @@ def audit_trail(dokument: Dokument) -> list[Andring]:
 DUE_SOON_DAYS = 90
 
 
-def granskning_for_user(user, today: datetime.date | None = None) -> dict[str, list[Dokument]]:
-    """The documents in force of the user's bodies that need attention, grouped: overdue, due
-    within 90 days, flagged by a higher document's change, and those whose responsible official
-    has left (the account is inactive). A document can be in more than one group."""
-    today = today or timezone.localdate()
-    soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
-    left = Dokumentversion.objects.filter(
-        dokument=OuterRef("pk"), ar_aktuell=True, dokumentansvarig__is_active=False
-    )
-    docs = list(
-        with_current_version(
-            Dokument.objects.filter(
-                agare_id__in=permissions.document_editor_ids(user),
-                status=Dokument.Status.GALLANDE,
-            )
+GRANSKNING_GRUPPER = ("forsenade", "snart", "flaggade", "ansvarig_slutat")
+
+
+def _granskning_base(user, today: datetime.date) -> QuerySet[Dokument]:
+    """The documents in force of the user's bodies (an expired one is no longer in force: no
+    review is due), with the current version joined as `aktuell`."""
+    return with_current_version(
+        Dokument.objects.filter(
+            agare_id__in=permissions.document_editor_ids(user),
+            status=Dokument.Status.GALLANDE,
         )
-        .annotate(ansvarig_slutat=Exists(left))
-        .filter(Q(granskning_nasta__lte=soon) | ~Q(granskning_flagga="") | Q(ansvarig_slutat=True))
-        .order_by("granskning_nasta", "pk")
-    )
-    # An expired document is no longer in force: no review is due (it reads the prefetched
-    # current version, no query).
-    docs = [d for d in docs if not d.ar_utgangen]
+    ).filter(Q(aktuell__giltig_till__isnull=True) | Q(aktuell__giltig_till__gte=today))
+
+
+def _granskning_conditions(today: datetime.date) -> dict[str, Q]:
+    soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
     return {
-        "forsenade": [d for d in docs if d.granskning_nasta and d.granskning_nasta < today],
-        "snart": [d for d in docs if d.granskning_nasta and today <= d.granskning_nasta <= soon],
-        "flaggade": [d for d in docs if d.granskning_flagga],
-        "ansvarig_slutat": [d for d in docs if d.ansvarig_slutat],
+        "forsenade": Q(granskning_nasta__lt=today),
+        "snart": Q(granskning_nasta__gte=today, granskning_nasta__lte=soon),
+        "flaggade": ~Q(granskning_flagga=""),
+        "ansvarig_slutat": Q(aktuell__dokumentansvarig__is_active=False),
     }
 
 
-def vantande_for_user(user) -> list[Dokument]:
+def granskning_querysets(user, today: datetime.date | None = None) -> dict[str, QuerySet]:
+    """The documents in force of the user's bodies that need attention, one queryset per
+    group: overdue, due within 90 days, flagged by a higher document's change, and those whose
+    responsible official has left (the account is inactive). A document can be in more than
+    one group. Each is ordered by its review date."""
+    today = today or timezone.localdate()
+    base = _granskning_base(user, today).order_by("granskning_nasta", "pk")
+    return {name: base.filter(q) for name, q in _granskning_conditions(today).items()}
+
+
+def granskning_counts(user, today: datetime.date | None = None) -> dict[str, int]:
+    """How many documents each group of `granskning_querysets` holds, in one query."""
+    today = today or timezone.localdate()
+    return _granskning_base(user, today).aggregate(
+        **{name: Count("pk", filter=q) for name, q in _granskning_conditions(today).items()}
+    )
+
+
+def granskning_for_user(user, today: datetime.date | None = None) -> dict[str, list[Dokument]]:
+    """The groups of `granskning_querysets`, read whole (for a few documents; a page reads them
+    a page at a time)."""
+    return {name: list(qs) for name, qs in granskning_querysets(user, today).items()}
+
+
+def vantande_queryset(user) -> QuerySet[Dokument]:
     """Documents of the user's bodies with a version waiting for a decision or publication
-    (drafts and adopted versions not yet public). The waiting versions are in `vantande`."""
+    (drafts and adopted versions not yet public), newest first. The waiting versions are in
+    `vantande`."""
     waiting = [Dokumentversion.Status.UTKAST, Dokumentversion.Status.FASTSTALLD]
-    return list(
+    return (
         Dokument.objects.filter(
             agare_id__in=permissions.document_editor_ids(user),
-            versioner__status__in=waiting,
+            pk__in=Dokumentversion.objects.filter(status__in=waiting).values("dokument_id"),
         )
         .exclude(
             status__in=[Dokument.Status.UPPHAVD, Dokument.Status.ERSATT, Dokument.Status.MAKULERAD]
         )
-        .distinct()
         .select_related("typ", "agare")
         .prefetch_related(
             Prefetch(
@@ -164,3 +181,8 @@ def vantande_for_user(user) -> list[Dokument]:
         )
         .order_by("-pk")
     )
+
+
+def vantande_for_user(user) -> list[Dokument]:
+    """`vantande_queryset` read whole."""
+    return list(vantande_queryset(user))

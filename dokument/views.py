@@ -4,11 +4,11 @@ and the staff pages (register, revise, adopt, publish, review, repeal, link)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -33,15 +33,24 @@ from dokument.models import Dokument, Dokumentlank, Dokumentversion, Granskning
 from dokument.queries import (
     audit_trail,
     dokument_for_user,
-    granskning_for_user,
+    granskning_counts,
+    granskning_querysets,
     published_documents,
-    vantande_for_user,
+    vantande_queryset,
     versions_for_user,
 )
 from dokument.sections import sections_for
 from styrning import locking, permissions, submission
+from styrning.pagination import paginate
 
 PER_PAGE = 25
+KFS_PER_PAGE = 50
+GRANSKNING_PER_PAGE = 25
+
+
+def _thousands(number: int) -> str:
+    """A number as Swedish writes it: "1 000" (a no-break space between the thousands)."""
+    return f"{number:,}".replace(",", "\u00a0")
 
 
 # --- Access helpers -----------------------------------------------------------------------------
@@ -121,7 +130,7 @@ def _is_insider(user, dokument: Dokument) -> bool:
 
 def lista(request: HttpRequest) -> HttpResponse:
     filterset = DokumentFilter(request.GET or None, queryset=published_documents())
-    page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("sida"))
+    page = paginate(request, filterset.qs, PER_PAGE)
     q = (getattr(filterset.form, "cleaned_data", None) or {}).get("q")
     return render(
         request,
@@ -129,6 +138,11 @@ def lista(request: HttpRequest) -> HttpResponse:
         {
             "filter": filterset,
             "page": page,
+            # A common word matches nearly everything: only the first candidates are ranked.
+            "fler_an": _thousands(search.CANDIDATES)
+            if q and search.has_more_hits(page.paginator.count)
+            else "",
+            "url_dokument": reverse("dokument:lista"),
             "inga_traffar": (
                 search.no_hit_help(published_documents(), q)
                 if q and not page.paginator.count
@@ -160,6 +174,11 @@ def _linked(user, dokument: Dokument):
 
 def detalj(request: HttpRequest, pk: int) -> HttpResponse:
     dokument = _get_dokument_for_user(request, pk)
+    return render(request, "dokument/detalj.html", _detalj_context(request, dokument))
+
+
+def _detalj_context(request: HttpRequest, dokument: Dokument, lank_form=None) -> dict:
+    """The document page's context; `lank_form` is a link form that came back with errors."""
     insider = _is_insider(request.user, dokument)
     versions = list(versions_for_user(request.user, dokument).prefetch_related("giltighetsomrade"))
     current = next((v for v in versions if v.ar_aktuell), None)
@@ -191,14 +210,14 @@ def detalj(request: HttpRequest, pk: int) -> HttpResponse:
         if insider
         else [],
         "audit": audit_trail(dokument) if insider else [],
-        "lank_form": LankForm(dokument=dokument) if can_act else None,
+        "lank_form": (lank_form or LankForm(dokument=dokument)) if can_act else None,
         "datum_form": GranskningsdatumForm(
             initial={"datum": dokument.granskning_nasta}, current=dokument
         )
         if can_act
         else None,
     }
-    return render(request, "dokument/detalj.html", context)
+    return context
 
 
 def version(request: HttpRequest, pk: int, nummer: int) -> HttpResponse:
@@ -265,33 +284,44 @@ def fil(request: HttpRequest, pk: int, nummer: int) -> FileResponse:
 
 def forfattningssamling(request: HttpRequest) -> HttpResponse:
     """The statute book: the rules in force by number, and the repealed ones with their
-    repeal history."""
+    repeal history, each list paged on its own."""
     base = published_documents().exclude(kfs_nummer="").order_by("kfs_ar", "kfs_lopnummer")
-    docs = list(
-        base.prefetch_related(
-            Prefetch(
-                "lankar_till",
-                queryset=Dokumentlank.objects.exclude(typ=Dokumentlank.Typ.KONKRETISERAR)
-                .select_related("fran")
-                .prefetch_related(
-                    Prefetch(
-                        "fran__versioner",
-                        queryset=Dokumentversion.objects.filter(ar_aktuell=True),
-                        to_attr="aktuella",
-                    )
-                ),
-                to_attr="ersatt_av",
+    base = base.prefetch_related(
+        Prefetch(
+            "lankar_till",
+            queryset=Dokumentlank.objects.exclude(typ=Dokumentlank.Typ.KONKRETISERAR)
+            .select_related("fran")
+            .prefetch_related(
+                Prefetch(
+                    "fran__versioner",
+                    queryset=Dokumentversion.objects.filter(ar_aktuell=True),
+                    to_attr="aktuella",
+                )
             ),
-            Prefetch(
-                "versioner",
-                queryset=Dokumentversion.objects.filter(
-                    status=Dokumentversion.Status.PUBLICERAD
-                ).order_by("versionsnummer"),
-                to_attr="publicerade",
-            ),
-        )
+            to_attr="ersatt_av",
+        ),
+        Prefetch(
+            "versioner",
+            queryset=Dokumentversion.objects.filter(
+                status=Dokumentversion.Status.PUBLICERAD
+            ).order_by("versionsnummer"),
+            to_attr="publicerade",
+        ),
     )
-    for dok in docs:
+    gallande = paginate(
+        request,
+        base.filter(status=Dokument.Status.GALLANDE),
+        KFS_PER_PAGE,
+        anchor="#gallande-rubrik",
+    )
+    upphavda = paginate(
+        request,
+        base.exclude(status=Dokument.Status.GALLANDE),
+        KFS_PER_PAGE,
+        param="upphavda_sida",
+        anchor="#upphavda-rubrik",
+    )
+    for dok in [*gallande.object_list, *upphavda.object_list]:
         # The row shows the current version: its decision and its own publication date
         # (anslagsdatum); the first publication is shown apart when the document was revised.
         current = dok.aktuell_version
@@ -303,10 +333,7 @@ def forfattningssamling(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "dokument/forfattningssamling.html",
-        {
-            "gallande": [d for d in docs if d.status == Dokument.Status.GALLANDE],
-            "upphavda": [d for d in docs if d.status != Dokument.Status.GALLANDE],
-        },
+        {"gallande": gallande, "upphavda": upphavda, "url_dokument": reverse("dokument:lista")},
     )
 
 
@@ -618,9 +645,14 @@ def lanka(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, "Länken är sparad.")
-    else:
-        messages.error(request, "Välj typ av länk och ett dokument.")
-    return redirect(dokument)
+        return redirect(dokument)
+    # The document page again, with the errors at their fields (nothing is saved).
+    return render(
+        request,
+        "dokument/detalj.html",
+        _detalj_context(request, dokument, lank_form=form),
+        status=400,
+    )
 
 
 @login_required
@@ -629,8 +661,27 @@ def granskning(request: HttpRequest) -> HttpResponse:
     whose responsible official has left, and versions waiting for a decision or publication."""
     if not permissions.document_editor_ids(request.user):
         raise PermissionDenied("Sidan är för den som hanterar styrdokument.")
+    counts = granskning_counts(request.user)
+    groups = {
+        name: paginate(
+            request,
+            queryset,
+            GRANSKNING_PER_PAGE,
+            param=f"{name}_sida",
+            count=counts[name],
+            anchor=f"#{name}-rubrik",
+        )
+        for name, queryset in granskning_querysets(request.user).items()
+    }
+    vantande = paginate(
+        request,
+        vantande_queryset(request.user),
+        GRANSKNING_PER_PAGE,
+        param="vantande_sida",
+        anchor="#vantande-rubrik",
+    )
     return render(
         request,
         "dokument/granskning.html",
-        {"groups": granskning_for_user(request.user), "vantande": vantande_for_user(request.user)},
+        {"groups": groups, "vantande": vantande, "url_dokument": reverse("dokument:lista")},
     )

@@ -2,12 +2,14 @@ from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from styrning import errors, permissions
 from styrning.context_processors import public_sections
+from styrning.pagination import paginate
 from styrning.queries import organisation_tree
 from styrning.startsida import panels_for
 
@@ -32,6 +34,9 @@ def halsa(request: HttpRequest) -> HttpResponse:
 
 def start(request: HttpRequest) -> HttpResponse:
     return render(request, "styrning/start.html", {"sections": public_sections()})
+
+
+ORGANISATION_PER_PAGE = 100
 
 
 @login_required
@@ -73,10 +78,20 @@ def organisation_lista(request: HttpRequest) -> HttpResponse:
                 continue
             visible.append(row)
         rows = visible
+    # The tree in pages of its walk (1,500 units at a large municipality); a page that begins
+    # inside a branch says where (the chain above its first row, from the tree in memory).
+    page = paginate(request, rows, ORGANISATION_PER_PAGE)
+    first = page.object_list[0]["org"] if page.object_list else None
     return render(
         request,
         "styrning/organisation_lista.html",
-        {"rows": rows, "show_all": show_all, "count": len(rows)},
+        {
+            "page": page,
+            "show_all": show_all,
+            "count": len(rows),
+            "fortsattning": tree.ancestors(first.pk) if first and page.number > 1 else [],
+            "url_organisation": reverse("organisation_lista"),
+        },
     )
 
 
