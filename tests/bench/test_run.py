@@ -202,6 +202,7 @@ def _report() -> dict:
     page.rounds = [_round(1000, 100, 50)]
     page.summarise()
     page.html_bytes, page.html_gzip_bytes, page.queries, page.queries_warm = 5400, 900, 12, 0
+    page.compressed = True
     report = {
         "setup": {
             "time": "2026-12-05T07:00:00Z",
@@ -245,6 +246,7 @@ def test_format_report_prints_one_row_per_page_with_its_figures():
         "5",
         "400",
         "900",
+        "ja",
         "12",
         "0",
         "NEJ",
