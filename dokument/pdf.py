@@ -18,9 +18,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
+from dokument.cache_scopes import dokument_scope
 from dokument.filtext import render_file_text
 from dokument.markdown import render_markdown
 from dokument.models import Dokumentversion
+from styrning import pagecache
 from styrning.pdf import Bilaga, chapters, render_html, write_pdf
 
 logger = logging.getLogger(__name__)
@@ -200,4 +202,6 @@ def _store(version: Dokumentversion, data: bytes) -> bool:
     if not stored:
         field.storage.delete(name)
         return False
+    # The document's pages link the PDF now instead of "PDF:en skapas" (styrning.pagecache).
+    pagecache.invalidate({dokument_scope(version.dokument_id)})
     return True

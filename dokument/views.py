@@ -41,6 +41,7 @@ from dokument.queries import (
 )
 from dokument.sections import sections_for
 from styrning import locking, permissions, submission
+from styrning.pagecache import public_page
 from styrning.pagination import paginate
 
 PER_PAGE = 25
@@ -128,6 +129,7 @@ def _is_insider(user, dokument: Dokument) -> bool:
 # --- Public pages -------------------------------------------------------------------------------
 
 
+@public_page("dokumentlista")
 def lista(request: HttpRequest) -> HttpResponse:
     filterset = DokumentFilter(request.GET or None, queryset=published_documents())
     page = paginate(request, filterset.qs, PER_PAGE)
@@ -172,6 +174,7 @@ def _linked(user, dokument: Dokument):
     return list(upp), list(ned)
 
 
+@public_page("dokument:{pk}")
 def detalj(request: HttpRequest, pk: int) -> HttpResponse:
     dokument = _get_dokument_for_user(request, pk)
     return render(request, "dokument/detalj.html", _detalj_context(request, dokument))
@@ -220,6 +223,7 @@ def _detalj_context(request: HttpRequest, dokument: Dokument, lank_form=None) ->
     return context
 
 
+@public_page("dokument:{pk}")
 def version(request: HttpRequest, pk: int, nummer: int) -> HttpResponse:
     dokument = _get_dokument_for_user(request, pk)
     shown = _get_version_for_user(request, dokument, nummer)
@@ -241,6 +245,7 @@ def version(request: HttpRequest, pk: int, nummer: int) -> HttpResponse:
     )
 
 
+@public_page("dokument:{pk}")
 def jamfor(request: HttpRequest, pk: int) -> HttpResponse:
     """A readable diff between two versions (header fields and text body)."""
     dokument = _get_dokument_for_user(request, pk)
@@ -270,6 +275,7 @@ def jamfor(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@public_page("dokument:{pk}")
 def fil(request: HttpRequest, pk: int, nummer: int) -> FileResponse:
     dokument = _get_dokument_for_user(request, pk)
     shown = _get_version_for_user(request, dokument, nummer)
@@ -282,6 +288,7 @@ def fil(request: HttpRequest, pk: int, nummer: int) -> FileResponse:
     return FileResponse(handle, as_attachment=True, filename=shown.fil.name.rsplit("/", 1)[-1])
 
 
+@public_page("dokumentlista")
 def forfattningssamling(request: HttpRequest) -> HttpResponse:
     """The statute book: the rules in force by number, and the repealed ones with their
     repeal history, each list paged on its own."""

@@ -16,6 +16,7 @@ from django.utils.http import http_date
 from dokument.models import Dokumentversion
 from dokument.pdf import content_etag, pdf_filename, render_document_html, render_document_pdf
 from dokument.queries import dokument_for_user, versions_for_user
+from styrning.pagecache import public_page
 
 RETRY_AFTER_SECONDS = 30
 
@@ -101,6 +102,7 @@ def _versions(request: HttpRequest, pk: int):
     return dokument, versions.prefetch_related("giltighetsomrade")
 
 
+@public_page("dokument:{pk}")
 def pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The current version; for staff, a document without one gives its latest version."""
     dokument, versions = _versions(request, pk)
@@ -112,6 +114,7 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return _pdf_response(request, version)
 
 
+@public_page("dokument:{pk}")
 def version_pdf(request: HttpRequest, pk: int, nummer: int) -> HttpResponse:
     _, versions = _versions(request, pk)
     return _pdf_response(request, get_object_or_404(versions, versionsnummer=nummer))

@@ -40,6 +40,7 @@ from mal.models import (
 from mal.queries import mal_for_user, uppdrag_for_user
 from styrning import locking, permissions, submission
 from styrning.models import Organisation
+from styrning.pagecache import public_page
 from styrning.periods import Period, tertials
 from styrning.queries import organisation_tree
 
@@ -147,6 +148,7 @@ def _submit(
 # Public pages ------------------------------------------------------------------------------------
 
 
+@public_page("mal")
 def trad(request: HttpRequest) -> HttpResponse:
     """The goal chain as a tree from the vision down to the units."""
     period = _period_param(request)
@@ -179,6 +181,7 @@ def trad(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page("mal")
 def detalj(request: HttpRequest, pk: int) -> HttpResponse:
     """A goal: description, requirement, indicators with charts, the chain up and down, the
     assessments over time and the documents it rests on."""
@@ -186,6 +189,7 @@ def detalj(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "mal/detalj.html", vars(queries.goal_page(request.user, mal)))
 
 
+@public_page("mal")
 def organ(request: HttpRequest, pk: int) -> HttpResponse:
     """A body's page: its goals, its assignments and their status, a count per goal area."""
     org = organisation_tree().nodes.get(pk)
@@ -195,6 +199,7 @@ def organ(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "mal/organ.html", vars(page))
 
 
+@public_page("mal")
 def jamforelse(request: HttpRequest) -> HttpResponse:
     """The same goals' fulfilment per year or per tertial, side by side, for any organisation."""
     today = timezone.localdate()
@@ -228,6 +233,7 @@ def jamforelse(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page("mal")
 def uppdrag_lista(request: HttpRequest) -> HttpResponse:
     """Every assignment with its status, filtered by status."""
     filterset = UppdragFilter(
@@ -259,6 +265,7 @@ def _uppdrag_for_user(user, pk: int) -> Uppdrag:
     return uppdrag
 
 
+@public_page("mal")
 def uppdrag_detalj(request: HttpRequest, pk: int) -> HttpResponse:
     uppdrag = _uppdrag_for_user(request.user, pk)
     can_report = permissions.can_report(request.user, uppdrag.givet_till_id)
@@ -284,6 +291,7 @@ def uppdrag_detalj(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@public_page("mal")
 def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     """Goals, indicators or values as CSV or JSON: what the user may see."""
     if kind not in open_data.FIELDS or fmt not in ("csv", "json"):

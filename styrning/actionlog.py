@@ -5,6 +5,7 @@ the subscriptions and "what changed" mails read the public acts."""
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, QuerySet
 
+from styrning import pagecache
 from styrning.models import Handelse, Organisation
 
 Handling = Handelse.Handling
@@ -24,7 +25,9 @@ def log_action(
     payload (what the act changed, numbers, codes); `publik` says whether the public may see
     that it happened (a publication, a repeal), as opposed to internal work (a draft saved).
     `objekt_text` names the object when `str(objekt)` does not say enough yet (a document
-    without a published version)."""
+    without a published version). The pages that show `objekt` leave the shared page cache
+    (styrning.pagecache), on every app server once the transaction commits."""
+    pagecache.invalidate(pagecache.scopes_for_act(handling, objekt))
     return Handelse.objects.create(
         anvandare=user if user is not None and user.is_authenticated else None,
         handling=handling,

@@ -11,7 +11,8 @@ class StyrningConfig(AppConfig):
     def ready(self):
         from django.db.models import fields
 
-        from styrning import security
+        from styrning import pagecache, security
 
         fields.BLANK_CHOICE_LABEL = BLANK_CHOICE_LABEL
         security.connect_signals()
+        pagecache.register_core()

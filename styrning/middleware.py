@@ -6,9 +6,13 @@
   (drafts, confidential versions, unpublished values) are kept neither by a shared proxy nor
   on the disk of a shared computer. Directives a view set itself are kept beside them; a
   `public` one gives way to `private`. Anonymous responses keep their caching untouched.
+- gzip for anonymous pages only (`AnonymousGZipMiddleware`, settings.MIDDLEWARE).
 """
 
+from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import patch_cache_control
+
+from styrning import pagecache
 
 DISABLED_FEATURES = (
     "accelerometer",
@@ -52,3 +56,24 @@ class SecurityHeadersMiddleware:
         if user is not None and user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class AnonymousGZipMiddleware(GZipMiddleware):
+    """Django's gzip, for anonymous pages only. BREACH: a compressed response whose body holds
+    a secret (a CSRF token, a signed-in user's data) beside text an attacker can choose (a
+    search word) leaks the secret through its size, so a response to a signed-in user or one
+    that sets a cookie (the CSRF token's, for a page with a POST form) is sent uncompressed.
+    Static files are compressed ahead by WhiteNoise; a proxy may compress instead
+    (deploy/README.md: nginx gzip)."""
+
+    def process_response(self, request, response):
+        # Anonymous by the cookies alone (styrning.pagecache): asking the session could try a
+        # database that is away again. No `user` on the request when an inner middleware
+        # answered before authentication (WhiteNoise's static files, compressed ahead).
+        if (
+            not hasattr(request, "user")
+            or not pagecache.is_anonymous_request(request)
+            or response.cookies  # a CSRF cookie: the page holds its token
+        ):
+            return response
+        return super().process_response(request, response)

@@ -61,6 +61,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Compresses anonymous pages only (BREACH: a page for a signed-in user or with a CSRF token
+    # holds secrets an attacker could guess from compressed sizes); then the ETag and 304s.
+    "styrning.middleware.AnonymousGZipMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     # Permissions-Policy on every response (static files too); no-store for signed-in users.
     "styrning.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -193,7 +197,25 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The cache every app server shares (styrning.pagecache: anonymous pages): Redis when REDIS_URL
+# is set, else a table in the database (made by migration styrning 0003). The suite uses locmem.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "styrning_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
+# Seconds a public page stays in the shared cache (a change replaces it at once anyway), and
+# the max-age a browser or proxy may keep it before it asks again (with its ETag: a 304).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "60"))
 
 # HTTPS: set HTTPS=1 when served over TLS (directly or behind a proxy that sets the header).
 HTTPS = env_bool("HTTPS", False)

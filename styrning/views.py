@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 
 from styrning import errors, permissions
 from styrning.context_processors import public_sections
+from styrning.pagecache import public_page
 from styrning.pagination import paginate
 from styrning.queries import organisation_tree
 from styrning.startsida import panels_for
@@ -32,6 +33,7 @@ def halsa(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain; charset=utf-8")
 
 
+@public_page()
 def start(request: HttpRequest) -> HttpResponse:
     return render(request, "styrning/start.html", {"sections": public_sections()})
 
@@ -56,10 +58,12 @@ def min_sida(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page()
 def tillganglighet(request: HttpRequest) -> HttpResponse:
     return render(request, "styrning/tillganglighet.html")
 
 
+@public_page()
 def organisation_lista(request: HttpRequest) -> HttpResponse:
     show_all = request.GET.get("visa") == "alla"
     today = timezone.localdate()

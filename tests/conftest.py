@@ -20,6 +20,16 @@ def pytest_configure(config):
     """A fast password hasher: the suite creates hundreds of users and signs them in, and a
     real hasher costs a third of a second each time (Healthchecks does the same)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The page cache in the process (REDIS_URL is for the tests that ask for Redis).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """No page cached by one test is seen by the next (styrning.pagecache)."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,13 @@ from django.urls import reverse
 from dokument.models import Dokument, Dokumentlank, Dokumentversion
 
 
+@pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    """What a page costs to render: the rows come by bulk_create, which sends no signal, and
+    the page cache (styrning.pagecache) would answer the second request from the first."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+
 def _bulk_published(count, typ, agare, **extra):
     """Many published documents at once (no services: the fixture must be quick)."""
     docs = Dokument.objects.bulk_create(

@@ -14,7 +14,8 @@ def test_anonymous_public_page_has_permissions_policy_and_stays_cacheable(client
 
     assert response.status_code == 200
     assert response["Permissions-Policy"] == PERMISSIONS_POLICY
-    assert response.headers.get("Cache-Control") is None
+    # Cached for a short while by a browser or proxy too (styrning.pagecache).
+    assert response.headers.get("Cache-Control") == "public, max-age=60"
 
 
 def test_permissions_policy_switches_off_camera_microphone_and_geolocation():

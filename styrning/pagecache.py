@@ -1,0 +1,265 @@
+"""The shared page cache for anonymous readers (issue 9).
+
+Every anonymous reader sees the same public page, so a public page is rendered once and kept
+in Django's cache (Redis when REDIS_URL is set, the database cache otherwise: both are shared
+by every app server). Only anonymous requests are read from or written to it: a request with a
+session cookie (signed in, or a session of its own) or queued messages always renders, so no
+draft and nothing that depends on a signed-in user's rights ever enters the cache.
+
+Invalidation by generation: a page's key holds the generations of what it shows, its *scopes*
+("alla" for everything, "dokumentlista" for the document list and the statute book,
+"dokument:<id>" for one document's pages, "mal" for the goal pages). A change bumps the
+generation of the scopes it touches (a new random token: a key made before the change is
+never made again), so exactly the pages that show it render anew, on every server at once.
+
+What a change touches: each app registers a function per model (`register`) that names the
+scopes an object of it is shown in; the log of acts (`styrning.actionlog.log_action`) bumps the
+scopes of the act's object, and signals on the registered models bump them for every save
+outside the services too (admin edits of organisations, types, goal values). A bump happens at
+once and again when the transaction commits: at once so that a reader in the same transaction
+sees the change, on commit so that no other server keeps a page rendered from the data before
+the commit.
+
+A response is stored only when it is the same for everyone: a 200, not streamed, no cookie
+set, no CSRF token used (a page with a POST form renders anew each time), no session written,
+no message queued, nothing `private`/`no-store`. It carries `Cache-Control: public,
+max-age=PAGE_CACHE_MAX_AGE`, `Vary: Cookie` and an ETag, so a proxy may keep it briefly and a
+reader who has it gets a 304 (ConditionalGetMiddleware).
+"""
+
+import functools
+import hashlib
+import logging
+import uuid
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError, models, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
+
+logger = logging.getLogger(__name__)
+
+ALLA = "alla"
+HIT_HEADER = "X-Cache"
+
+ScopesFn = Callable[[models.Model], Iterable[str]]
+
+_scopes_by_model: dict[type[models.Model], list[ScopesFn]] = {}
+_scopes_by_act: dict[str, ScopesFn] = {}
+
+# A save of only these fields changes no page (a sign-in sets the user's last_login).
+NEVER_SHOWN_FIELDS = {"last_login"}
+
+
+# --- What a change touches ----------------------------------------------------------------------
+
+
+def register(model: type[models.Model], scopes: ScopesFn) -> None:
+    """Name the scopes an object of `model` is shown in; its saves and deletes bump them."""
+    functions = _scopes_by_model.setdefault(model, [])
+    if scopes not in functions:
+        functions.append(scopes)
+    post_save.connect(_on_save, sender=model, dispatch_uid=f"pagecache-save-{model._meta.label}")
+    post_delete.connect(
+        _on_delete, sender=model, dispatch_uid=f"pagecache-delete-{model._meta.label}"
+    )
+
+
+def register_m2m(through: type[models.Model], scopes: Callable[..., Iterable[str]]) -> None:
+    """Link rows added or removed: `scopes(instance, model, pk_set)` names what they touch."""
+
+    def receiver(sender, instance, action, model, pk_set, **kwargs):
+        if action in ("post_add", "post_remove", "pre_clear"):
+            invalidate(scopes(instance, model, pk_set or ()))
+
+    m2m_changed.connect(
+        receiver, sender=through, weak=False, dispatch_uid=f"pagecache-m2m-{through._meta.label}"
+    )
+
+
+def register_act(handling: str, scopes: ScopesFn) -> None:
+    """Name what an act touches when its object does not say it (an import of values is
+    logged on the organisation the values are for, and touches the goal pages)."""
+    _scopes_by_act[handling] = scopes
+
+
+def scopes_for_act(handling: str, obj: models.Model) -> set[str]:
+    if handling in _scopes_by_act:
+        return set(_scopes_by_act[handling](obj))
+    return scopes_for(obj)
+
+
+def register_core() -> None:
+    """styrning's models: the organisation, its periods and people's names show on every
+    page (StyrningConfig.ready())."""
+    from styrning.models import Anvandare, Budgetar, Mandatperiod, Organisation
+
+    for model in (Organisation, Mandatperiod, Budgetar, Anvandare):
+        register(model, lambda obj: {ALLA})
+
+
+def scopes_for(obj: models.Model) -> set[str]:
+    """The scopes an object is shown in; an object of an unregistered model: everything."""
+    functions = _scopes_by_model.get(type(obj))
+    if not functions:
+        return {ALLA}
+    return {scope for function in functions for scope in function(obj)}
+
+
+def _on_save(sender, instance, update_fields=None, **kwargs):
+    if update_fields is not None and set(update_fields) <= NEVER_SHOWN_FIELDS:
+        return
+    invalidate(scopes_for(instance))
+
+
+def _on_delete(sender, instance, **kwargs):
+    invalidate(scopes_for(instance))
+
+
+def invalidate(scopes: Iterable[str]) -> None:
+    """Bump the generations of `scopes` now and again when the transaction commits."""
+    scopes = set(scopes)
+    if not scopes:
+        return
+    _bump(scopes)
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return
+    # One bump on commit per transaction: join the one already waiting (it is gone from the
+    # list when its savepoint or transaction was rolled back).
+    for _savepoints, callback, _robust in connection.run_on_commit:
+        if isinstance(callback, _BumpOnCommit):
+            callback.scopes |= scopes
+            return
+    transaction.on_commit(_BumpOnCommit(scopes))
+
+
+class _BumpOnCommit:
+    def __init__(self, scopes: set[str]):
+        self.scopes = set(scopes)
+
+    def __call__(self):
+        _bump(self.scopes)
+
+
+def _bump(scopes: set[str]) -> None:
+    try:
+        cache.set_many({_gen_key(s): uuid.uuid4().hex for s in scopes}, timeout=None)
+    except DatabaseError:
+        raise  # the database cache: the database is away, and so is the change
+    except Exception:
+        # The cache is away: pages are rendered without it (and expire within
+        # PAGE_CACHE_SECONDS once it is back).
+        logger.exception("Sidcachen kunde inte ogiltigförklara %s", sorted(scopes))
+
+
+def _gen_key(scope: str) -> str:
+    return f"gen:{scope}"
+
+
+# --- Reading and writing pages -------------------------------------------------------------------
+
+
+def is_anonymous_request(request: HttpRequest) -> bool:
+    """A GET or HEAD without a session (so without a signed-in user) and without messages:
+    decided on the cookies alone, without the database."""
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+def _page_key(request: HttpRequest, scopes: list[str]) -> str | None:
+    """The key of this page under the current generations of its scopes (None when the cache
+    cannot say them). The day is part of it: what is in force depends on the date."""
+    keys = [_gen_key(s) for s in scopes]
+    found = cache.get_many(keys)
+    missing = [k for k in keys if k not in found]
+    if missing:
+        for key in missing:
+            cache.add(key, uuid.uuid4().hex, timeout=None)
+        found.update(cache.get_many(missing))
+        if any(k not in found for k in keys):
+            return None
+    parts = [request.get_full_path(), timezone.localdate().isoformat(), *(found[k] for k in keys)]
+    return "sida:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _is_public(request: HttpRequest, response: HttpResponse) -> bool:
+    """The same response for every anonymous reader: no cookie, no CSRF token, no session
+    written, no message queued, nothing private."""
+    cache_control = response.get("Cache-Control", "")
+    messages = getattr(request, "_messages", None)
+    session = getattr(request, "session", None)
+    return (
+        response.status_code == 200
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not (session is not None and session.modified)
+        and not (messages is not None and len(messages))
+        and not any(d in cache_control for d in ("private", "no-store", "no-cache"))
+    )
+
+
+def _freeze(response: HttpResponse) -> tuple:
+    headers = [(k, v) for k, v in response.headers.items() if k != HIT_HEADER]
+    return (response.status_code, response.content, headers)
+
+
+def _thaw(frozen: tuple) -> HttpResponse:
+    status, content, headers = frozen
+    response = HttpResponse(content, status=status)
+    for key, value in headers:
+        response.headers[key] = value
+    return response
+
+
+def public_page(*scopes: str):
+    """Cache a public view's page for anonymous readers. `scopes` name what it shows, formatted
+    with the view's keyword arguments ("dokument:{pk}"); every page also depends on "alla"."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs):
+            if not is_anonymous_request(request):
+                return view(request, *args, **kwargs)
+            names = [ALLA, *(scope.format(**kwargs) for scope in scopes)]
+            try:
+                key = _page_key(request, names)
+                frozen = cache.get(key) if key else None
+            except DatabaseError:
+                raise  # the database cache: the database is away (a 503, styrning.errors)
+            except Exception:
+                logger.exception("Sidcachen svarar inte")
+                key = frozen = None
+            if frozen is not None:
+                response = _thaw(frozen)
+                response[HIT_HEADER] = "hit"
+                return response
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            if not _is_public(request, response):
+                return response
+            patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_MAX_AGE)
+            patch_vary_headers(response, ("Cookie",))
+            if key is not None and not response.streaming:
+                if not response.has_header("ETag"):
+                    set_response_etag(response)
+                try:
+                    cache.set(key, _freeze(response), settings.PAGE_CACHE_SECONDS)
+                except DatabaseError:
+                    raise
+                except Exception:
+                    logger.exception("Sidcachen kunde inte spara en sida")
+                response[HIT_HEADER] = "miss"
+            return response
+
+        return wrapper
+
+    return decorator
