@@ -1069,26 +1069,29 @@ class Generator:
         kf_goals = []
         per_area = Counter()
         for i in range(kf_count):
-            area = areas[i % len(V.AREAS)]
+            titel, area_index, domains = V.KF_MAL[i % len(V.KF_MAL)]
+            area = areas[area_index]
             per_area[area["id"]] += 1
             typ = [Mal.Typ.STRATEGISKT, Mal.Typ.VERKSAMHETSMAL, Mal.Typ.FINANSIELLT][i % 3]
-            titel = rng.choice(V.MAL["kommun"])
             kf_goals.append(
                 add(
                     self.kf,
                     typ,
                     titel,
-                    f"{i % len(V.AREAS) + 1}.{per_area[area['id']]}",
+                    f"{area_index + 1}.{per_area[area['id']]}",
                     [],
                     area["id"],
                     _domain="kommun",
+                    _domains=domains,
                 )
             )
         organ_goals = defaultdict(list)
         for organ, count in zip(self.organs, organ_counts, strict=True):
             domain = organ["_domain"]
+            # A nämnd's goals contribute to KF's goals of its field, when KF has them.
+            own = [g for g in kf_goals if domain in g["_domains"]] or kf_goals
             for k in range(count):
-                parent = rng.choice(kf_goals)
+                parent = rng.choice(own)
                 parents = [parent]
                 if rng.random() < 0.05:
                     second = rng.choice(kf_goals)
@@ -1130,10 +1133,11 @@ class Generator:
                 ar = years[k % len(years)]
                 parent = rng.choice(above)
                 draft = ar == self.today.year and rng.random() < 0.03
+                # Half of the units take the goal above as their own, in its words.
                 goal = add(
                     unit,
                     Mal.Typ.ENHETSMAL,
-                    rng.choice(V.MAL[unit["_domain"]]),
+                    parent["titel"] if rng.random() < 0.5 else rng.choice(V.MAL[unit["_domain"]]),
                     "",
                     [parent],
                     parent["malomrade_id"],

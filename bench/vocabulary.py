@@ -745,6 +745,22 @@ ANALYSER = {
     "och av ökad efterfrågan. Nämnden har beslutat om en åtgärdsplan.",
 }
 
+# KF's goals: (title, goal area (index in AREAS), the fields whose nämnder contribute).
+KF_MAL = [
+    ("Kommunens klimatpåverkan ska minska varje år", 0, {"miljo", "bygg", "service"}),
+    ("Fler invånare ska känna sig trygga", 1, {"social", "kultur", "miljo"}),
+    ("Fler barn och unga ska nå målen i förskola och skola", 2, {"forskola", "skola"}),
+    ("Fler ska vara i arbete eller studier", 3, {"social", "skola"}),
+    ("Kommunen ska ha en ekonomi i balans", 4, {"kommun", "service", "bygg"}),
+    ("Skillnaderna i livsvillkor ska minska", 1, {"social", "omsorg", "forskola"}),
+    ("Fler ska delta i kultur- och föreningslivet", 2, {"kultur"}),
+    ("Näringslivsklimatet ska förbättras", 3, {"kommun", "bygg"}),
+    ("Invånarna ska vara nöjda med kommunens service", 4, {"omsorg", "service", "kommun"}),
+    ("Fler bostäder ska byggas i hela kommunen", 0, {"bygg", "kommun"}),
+    ("Äldre ska kunna leva ett självständigt och tryggt liv", 1, {"omsorg"}),
+    ("Kommunen ska vara en attraktiv arbetsgivare", 4, {"kommun", "omsorg", "forskola", "skola"}),
+]
+
 UPPDRAG = [
     "Ta fram en handlingsplan för {a}",
     "Utreda förutsättningarna för {a}",
