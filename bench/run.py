@@ -782,7 +782,11 @@ class Server:
         self.process = subprocess.Popen(
             command, cwd=BASE_DIR, env=self.env, start_new_session=True, stdout=subprocess.DEVNULL
         )
-        self.wait_until_healthy()
+        try:
+            self.wait_until_healthy()
+        except BaseException:
+            self.__exit__(None, None, None)  # not called when __enter__ fails
+            raise
         return self
 
     def url(self, path: str) -> str:
