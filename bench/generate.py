@@ -87,7 +87,7 @@ VS = Dokumentversion.Status
 # The project apps whose tables must be empty before a load (besides the marker).
 PROJECT_APPS = ("styrning", "dokument", "mal", "uppfoljning", "bench")
 
-PARALLEL_MIN_ROWS = 20_000  # below this, one connection (and the caller's transaction)
+PARALLEL_MIN_ROWS = 2_000  # below this, one connection (and the caller's transaction)
 COPY_BATCH = 100_000
 
 
