@@ -45,6 +45,7 @@ from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.core.serializers.python import Serializer as PythonSerializer
@@ -527,6 +528,8 @@ def restore(
                     + "."
                 )
         written = _restore_files(archive, manifest, media_root)
+    # Rows were loaded past the models' signals: no page cached before may be served again.
+    cache.clear()
     return RestoreResult(
         manifest=manifest,
         rows={e["model"]: e["rows"] for e in manifest["models"]},

@@ -110,8 +110,9 @@ def scopes_for(obj: models.Model) -> set[str]:
     return {scope for function in functions for scope in function(obj)}
 
 
-def _on_save(sender, instance, update_fields=None, **kwargs):
-    if update_fields is not None and set(update_fields) <= NEVER_SHOWN_FIELDS:
+def _on_save(sender, instance, update_fields=None, raw=False, **kwargs):
+    # A raw save loads a fixture or a backup (styrning.backup.restore clears the whole cache).
+    if raw or (update_fields is not None and set(update_fields) <= NEVER_SHOWN_FIELDS):
         return
     invalidate(scopes_for(instance))
 

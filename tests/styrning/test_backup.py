@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from dokument import services
 from dokument.models import Dokumentversion
@@ -193,6 +194,19 @@ def test_restore_with_flush_replaces_what_the_database_held(municipality, tmp_pa
 
     assert not Organisation.objects.filter(kod="NY").exists()
     assert backup.export(tmp_path / "again.zip")["models"] == before["models"]
+
+
+def test_restore_leaves_no_page_cached_from_before(municipality, tmp_path, client):
+    """Restored rows bypass the models' signals: the restore empties the page cache."""
+    archive = tmp_path / "export.zip"
+    backup.export(archive)
+    nytt = OrganisationFactory(kod="NY", namn="Ny nämnd", typ=T.NAMND)
+    url = reverse("organisation_detalj", args=[nytt.pk])
+    cached = client.get(url)
+
+    backup.restore(archive, flush=True)
+
+    assert (cached.status_code, client.get(url).status_code) == (200, 404)
 
 
 def _rewrite(archive, out, change):
