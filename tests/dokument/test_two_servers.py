@@ -92,7 +92,8 @@ def servers(transactional_db, redis_cache):
         )
         for port in PORTS
     ]
-    deadline = time.monotonic() + 30
+    # Django starts in some 3 s of CPU; on a machine loaded by other work it took up to 50 s.
+    deadline = time.monotonic() + 60
 
     def wait():
         for port, process in zip(PORTS, processes, strict=True):
