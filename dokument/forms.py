@@ -50,11 +50,6 @@ def date_hints(fields) -> None:
             field.help_text = f"{field.help_text} {DATUM_FORMAT}".strip()
 
 
-class DokumentChoiceField(ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj} ({obj.typ.namn.lower()}, {obj.agare.kort})"
-
-
 # The scope checkboxes, grouped by level, and the quick choices that expand to every active
 # organisation of the named kinds.
 T = Organisation.Typ
@@ -315,12 +310,18 @@ class RegistreraForm(OnceForm, VersionForm):
     agare = forms.ModelChoiceField(
         label="Ägare", queryset=Organisation.objects.none(), help_text=AGARE_HJALP
     )
-    overordnade = DokumentChoiceField(
+    # Named by number, not chosen from a list of every document in force (8,500 at a large
+    # municipality): one a line.
+    overordnade = forms.CharField(
         label="Konkretiserar (överordnade dokument)",
-        queryset=Dokument.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text="De överordnade dokument som det här dokumentet konkretiserar.",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=(
+            "De gällande överordnade dokument som det här dokumentet konkretiserar, ett per rad: "
+            "diarienummer (t.ex. KS 2025/39), nummer i författningssamlingen (t.ex. KFS 2026:3) "
+            "eller adress (t.ex. /dokument/12/)."
+        ),
     )
 
     field_order = ["typ", "agare", "titel", "overordnade"]
@@ -333,12 +334,28 @@ class RegistreraForm(OnceForm, VersionForm):
         agare.choices = tree_choices(
             [(org, depth) for org, depth in self.walked if org.pk in editable], agare.empty_label
         )
-        self.fields["overordnade"].queryset = (
-            published_documents()
-            .filter(status=Dokument.Status.GALLANDE)
-            .order_by("-typ__rang", "aktuell__titel")
-        )
         self.order_fields(self.field_order)
+
+    def clean_overordnade(self) -> list[Dokument]:
+        lines = [line.strip() for line in self.cleaned_data["overordnade"].splitlines()]
+        lines = [line for line in lines if line]
+        if len(lines) > OVERORDNADE_MAX:
+            raise ValidationError(
+                f"Ange högst {OVERORDNADE_MAX} överordnade dokument (ett per rad).", code="max"
+            )
+        in_force = published_documents().filter(status=Dokument.Status.GALLANDE)
+        found, errors = [], []
+        for number, line in enumerate(lines, start=1):
+            try:
+                dokument = find_document(in_force, line, vad="gällande publicerat dokument")
+            except ValidationError as error:
+                errors.extend(f"Rad {number}: {message}" for message in error.messages)
+            else:
+                if dokument not in found:
+                    found.append(dokument)
+        if errors:
+            raise ValidationError(errors)
+        return found
 
     def get_typ(self):
         return self.cleaned_data.get("typ")
@@ -466,6 +483,7 @@ class MakuleraForm(Form):
 
 _DOKUMENT_ADRESS = re.compile(r"(?:.*/dokument/)?(\d+)/?")
 MAX_ID = 2**63 - 1  # a larger number is no primary key (and an error on PostgreSQL)
+OVERORDNADE_MAX = 20
 
 
 class LankForm(Form):
@@ -489,28 +507,38 @@ class LankForm(Form):
         self.dokument = dokument
 
     def clean_till(self) -> Dokument:
-        text = self.cleaned_data["till"].strip()
-        by_number = Q(kfs_nummer__iexact=text) | Q(
-            pk__in=Diarienummer.objects.alias(lagre=Lower("nummer"))
-            .filter(lagre=text.lower(), ledigt=False)
-            .values("dokument_id")
+        return find_document(
+            published_documents().exclude(pk=self.dokument.pk),
+            self.cleaned_data["till"].strip(),
+            vad="annat publicerat dokument",
         )
-        if address := _DOKUMENT_ADRESS.fullmatch(text):
-            number = int(address.group(1))
-            if number <= MAX_ID:
-                by_number |= Q(pk=number)
-        found = list(published_documents().exclude(pk=self.dokument.pk).filter(by_number)[:2])
-        if not found:
-            raise ValidationError(
-                f"Inget annat publicerat dokument har diarienumret, numret eller adressen "
-                f"”{text}”. Kontrollera numret, eller sök fram dokumentet i listan över "
-                "styrdokument och kopiera dess adress.",
-                code="saknas",
-            )
-        if len(found) > 1:
-            raise ValidationError(
-                f"Flera dokument matchar ”{text}”: {found[0]} och {found[1]}. Skriv "
-                "dokumentets adress (t.ex. /dokument/12/) i stället.",
-                code="flera",
-            )
-        return found[0]
+
+
+def find_document(queryset, text: str, *, vad: str) -> Dokument:
+    """The one document of `queryset` that `text` names by its case number, its number in the
+    statute book or its address (/dokument/<nummer>/, or the number alone); a Swedish error
+    when none or more than one does (`vad` says what was looked for)."""
+    by_number = Q(kfs_nummer__iexact=text) | Q(
+        pk__in=Diarienummer.objects.alias(lagre=Lower("nummer"))
+        .filter(lagre=text.lower(), ledigt=False)
+        .values("dokument_id")
+    )
+    if address := _DOKUMENT_ADRESS.fullmatch(text):
+        number = int(address.group(1))
+        if number <= MAX_ID:
+            by_number |= Q(pk=number)
+    found = list(queryset.filter(by_number)[:2])
+    if not found:
+        raise ValidationError(
+            f"Inget {vad} har diarienumret, numret eller adressen "
+            f"”{text}”. Kontrollera numret, eller sök fram dokumentet i listan över "
+            "styrdokument och kopiera dess adress.",
+            code="saknas",
+        )
+    if len(found) > 1:
+        raise ValidationError(
+            f"Flera dokument matchar ”{text}”: {found[0]} och {found[1]}. Skriv "
+            "dokumentets adress (t.ex. /dokument/12/) i stället.",
+            code="flera",
+        )
+    return found[0]

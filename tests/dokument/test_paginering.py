@@ -6,6 +6,8 @@ import datetime
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dokument import search
@@ -229,3 +231,68 @@ def test_link_without_a_document_is_a_swedish_field_error(client, lankbara, sekr
     assert response.status_code == 400
     assert response.context["lank_form"].errors["till"] == ["Ange vilket dokument länken går till."]
     assert Dokumentlank.objects.count() == 0
+
+
+# --- The register form's higher documents -------------------------------------------------------
+
+
+@pytest.fixture
+def register(client, org, typer, sekreterare_bun):
+    client.force_login(sekreterare_bun)
+
+    def send(overordnade):
+        data = {
+            "typ": typer["Riktlinje"].pk,
+            "agare": org["bun"].pk,
+            "titel": "Riktlinjer för läxhjälp",
+            "text": "Text",
+            "overordnade": overordnade,
+        }
+        return client.post(reverse("dokument:registrera"), data)
+
+    return send
+
+
+def test_register_names_higher_documents_one_a_line(register, lankbara):
+    riktlinje, policy, taxa = lankbara
+
+    response = register(f"KS 2023/9\n\n  /dokument/{policy.pk}/ \nBUN 2024/7")
+
+    made = Dokument.objects.latest("pk")
+    assert response.status_code == 302
+    assert sorted(Dokumentlank.objects.filter(fran=made).values_list("till_id", "typ")) == sorted(
+        [(policy.pk, "konkretiserar"), (riktlinje.pk, "konkretiserar")]
+    )
+
+
+def test_register_with_an_unknown_higher_document_saves_nothing(register, lankbara):
+    before = Dokument.objects.count()
+
+    response = register("KS 2023/9\nKS 1999/1")
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["overordnade"] == [
+        "Rad 2: Inget gällande publicerat dokument har diarienumret, numret eller adressen "
+        "”KS 1999/1”. Kontrollera numret, eller sök fram dokumentet i listan över styrdokument "
+        "och kopiera dess adress."
+    ]
+    assert (Dokument.objects.count(), Dokumentlank.objects.count()) == (before, 0)
+
+
+def test_register_page_lists_no_documents_whatever_their_number(
+    client, typer, org, sekreterare_bun, django_assert_num_queries
+):
+    client.force_login(sekreterare_bun)
+    url = reverse("dokument:registrera")
+    _bulk_published(5, typer["Policy"], org["kf"])
+    with CaptureQueriesContext(connection) as queries:
+        few = client.get(url)
+    _bulk_published(500, typer["Policy"], org["kf"])
+
+    with django_assert_num_queries(len(queries)):
+        many = client.get(url)
+
+    html = many.content.decode()
+    assert '<textarea name="overordnade"' in html
+    assert "Riktlinje 0001" not in html  # the bulk documents' titles
+    assert len(many.content) == len(few.content)
