@@ -187,7 +187,9 @@ def _page_key(request: HttpRequest, scopes: list[str]) -> str | None:
         found.update(cache.get_many(missing))
         if any(k not in found for k in keys):
             return None
-    parts = [request.get_full_path(), timezone.localdate().isoformat(), *(found[k] for k in keys)]
+    # The scheme and host too: the document page shows its permanent address with them.
+    url = request.build_absolute_uri()
+    parts = [url, timezone.localdate().isoformat(), *(found[k] for k in keys)]
     return "sida:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 

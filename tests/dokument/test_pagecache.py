@@ -71,6 +71,17 @@ def test_cached_anonymous_page_is_served_without_the_database(
     assert "Taxa för bygglov" in second.content.decode()
 
 
+def test_a_page_is_cached_per_host_it_names(client, docs, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "styrning.example"]
+    url = reverse("dokument:detalj", args=[docs["a"].pk])
+    client.get(url)
+
+    other = client.get(url, headers={"host": "styrning.example"})
+
+    assert _hit(other) == "miss"
+    assert f"http://styrning.example{url}" in other.content.decode()
+
+
 def test_a_publication_invalidates_exactly_the_pages_it_changes(client, docs, administrator):
     urls = _urls(docs)
     for url in urls.values():
