@@ -23,6 +23,7 @@ from django.utils import timezone
 
 import dokument.demo  # noqa: F401  (its step registers first: goals rest on its documents)
 from dokument.models import Dokument
+from mal import rollup
 from mal.fulfilment import indicator_result
 from mal.kpi_import import import_kpi
 from mal.models import (
@@ -1094,8 +1095,11 @@ def load_mal(say: Callable[[str], None]) -> None:
     Solrosens förskola for the unit's own goals and follow-up, the controller for the rest.
     Kolada's figures for whole years come in through the Kolada import, as in real use. The
     organisation tree is read once for the whole step (it does not change here)."""
-    with tree_per_request():
+    with tree_per_request(), rollup.suspended():
         _load_mal(say)
+    # The services skipped the roll-up above (each save would have refreshed the chain above
+    # it); it is computed once now, as `manage.py mal_rollup` does after any bulk load.
+    rollup.rebuild()
 
 
 def _load_mal(say: Callable[[str], None]) -> None:

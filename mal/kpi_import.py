@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from mal import rollup
 from mal.models import Indikator, Varde
 from mal.services import (
     check_konsuppdelning,
@@ -253,6 +254,13 @@ def import_kpi(
         else:
             result.unchanged += 1
     if not dry_run and (result.created or result.updated):
+        # The roll-up of every goal an imported value counts for, in the same transaction.
+        by_period = defaultdict(set)
+        for _, ind, org, period, *_ in writes:
+            if org.pk == ind.matt_for_id:
+                by_period[period].add(ind.mal_id)
+        for period, goals in by_period.items():
+            rollup.refresh(goals, [period])
         _log_import(user, result, writes)
     return result
 

@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -23,12 +23,14 @@ from mal.models import (
     Indikator,
     Mal,
     Malomrade,
+    Maluppfyllelse,
     Malvarde,
     Uppdrag,
     Utfall,
     Varde,
     Vision,
 )
+from mal.rollup import is_stored, rebuild_period, refresh
 from styrning import permissions
 from styrning.history import Andring, Kalla, history
 from styrning.models import Budgetar, Organisation
@@ -136,7 +138,11 @@ class Chain:
     assessments: dict[tuple[int, Period], Bedomning]
     internal: frozenset[int]
     today: datetime.date
+    periods: list[Period] = field(default_factory=list)
+    goal_qs: QuerySet | None = None  # the loaded goals' ids, as a subquery
     _rollups: dict[Period, dict[int, GoalResult]] = field(default_factory=dict)
+    _stored: dict[Period, dict[int, tuple]] = field(default_factory=dict)
+    _results: dict[Period, dict[int, GoalResult]] = field(default_factory=dict)
 
     def roots(self) -> list[int]:
         return [pk for pk in self.goals if not self.parents.get(pk)]
@@ -217,6 +223,99 @@ class Chain:
         self._rollups[period] = results
         return results
 
+    def results(self, period: Period) -> dict[int, GoalResult]:
+        """The result of every loaded goal that covers the period's year: what rolls up from
+        below is read from the stored roll-up (`mal.rollup`), the goal's own indicators and
+        assessment from the chain. Months are not stored: computed over the chain (`rollup`).
+
+        A reader who reads the internal material of the owner and of every organisation below
+        it gets the insiders' reading; everybody else the public one."""
+        if not is_stored(period):
+            return self.rollup(period)
+        if period not in self._results:
+            rows = self._stored_rows(period)
+            insider = _insider_test(self.internal)
+            results = {}
+            for pk, mal in self.goals.items():
+                row = rows.get(pk)
+                if row is None:
+                    continue  # the goal does not cover the period's year
+                forslag, forklaring, status = row[:3] if insider(mal.agare_id) else row[3:6]
+                bedomning = self.assessments.get((pk, period))
+                results[pk] = GoalResult(
+                    mal=mal,
+                    indicators=self.indicator_results(mal, period),
+                    suggestion=Suggestion(forslag, mal.regel, forklaring),
+                    bedomning=bedomning,
+                    status=status,
+                )
+            self._results[period] = results
+        return self._results[period]
+
+    def _stored_rows(self, period: Period) -> dict[int, tuple]:
+        """The stored rows of the loaded goals, for every stored period of the chain at once;
+        a row missing (never computed) or a public reading made while its period ran (and the
+        period has ended since) is computed here first."""
+        if period not in self._stored:
+            self._read_stored([p for p in {*self.periods, period} if is_stored(p)])
+        rows = self._stored[period]
+        missing = [
+            pk for pk, m in self.goals.items() if pk not in rows and m.covers_year(period.ar)
+        ]
+        stale = period.is_ended(self.today) and any(row[6] for row in rows.values())
+        if missing or stale:
+            with transaction.atomic():
+                if stale or len(missing) > MAX_REFRESH:
+                    rebuild_period(period)
+                else:
+                    refresh(missing, [period])
+            self._read_stored([period])
+        return self._stored[period]
+
+    def _read_stored(self, periods: list[Period]) -> None:
+        where = Q(pk__in=[])
+        for p in periods:
+            where |= Q(**Maluppfyllelse.period_lookup(p))
+            self._stored[p] = {}
+        goals = self.goal_qs if self.goal_qs is not None else list(self.goals)
+        for pk, ar, typ, nummer, *row in (
+            Maluppfyllelse.objects.filter(where, mal__in=goals)
+            .order_by()
+            .values_list(
+                "mal_id",
+                "ar",
+                "periodtyp",
+                "periodnummer",
+                "forslag",
+                "forklaring",
+                "resultat",
+                "offentligt_forslag",
+                "offentlig_forklaring",
+                "offentligt_resultat",
+                "pagaende",
+            )
+        ):
+            self._stored[Period(ar, typ, nummer)][pk] = tuple(row)
+
+
+MAX_REFRESH = 500  # more goals without a stored roll-up than this: rebuild the period at once
+
+
+def _insider_test(internal: frozenset[int]):
+    """Whether the reader reads the internal material of an owner and of every organisation
+    below it (the owners of every goal that can contribute to the owner's goals)."""
+    if not internal:
+        return lambda org_id: False
+    tree = organisation_tree()
+    memo: dict[int, bool] = {}
+
+    def insider(org_id: int) -> bool:
+        if org_id not in memo:
+            memo[org_id] = org_id in internal and tree.descendant_ids(org_id) <= internal
+        return memo[org_id]
+
+    return insider
+
 
 def _value_periods(periods: list[Period]) -> set[Period]:
     return set(periods) | {p.previous() for p in periods}
@@ -293,6 +392,8 @@ def load_chain(
         assessments=assessments,
         internal=permissions.internal_ids(user),
         today=today or timezone.localdate(),
+        periods=list(periods),
+        goal_qs=goal_qs,
     )
 
 
@@ -366,9 +467,13 @@ def status_counts(results) -> list[dict]:
 
 
 def goal_results(user, organisation: Organisation, period: Period) -> list[GoalResult]:
-    """An organisation's own goals for a period with their fulfilment (the chain around them is
-    read too: a goal's suggestion rolls up from goals of other bodies)."""
-    results = load_chain(user, [period]).rollup(period)
+    """An organisation's own goals for a period with their fulfilment: only those goals are read,
+    what rolls up from goals of other bodies is stored (months: the chain around them is read)."""
+    if is_stored(period):
+        own = mal_for_user(user).filter(covering_year(period.ar), agare=organisation)
+        results = load_chain(user, [period], goals=own).results(period)
+    else:
+        results = load_chain(user, [period]).rollup(period)
     return sorted(
         (r for r in results.values() if r.mal.agare_id == organisation.pk),
         key=lambda r: (r.mal.ordning, r.mal.nummer, r.mal.titel),
@@ -376,7 +481,11 @@ def goal_results(user, organisation: Organisation, period: Period) -> list[GoalR
 
 
 def goal_result(user, mal: Mal, period: Period) -> GoalResult:
-    """One goal's fulfilment for a period, rolled up from the goals below it."""
+    """One goal's fulfilment for a period, rolled up from the goals below it (stored; a month
+    reads the goals below)."""
+    if is_stored(period) and mal.covers_year(period.ar):
+        chain = load_chain(user, [period], goals=mal_for_user(user).filter(pk=mal.pk))
+        return chain.results(period)[mal.pk]
     _, below = related_goal_ids(mal.pk)
     chain = load_chain(user, [period], goals=mal_for_user(user).filter(pk__in=[mal.pk, *below]))
     return chain.rollup(period)[mal.pk]
@@ -447,7 +556,7 @@ def tree_page(
     """The goal chain of a period as a tree from the vision down to the units, grouped by goal
     area. A filter keeps the goals that match and the path down to them."""
     chain = load_chain(user, [period])
-    results = chain.rollup(period)
+    results = chain.results(period)
     organ_ids = organisation_tree().descendant_ids(organ.pk) if organ else None
 
     def matches(pk):
@@ -621,12 +730,12 @@ def goal_page(user, mal: Mal, today: datetime.date | None = None) -> GoalPage:
     )
     latest = default_period(today)
     shown = latest if mal.covers_year(latest.ar) else Period.year(years[-1])
-    results = chain.rollup(shown)
+    results = chain.results(shown)
     mine = results[mal.pk]
 
     over_time = []
     for p in periods:
-        r = chain.rollup(p)[mal.pk]
+        r = chain.results(p)[mal.pk]
         if p.typ == Periodtyp.AR or r.assessed or r.suggestion.status != SAKNAS:
             over_time.append({"period": p, "r": r})
 
@@ -722,7 +831,7 @@ def comparison_rows(user, organisation: Organisation | None, periods: list[Perio
     if organisation:
         goals = goals.filter(agare=organisation)
     chain = load_chain(user, periods, goals=goals)
-    rollups = [chain.rollup(p) for p in periods]
+    rollups = [chain.results(p) for p in periods]
     return [
         {
             "mal": chain.goals[pk],

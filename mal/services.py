@@ -10,6 +10,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from mal import rollup
 from mal.models import (
     Aktivitet,
     Bedomning,
@@ -210,6 +211,7 @@ def spara_mal(*, mal: Mal, overordnade, dokument, user, andringsmarke: str | Non
         )
     mal.full_clean(exclude=["overordnade", "dokument"])
     changed = _changed_fields(mal, saved)
+    before = list(saved.overordnade.values_list("pk", flat=True)) if saved else []
     if saved is not None:
         if set(saved.overordnade.values_list("pk", flat=True)) != {p.pk for p in overordnade}:
             changed.append("overordnade")
@@ -219,6 +221,9 @@ def spara_mal(*, mal: Mal, overordnade, dokument, user, andringsmarke: str | Non
     mal.save()
     mal.overordnade.set(overordnade)
     mal.dokument.set(dokument)
+    # Links, status, rule, weight and years all enter the roll-up of the goal and those above.
+    periods = rollup.goal_periods(mal) + (rollup.goal_periods(saved) if saved else [])
+    rollup.refresh({mal.pk, *before}, periods)
     adopted = mal.status == Mal.Status.ANTAGET and (
         saved is None or saved.status != Mal.Status.ANTAGET
     )
@@ -277,6 +282,8 @@ def spara_indikator(*, indikator: Indikator, user, andringsmarke: str | None = N
     changed = _changed_fields(indikator, saved)
     indikator._history_user = user
     indikator.save()
+    goals = {indikator.mal_id, saved.mal_id if saved else None}
+    rollup.refresh(goals, rollup.goal_periods(indikator.mal))
     log_action(
         user=user,
         handling=Handling.INDIKATOR_SPARAD,
@@ -419,6 +426,8 @@ def registrera_varde(
         current._history_user = user
         current.save(update_fields=[*fields, "andrad"])
         created = False
+    if organisation.pk == indikator.matt_for_id:  # values below it do not count for the goal
+        rollup.refresh([indikator.mal_id], [period])
     log_action(
         user=user,
         handling=Handling.VARDE_REGISTRERAT,
@@ -462,6 +471,7 @@ def satt_malvarde(
         current.andrad_av = user
         current._history_user = user
         current.save(update_fields=["varde", "andrad_av", "andrad"])
+    rollup.refresh([indikator.mal_id], rollup.periods_of_years([ar]))
     log_action(
         user=user,
         handling=Handling.MALVARDE_SATT,
@@ -501,6 +511,7 @@ def bedom_mal(
             setattr(current, name, value)
         current._history_user = user
         current.save(update_fields=[*fields, "andrad"])
+    rollup.refresh([mal.pk], [period])
     log_action(
         user=user,
         handling=Handling.BEDOMD,

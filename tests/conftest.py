@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 
 from styrning.models import Organisation, Roll
+from tests import rollup_hook
 from tests.factories import OrganisationFactory, RollFactory, UserFactory
 
 T = Organisation.Typ
@@ -22,6 +23,21 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The page cache in the process (REDIS_URL is for the tests that ask for Redis).
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+@pytest.fixture(autouse=True)
+def _rollup_hook():
+    """Rows written straight by a test refresh the stored goal roll-up (tests/rollup_hook.py);
+    `without_rollup_hook` turns it off."""
+    rollup_hook.connect()
+    yield
+    rollup_hook.disconnect()
+
+
+@pytest.fixture
+def without_rollup_hook():
+    with rollup_hook.off():
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -94,8 +94,8 @@ def test_tree_query_count_does_not_grow_with_goals(
     login(client, controller)
 
     # session, user, roles, the organisation tree, budget years, goal areas, the chain (goals,
-    # links, indicators, targets, values, assessments), the vision
-    with django_assert_num_queries(13):
+    # links, indicators, targets, values, assessments), the stored roll-up, the vision
+    with django_assert_num_queries(14):
         response = client.get(reverse("mal:trad") + "?period=2025")
 
     assert response.context["antal"] == n + 1
@@ -176,9 +176,10 @@ def test_goal_page_query_count_does_not_grow(
 
     # session, user, the goal, roles, the organisation tree, the chain around it (one
     # recursive query, then goals, links, indicators, targets, values, assessments), the
-    # assessments with who made them, documents, activities, assignments, the change history
-    # (records, two link tables) and the acts on the goal (with their content type)
-    with django_assert_num_queries(21):
+    # stored roll-up of every period, the assessments with who made them, documents,
+    # activities, assignments, the change history (records, two link tables) and the acts on
+    # the goal (with their content type)
+    with django_assert_num_queries(22):
         response = client.get(reverse("mal:detalj", args=[goal.pk]))
 
     assert len(response.context["children"]) == n
@@ -495,9 +496,9 @@ def test_body_page_and_comparison_query_counts_do_not_grow(
         UppdragFactory(givet_av=org["kf"], givet_till=org["bun"], titel=f"Uppdrag {i}")
     login(client, controller)
 
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):  # with the stored roll-up
         body = client.get(reverse("mal:organ", args=[org["bun"].pk]) + "?period=2025")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):  # with the stored roll-up
         comparison = client.get(reverse("mal:jamforelse") + f"?organ={org['bun'].pk}")
 
     assert (len(body.context["goals"]), len(comparison.context["rows"])) == (n, n)
