@@ -5,6 +5,9 @@ comparison filter the computed fulfilment, so they take a plain form."""
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from mal.fulfilment import STATUS
 from mal.models import Uppdrag, Utfall
@@ -23,10 +26,32 @@ class UppdragFilter(django_filters.FilterSet):
         form = Form
 
 
+class LongSelect(forms.Select):
+    """A select of many options (every organisation of a large municipality) written in Python:
+    the markup of Django's select, without a template rendered per option."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, mark_safe(" selected") if str(key) in chosen else "", label)
+                for key, label in self.choices
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            options,
+        )
+
+
 class TradFilterForm(Form):
     period = forms.ChoiceField(label="Period", required=False)
     malomrade = forms.ChoiceField(label="Målområde", required=False)
-    organ = forms.ChoiceField(label="Organ eller enhet", required=False)
+    organ = forms.ChoiceField(label="Organ eller enhet", required=False, widget=LongSelect)
     status = forms.ChoiceField(
         label="Måluppfyllelse",
         required=False,

@@ -10,8 +10,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from dokument.queries import dokument_for_user
@@ -432,6 +433,28 @@ def related_goal_ids(mal_id: int) -> tuple[list[int], set[int]]:
     return above, {pk for kind, pk, _ in rows if kind == "down"}
 
 
+_ABOVE_ONLY_SQL = """
+WITH RECURSIVE
+  up(id, depth) AS (
+    SELECT to_mal_id, 1 FROM {table} WHERE from_mal_id = %(mal)s
+    UNION
+    SELECT link.to_mal_id, up.depth + 1 FROM {table} link
+      JOIN up ON link.from_mal_id = up.id
+      WHERE up.depth < %(depth)s
+  )
+SELECT id, MIN(depth) FROM up WHERE id <> %(mal)s GROUP BY id
+"""
+
+
+def goal_ids_above(mal_id: int) -> list[int]:
+    """The goals above a goal, nearest first: one recursive query up the link table (nothing
+    of the chain below the goal is read)."""
+    sql = _ABOVE_ONLY_SQL.format(table=connection.ops.quote_name(Link._meta.db_table))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"mal": mal_id, "depth": MAX_CHAIN_DEPTH})
+        return [pk for _, pk in sorted((depth, pk) for pk, depth in cursor.fetchall())]
+
+
 def goal_history(mal: Mal) -> list[Andring]:
     """A goal's changes (links to higher goals and documents included) and the acts on it,
     newest first, in a fixed number of queries whatever the number of changes."""
@@ -509,6 +532,121 @@ def areas_in_term(ar: int) -> list[Malomrade]:
     return list(Malomrade.objects.filter(_in_term(ar)))
 
 
+TREE_PAGE_SIZE = 100  # goals of one level on one page of the tree
+
+
+@dataclass
+class TreeShape:
+    """The shape of a period's goal chain as the user sees it: ids, owners, goal areas, order
+    and links only, no model objects (what the tree needs to find a level, count the goals below
+    each goal and walk a breadcrumb)."""
+
+    rows: dict[int, tuple]  # pk -> (agare_id, malomrade_id, titel, root order, child order)
+    parents: dict[int, list[int]]
+    children: dict[int, list[int]]
+
+    def roots(self) -> list[int]:
+        return sorted((pk for pk in self.rows if not self.parents.get(pk)), key=self.root_order)
+
+    def root_order(self, pk: int):
+        return self.rows[pk][3]
+
+    def child_order(self, pk: int):
+        return self.rows[pk][4]
+
+    def postorder(self) -> list[int]:
+        """Every goal once, each after the goals that contribute to it."""
+        order: list[int] = []
+        seen: set[int] = set()
+        for start in self.rows:
+            stack = [(start, False)]
+            while stack:
+                pk, done = stack.pop()
+                if done:
+                    order.append(pk)
+                elif pk not in seen:
+                    seen.add(pk)
+                    stack.append((pk, True))
+                    stack.extend((c, False) for c in self.children.get(pk, []) if c not in seen)
+        return order
+
+    def path_to(self, pk: int) -> list[int]:
+        """The goals above a goal, from the top down, by its first higher goal at each step."""
+        path, seen = [], {pk}
+        while ups := [p for p in self.parents.get(pk, []) if p not in seen]:
+            pk = min(ups, key=self.child_order)
+            path.append(pk)
+            seen.add(pk)
+        return path[::-1]
+
+
+def tree_shape(visible: QuerySet[Mal]) -> TreeShape:
+    """The shape of the `visible` goals (those the user may see that cover a year): two
+    queries of numbers and titles."""
+    rows = {
+        pk: (agare, area, titel, (agare_ordning, ordning, nummer, titel), (ordning, nummer, titel))
+        for pk, agare, area, agare_ordning, ordning, nummer, titel in visible.values_list(
+            "pk", "agare_id", "malomrade_id", "agare__ordning", "ordning", "nummer", "titel"
+        )
+    }
+    parents: dict[int, list[int]] = defaultdict(list)
+    children: dict[int, list[int]] = defaultdict(list)
+    for child, parent in Link.objects.filter(from_mal__in=visible.values("pk")).values_list(
+        "from_mal_id", "to_mal_id"
+    ):
+        if child in rows and parent in rows and child != parent:
+            parents[child].append(parent)
+            children[parent].append(child)
+    for kids in children.values():
+        kids.sort(key=lambda pk: rows[pk][4])
+    return TreeShape(rows=rows, parents=dict(parents), children=dict(children))
+
+
+def _tree_statuses(user, period: Period, shape: TreeShape) -> dict[int, tuple[str, bool]] | None:
+    """Each goal's status and whether it deviates (partly or not met, or an indicator outside
+    its band), read from the stored roll-up in one query, in the reading the user gets (as
+    `Chain.results`); None if the period is not stored or a row is missing or out of date."""
+    if not is_stored(period):
+        return None
+    insider = _insider_test(permissions.internal_ids(user))
+    ended = period.is_ended(timezone.localdate())
+    statuses = {}
+    for pk, resultat, avvikelse, offentligt, offentlig_avvikelse, pagaende in (
+        Maluppfyllelse.objects.filter(**Maluppfyllelse.period_lookup(period))
+        .order_by()
+        .values_list(
+            "mal_id",
+            "resultat",
+            "avvikelse",
+            "offentligt_resultat",
+            "offentlig_avvikelse",
+            "pagaende",
+        )
+    ):
+        if pk not in shape.rows:
+            continue
+        if ended and pagaende:
+            return None
+        if insider(shape.rows[pk][0]):
+            statuses[pk] = (resultat, avvikelse or resultat in DEVIATING)
+        else:
+            statuses[pk] = (offentligt, offentlig_avvikelse or offentligt in DEVIATING)
+    return statuses if len(statuses) == len(shape.rows) else None
+
+
+DEVIATING = (Utfall.DELVIS, Utfall.EJ_UPPFYLLT)
+
+
+def _status_counts(statuses) -> list[dict]:
+    """How many of the statuses are met, partly met and not met (as `status_counts`)."""
+    counter = Counter(statuses)
+    return [
+        {"status": s, "count": counter[s]}
+        for s in (Utfall.UPPFYLLT, Utfall.DELVIS, Utfall.EJ_UPPFYLLT)
+        if counter[s]
+    ]
+
+
 @dataclass
 class TreePage:
     period: Period
@@ -516,31 +654,15 @@ class TreePage:
     groups: list[dict]
     filtered: bool
     antal: int
+    under_mal: Mal | None  # the goal whose contributing goals are shown; None: the top
+    under: GoalResult | None  # its result (None if it does not cover the period's year)
+    path: list[dict]  # the goals above `under`, from the top down (the breadcrumb)
+    page: Page  # the shown level, TREE_PAGE_SIZE goals a page
 
 
-def _tree_items(chain: Chain, results, roots, keep, open_all) -> list[dict]:
-    """A flat list of (open node, leaf, close) items, so the template nests <details> without
-    recursion."""
-    items = []
-
-    def visit(pk, depth, path):
-        kids = [c for c in chain.children.get(pk, []) if keep[c] and c not in path]
-        items.append(
-            {
-                "r": results[pk],
-                "has_children": bool(kids),
-                "n_children": len(kids),
-                "open": open_all or depth == 0,
-            }
-        )
-        for child in kids:
-            visit(child, depth + 1, path | {pk})
-        if kids:
-            items.append({"end": True})
-
-    for pk in roots:
-        visit(pk, 0, frozenset())
-    return items
+def _tree_card(pk: int, results, kept_children) -> dict:
+    """One goal of the shown level: its result and how many goals below it the tree keeps."""
+    return {"r": results[pk], "n_children": len(kept_children(pk))}
 
 
 def tree_page(
@@ -548,62 +670,97 @@ def tree_page(
     period: Period,
     *,
     areas: list[Malomrade],
+    under: Mal | None = None,
     malomrade: Malomrade | None = None,
     organ: Organisation | None = None,
     status: str = "",
     avvikelser: bool = False,
+    sida=None,
 ) -> TreePage:
-    """The goal chain of a period as a tree from the vision down to the units, grouped by goal
-    area. A filter keeps the goals that match and the path down to them."""
-    chain = load_chain(user, [period])
-    results = chain.results(period)
+    """One level of the goal chain of a period: the top goals grouped by goal area, or the goals
+    contributing to `under`, each with its fulfilment and the number of goals below it (their
+    own level is a link away). A filter keeps the goals that match and the path down to them."""
+    visible = mal_for_user(user).filter(covering_year(period.ar))
+    shape = tree_shape(visible)
+    statuses = _tree_statuses(user, period, shape)
+    if statuses is None:  # not stored (or out of date): every goal's result from the chain
+        statuses = {
+            pk: (r.status, r.is_deviation)
+            for pk, r in load_chain(user, [period], goals=visible).results(period).items()
+        }
     organ_ids = organisation_tree().descendant_ids(organ.pk) if organ else None
-
-    def matches(pk):
-        r = results[pk]
-        return (
-            (malomrade is None or r.mal.malomrade_id == malomrade.pk)
-            and (organ_ids is None or r.mal.agare_id in organ_ids)
-            and (not status or r.status == status)
-            and (not avvikelser or r.is_deviation)
-        )
-
-    keep = {}
-    for pk in chain.postorder():
-        keep[pk] = matches(pk) or any(keep[c] for c in chain.children.get(pk, []))
     filtered = bool(malomrade or organ or status or avvikelser)
 
-    roots_by_area = defaultdict(list)
-    for pk in chain.roots():
-        if keep[pk]:
-            roots_by_area[chain.goals[pk].malomrade_id].append(pk)
+    def matches(pk):
+        agare, area = shape.rows[pk][:2]
+        return (
+            (malomrade is None or area == malomrade.pk)
+            and (organ_ids is None or agare in organ_ids)
+            and (not status or statuses[pk][0] == status)
+            and (not avvikelser or statuses[pk][1])
+        )
 
-    def order(pk):
-        goal = chain.goals[pk]
-        return (goal.agare.ordning, goal.ordning, goal.nummer, goal.titel)
+    if filtered:
+        keep: dict[int, bool] = {}
+        for pk in shape.postorder():
+            keep[pk] = matches(pk) or any(keep[c] for c in shape.children.get(pk, []))
+    else:
+        keep = dict.fromkeys(shape.rows, True)
 
-    groups = []
-    for area in [*areas, None]:
-        area_id = area.pk if area else None
-        roots = sorted(roots_by_area.get(area_id, []), key=order)
-        if roots or (area is not None and not filtered):
-            groups.append(
-                {
-                    "area": area,
-                    "items": _tree_items(chain, results, roots, keep, filtered),
-                    "counts": status_counts(
-                        results[pk]
-                        for pk in chain.goals
-                        if keep[pk] and chain.goals[pk].malomrade_id == area_id
-                    ),
-                }
-            )
+    def kept_children(pk):
+        return [c for c in shape.children.get(pk, []) if keep[c]]
+
+    area_ids = [a.pk for a in areas]
+    if under is None:
+        rank = {area_id: i for i, area_id in enumerate([*area_ids, None])}
+        level = sorted(
+            (pk for pk in shape.roots() if keep[pk] and shape.rows[pk][1] in rank),
+            key=lambda pk: (rank[shape.rows[pk][1]], shape.root_order(pk)),
+        )
+    else:
+        level = kept_children(under.pk) if under.pk in shape.rows else []
+    page = Paginator(level, TREE_PAGE_SIZE).get_page(sida)
+    shown = [*page.object_list, *([under.pk] if under else [])]
+    # the shown goals' results with their indicators: only those goals are read
+    results = load_chain(user, [period], goals=visible.filter(pk__in=shown)).results(period)
+    cards = [_tree_card(pk, results, kept_children) for pk in page.object_list]
+
+    if under is None:
+        with_roots = {shape.rows[pk][1] for pk in level}
+        groups = []
+        for area in [*areas, None]:
+            area_id = area.pk if area else None
+            items = [c for c in cards if c["r"].mal.malomrade_id == area_id]
+            empty_area = area is not None and not filtered and area_id not in with_roots
+            if items or (empty_area and page.number == 1):
+                groups.append(
+                    {
+                        "area": area,
+                        "items": items,
+                        "counts": _status_counts(
+                            statuses[pk][0]
+                            for pk, row in shape.rows.items()
+                            if keep[pk] and row[1] == area_id
+                        ),
+                    }
+                )
+    elif under.pk in shape.rows:
+        groups = [{"area": None, "items": cards, "counts": status_counts(c["r"] for c in cards)}]
+    else:  # the goal does not cover the period's year
+        groups = []
     return TreePage(
         period=period,
-        vision=Vision.objects.filter(_in_term(period.ar)).first(),
+        vision=None if under else Vision.objects.filter(_in_term(period.ar)).first(),
         groups=groups,
         filtered=filtered,
-        antal=sum(1 for pk in chain.goals if keep[pk]),
+        antal=sum(keep.values()),
+        under_mal=under,
+        under=results.get(under.pk) if under else None,
+        path=[
+            {"pk": pk, "titel": shape.rows[pk][2]}
+            for pk in (shape.path_to(under.pk) if under and under.pk in shape.rows else [])
+        ],
+        page=page,
     )
 
 
@@ -630,8 +787,7 @@ class GoalPage:
     r: GoalResult
     shown: Period
     above: list[Mal]
-    children: list[GoalResult]
-    further: list[GoalResult]
+    children: list[dict]  # each contributing goal's result and the number of goals below it
     indikatorer: list[IndicatorBlock]
     year_rows: list[dict]
     tertial_rows: list[dict]
@@ -714,6 +870,21 @@ def _indicator_block(user, chain: Chain, mal: Mal, ind: Indikator, result, years
     )
 
 
+def _children_counts(user, ids: list[int], period: Period) -> list[int]:
+    """How many goals the user sees contribute to each of the goals (those that cover the
+    period's year), in one query."""
+    if not ids:
+        return []
+    below = mal_for_user(user).filter(covering_year(period.ar)).values("pk")
+    counts = dict(
+        Link.objects.filter(to_mal__in=ids, from_mal__in=below)
+        .order_by()
+        .values_list("to_mal")
+        .annotate(n=Count("from_mal"))
+    )
+    return [counts.get(pk, 0) for pk in ids]
+
+
 def goal_page(user, mal: Mal, today: datetime.date | None = None) -> GoalPage:
     """A goal: its fulfilment, its indicators with charts, the chain up and down, the
     assessments over time and what it rests on, read from its own chain only."""
@@ -721,11 +892,13 @@ def goal_page(user, mal: Mal, today: datetime.date | None = None) -> GoalPage:
     internal = permissions.can_view_internal(user, mal.agare_id)
     years = list(range(mal.forsta_ar, mal.sista_ar + 1))
     periods = [Period.year(ar) for ar in years] + [t for ar in years for t in tertials(ar)]
-    above, below = related_goal_ids(mal.pk)
+    above = goal_ids_above(mal.pk)
+    # its own goal, the chain up and one level down: what rolls up from further down is stored
+    one_down = Link.objects.filter(to_mal=mal).values("from_mal")
     chain = load_chain(
         user,
         periods,
-        goals=mal_for_user(user).filter(pk__in=[mal.pk, *above, *below]),
+        goals=mal_for_user(user).filter(Q(pk__in=[mal.pk, *above]) | Q(pk__in=one_down)),
         today=today,
     )
     latest = default_period(today)
@@ -751,21 +924,15 @@ def goal_page(user, mal: Mal, today: datetime.date | None = None) -> GoalPage:
     )
     if not permissions.is_staff_member(user):
         assessments = [b for b in assessments if b.utfall != Utfall.EJ_BEDOMT]
-    children = chain.children.get(mal.pk, [])
-    further = sorted(
-        (pk for pk in below if pk in chain.goals),
-        key=lambda pk: (chain.goals[pk].agare.ordning, chain.goals[pk].titel),
-    )
+    children = chain.children_in(mal.pk, shown)
     return GoalPage(
         mal=mal,
         r=mine,
         shown=shown,
         above=[chain.goals[pk] for pk in above if pk in chain.goals],
-        children=[results[c] for c in chain.children_in(mal.pk, shown)],
-        further=[
-            results[pk]
-            for pk in further
-            if chain.goals[pk].covers_year(shown.ar) and pk not in children
+        children=[
+            {"r": results[c], "n_children": n}
+            for c, n in zip(children, _children_counts(user, children, shown), strict=True)
         ],
         indikatorer=blocks,
         year_rows=[row for row in over_time if row["period"].typ == Periodtyp.AR],

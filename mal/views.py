@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -148,10 +149,29 @@ def _submit(
 # Public pages ------------------------------------------------------------------------------------
 
 
+def _prefix(name: str) -> str:
+    """The start of a URL that ends in an object's id ("/mal/" of "/mal/<id>/"): a template
+    appends the id and the slash, so a page of many goals reverses the pattern once."""
+    return reverse(name, args=[0]).removesuffix("0/")
+
+
+def _under_param(request) -> Mal | None:
+    """The goal asked for in ?under= (the level of the tree below it), 404 if the user may not
+    see it."""
+    value = request.GET.get("under", "")
+    if not value:
+        return None
+    if not value.isdecimal() or len(value) > 18:
+        raise Http404("Målet finns inte.")
+    return _get_mal_for_user(request.user, int(value))
+
+
 @public_page("mal")
 def trad(request: HttpRequest) -> HttpResponse:
-    """The goal chain as a tree from the vision down to the units."""
+    """The goal chain as a tree from the vision down to the units, one level a page: the top
+    goals, or (?under=) the goals contributing to one goal."""
     period = _period_param(request)
+    under = _under_param(request)
     areas = queries.areas_in_term(period.ar)
     form = TradFilterForm(
         request.GET or None,
@@ -164,17 +184,29 @@ def trad(request: HttpRequest) -> HttpResponse:
         request.user,
         filters.get("period") or period,
         areas=areas,
+        under=under,
         malomrade=filters.get("malomrade"),
         organ=filters.get("organ"),
         status=filters.get("status") or "",
         avvikelser=bool(filters.get("avvikelser")),
+        sida=request.GET.get("sida"),
     )
+    # links to a level keep the filters: built once here, not reversed per goal
+    query = request.GET.copy()
+    for key in ("under", "sida"):
+        query.pop(key, None)
+    query = query.urlencode()
+    tree_url = reverse("mal:trad")
     return render(
         request,
         "mal/trad.html",
         {
             **vars(page),
             "form": form,
+            "top_url": f"{tree_url}?{query}" if query else tree_url,
+            "under_prefix": f"{tree_url}?{query}&under=" if query else f"{tree_url}?under=",
+            "mal_prefix": _prefix("mal:detalj"),
+            "organ_prefix": _prefix("mal:organ"),
             "is_staff": permissions.is_staff_member(request.user),
             "can_add": bool(permissions.goal_editor_ids(request.user)),
         },
@@ -186,7 +218,12 @@ def detalj(request: HttpRequest, pk: int) -> HttpResponse:
     """A goal: description, requirement, indicators with charts, the chain up and down, the
     assessments over time and the documents it rests on."""
     mal = _get_mal_for_user(request.user, pk)
-    return render(request, "mal/detalj.html", vars(queries.goal_page(request.user, mal)))
+    page = queries.goal_page(request.user, mal)
+    return render(
+        request,
+        "mal/detalj.html",
+        {**vars(page), "mal_prefix": _prefix("mal:detalj")},
+    )
 
 
 @public_page("mal")
@@ -196,7 +233,11 @@ def organ(request: HttpRequest, pk: int) -> HttpResponse:
     if org is None:
         raise Http404("Organisationen finns inte.")
     page = queries.organisation_page(request.user, org, _period_param(request))
-    return render(request, "mal/organ.html", vars(page))
+    return render(
+        request,
+        "mal/organ.html",
+        {**vars(page), "mal_prefix": _prefix("mal:detalj")},
+    )
 
 
 @public_page("mal")

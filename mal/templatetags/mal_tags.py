@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import template
 from django.utils.html import format_html
 
-from mal.fulfilment import status_label, status_shape
+from mal.fulfilment import STATUS, status_label, status_shape
 from styrning.formatting import format_number
 
 register = template.Library()
@@ -29,3 +29,13 @@ def num(value, decimals=0) -> str:
     if value is None or value == "":
         return "–"
     return format_number(Decimal(value), int(decimals))
+
+
+# Every status's badge, rendered once: a page with many goals looks each one up.
+BADGES = {status: status_badge(status) for status in STATUS}
+
+
+@register.filter
+def badge(status: str) -> str:
+    """`{{ r.status|badge }}`: the status's badge from `BADGES` (as `status_badge`)."""
+    return BADGES.get(status) or status_badge(status)

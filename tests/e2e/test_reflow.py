@@ -111,6 +111,7 @@ def pages(d: Demo) -> list[tuple[str, str | None, str, int]]:
         ("dokument:version", None, f"/dokument/{dok}/version/1/", 200),
         ("dokument:jamfor", None, f"/dokument/{dok}/jamfor/", 200),
         ("mal:trad", None, "/mal/", 200),
+        ("mal:trad", None, f"/mal/?under={d.mal}", 200),
         ("mal:jamforelse", None, "/mal/jamforelse/", 200),
         ("mal:detalj", None, f"/mal/{d.mal}/", 200),
         ("mal:organ", None, f"/mal/organ/{d.organ}/", 200),

@@ -11,15 +11,27 @@ from mal import charts
 pytestmark = pytest.mark.django_db
 
 
-def test_tree_summary_holds_only_the_toggle_text_and_the_goal_links_sit_beside_it(client, chain):
-    html = client.get(reverse("mal:trad") + "?period=2025").content.decode()
+def test_tree_link_to_a_level_holds_only_its_count_and_the_goal_links_sit_beside_it(client, chain):
+    url = reverse("mal:trad") + "?period=2025"
+    top = client.get(url).content.decode()
+    below = client.get(url + f"&under={chain['kf'].pk}").content.decode()
 
-    summaries = re.findall(r"<summary>(.*?)</summary>", html, flags=re.S)
-    assert summaries == [
-        '1 delmål<span class="visually-hidden"> till Alla barn ska nå målen</span>',
-        '1 delmål<span class="visually-hidden"> till Fler elever klarar kraven</span>',
+    def opens(html):
+        return re.findall(r'<a class="goal-card__open" href="([^"]*)">(.*?)</a>', html, re.S)
+
+    assert opens(top) == [
+        (
+            f"/mal/?period=2025&amp;under={chain['kf'].pk}",
+            '1 delmål<span class="visually-hidden"> till Alla barn ska nå målen</span>',
+        )
     ]
-    assert html.count(f'href="{chain["kf"].get_absolute_url()}"') == 1
+    assert opens(below) == [
+        (
+            f"/mal/?period=2025&amp;under={chain['bun'].pk}",
+            '1 delmål<span class="visually-hidden"> till Fler elever klarar kraven</span>',
+        )
+    ]
+    assert top.count(f'href="{chain["kf"].get_absolute_url()}"') == 1
 
 
 def _chart(rows, labels=("2023", "2024", "2025"), decimals=0):

@@ -48,7 +48,7 @@ def test_tree_is_public_and_shows_status_text_and_shape(client, chain):
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.count('<details class="chain__details" open>') == 1
+    assert html.count('class="goal-card__open"') == 1  # the top goal opens the level below it
     assert (
         '<span class="status status--delvis"><span class="status__shape" aria-hidden="true">'
         "◐</span> Delvis uppfyllt</span>" in html
@@ -67,11 +67,15 @@ def test_tree_filter_only_deviations_keeps_the_path_to_them(client, chain, org, 
     BedomningFactory(mal=ok_goal, ar=2025, utfall=Utfall.UPPFYLLT)
     BedomningFactory(mal=chain["solrosen"], ar=2025, utfall=Utfall.EJ_UPPFYLLT, analys="Nej.")
 
-    response = client.get(reverse("mal:trad") + "?period=2025&avvikelser=on")
+    url = reverse("mal:trad") + "?period=2025&avvikelser=on"
 
-    html = response.content.decode()
-    assert response.context["antal"] == 3
-    assert ("Ett uppfyllt mål" in html, "Barnen känner sig trygga" in html) == (False, True)
+    top = client.get(url)
+    level = client.get(url + f"&under={chain['bun'].pk}")  # the path's link to its next level
+
+    html = top.content.decode()
+    assert top.context["antal"] == 3
+    assert ("Ett uppfyllt mål" in html, "Alla barn ska nå målen" in html) == (False, True)
+    assert [item["r"].mal for item in level.context["groups"][0]["items"]] == [chain["solrosen"]]
 
 
 def _many_goals(org, period, n):
@@ -93,9 +97,10 @@ def test_tree_query_count_does_not_grow_with_goals(
     _many_goals(org, period, n)
     login(client, controller)
 
-    # session, user, roles, the organisation tree, budget years, goal areas, the chain (goals,
-    # links, indicators, targets, values, assessments), the stored roll-up, the vision
-    with django_assert_num_queries(14):
+    # session, user, roles, the organisation tree, budget years, goal areas, the tree's shape
+    # (goals, links), the stored statuses, the shown goals (goals, links, indicators, targets,
+    # values, assessments, stored results), the vision
+    with django_assert_num_queries(17):
         response = client.get(reverse("mal:trad") + "?period=2025")
 
     assert response.context["antal"] == n + 1
@@ -174,12 +179,12 @@ def test_goal_page_query_count_does_not_grow(
     login(client, controller)
     ContentType.objects.clear_cache()  # the acts' content type is read once per process
 
-    # session, user, the goal, roles, the organisation tree, the chain around it (one
-    # recursive query, then goals, links, indicators, targets, values, assessments), the
-    # stored roll-up of every period, the assessments with who made them, documents,
-    # activities, assignments, the change history (records, two link tables) and the acts on
-    # the goal (with their content type)
-    with django_assert_num_queries(22):
+    # session, user, the goal, roles, the organisation tree, the chain up (one recursive
+    # query) and one level down (goals, links, indicators, targets, values, assessments, stored
+    # results), the goals below each contributing goal, the assessments with who made them,
+    # documents, activities, assignments, the change history (records, two link tables) and the
+    # acts on the goal (with their content type)
+    with django_assert_num_queries(23):
         response = client.get(reverse("mal:detalj", args=[goal.pk]))
 
     assert len(response.context["children"]) == n
@@ -496,7 +501,10 @@ def test_body_page_and_comparison_query_counts_do_not_grow(
         UppdragFactory(givet_av=org["kf"], givet_till=org["bun"], titel=f"Uppdrag {i}")
     login(client, controller)
 
-    with django_assert_num_queries(13):  # with the stored roll-up
+    # session, user, roles, the organisation tree, the organ's goals with their links,
+    # indicators, targets, values, assessments and stored results, its assignments with their
+    # comments
+    with django_assert_num_queries(13):
         body = client.get(reverse("mal:organ", args=[org["bun"].pk]) + "?period=2025")
     with django_assert_num_queries(11):  # with the stored roll-up
         comparison = client.get(reverse("mal:jamforelse") + f"?organ={org['bun'].pk}")
@@ -802,18 +810,21 @@ def test_new_goal_form_is_403_for_reader(client, db, fortroendevald_bun):
     assert login(client, fortroendevald_bun).get(reverse("mal:nytt")).status_code == 403
 
 
-def test_goal_page_hides_a_draft_further_down_the_chain_from_the_public(
+def test_goal_page_and_tree_level_hide_a_draft_below_from_the_public(
     client, chain, draft, sekreterare_bun
 ):
-    draft.overordnade.add(chain["solrosen"])  # KF goal → BUN → Solrosen → draft, two levels down
-    url = reverse("mal:detalj", args=[chain["kf"].pk])
+    draft.overordnade.add(chain["solrosen"])  # KF goal → BUN → Solrosen → draft
+    urls = [
+        reverse("mal:detalj", args=[chain["solrosen"].pk]),
+        reverse("mal:trad") + f"?period=2025&under={chain['solrosen'].pk}",
+    ]
 
-    public = client.get(url)
-    insider = login(client, sekreterare_bun).get(url)
+    public = [client.get(url) for url in urls]
+    insider = [login(client, sekreterare_bun).get(url) for url in urls]
 
-    assert public.status_code == 200
-    assert "Utkast till enhetsmål" not in public.content.decode()
-    assert "Utkast till enhetsmål" in insider.content.decode()
+    assert [r.status_code for r in public] == [200, 200]
+    assert ["Utkast till enhetsmål" in r.content.decode() for r in public] == [False, False]
+    assert ["Utkast till enhetsmål" in r.content.decode() for r in insider] == [True, True]
 
 
 def test_summable_indicator_without_split_by_sex_is_refused_by_the_field(
