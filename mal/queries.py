@@ -727,6 +727,10 @@ def tree_page(
 
     if under is None:
         with_roots = {shape.rows[pk][1] for pk in level}
+        by_area = defaultdict(list)  # the statuses of the kept goals per goal area, in one pass
+        for pk, row in shape.rows.items():
+            if keep[pk]:
+                by_area[row[1]].append(statuses[pk][0])
         groups = []
         for area in [*areas, None]:
             area_id = area.pk if area else None
@@ -737,11 +741,7 @@ def tree_page(
                     {
                         "area": area,
                         "items": items,
-                        "counts": _status_counts(
-                            statuses[pk][0]
-                            for pk, row in shape.rows.items()
-                            if keep[pk] and row[1] == area_id
-                        ),
+                        "counts": _status_counts(by_area.get(area_id, [])),
                     }
                 )
     elif under.pk in shape.rows:
