@@ -443,16 +443,20 @@ WITH RECURSIVE
       WHERE up.depth < %(depth)s
   )
 SELECT id, MIN(depth) FROM up WHERE id <> %(mal)s GROUP BY id
+UNION ALL
+SELECT from_mal_id, 0 FROM {table} WHERE to_mal_id = %(mal)s AND from_mal_id <> %(mal)s
 """
 
 
-def goal_ids_above(mal_id: int) -> list[int]:
-    """The goals above a goal, nearest first: one recursive query up the link table (nothing
-    of the chain below the goal is read)."""
+def goal_ids_around(mal_id: int) -> tuple[list[int], list[int]]:
+    """The goals above a goal (nearest first) and the goals one level below it: one recursive
+    query up the link table (nothing further down the chain is read)."""
     sql = _ABOVE_ONLY_SQL.format(table=connection.ops.quote_name(Link._meta.db_table))
     with connection.cursor() as cursor:
         cursor.execute(sql, {"mal": mal_id, "depth": MAX_CHAIN_DEPTH})
-        return [pk for _, pk in sorted((depth, pk) for pk, depth in cursor.fetchall())]
+        rows = cursor.fetchall()
+    above = [pk for _, pk in sorted((depth, pk) for pk, depth in rows if depth > 0)]
+    return above, [pk for pk, depth in rows if depth == 0]
 
 
 def goal_history(mal: Mal) -> list[Andring]:
@@ -892,13 +896,12 @@ def goal_page(user, mal: Mal, today: datetime.date | None = None) -> GoalPage:
     internal = permissions.can_view_internal(user, mal.agare_id)
     years = list(range(mal.forsta_ar, mal.sista_ar + 1))
     periods = [Period.year(ar) for ar in years] + [t for ar in years for t in tertials(ar)]
-    above = goal_ids_above(mal.pk)
+    above, below = goal_ids_around(mal.pk)
     # its own goal, the chain up and one level down: what rolls up from further down is stored
-    one_down = Link.objects.filter(to_mal=mal).values("from_mal")
     chain = load_chain(
         user,
         periods,
-        goals=mal_for_user(user).filter(Q(pk__in=[mal.pk, *above]) | Q(pk__in=one_down)),
+        goals=mal_for_user(user).filter(pk__in=[mal.pk, *above, *below]),
         today=today,
     )
     latest = default_period(today)
