@@ -40,11 +40,14 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
+from django.utils.regex_helper import _lazy_re_compile
+from django.utils.text import compress_string
 
 logger = logging.getLogger(__name__)
 
 ALLA = "alla"
 HIT_HEADER = "X-Cache"
+_ACCEPTS_GZIP = _lazy_re_compile(r"\bgzip\b")  # as django.middleware.gzip
 
 ScopesFn = Callable[[models.Model], Iterable[str]]
 
@@ -210,15 +213,31 @@ def _is_public(request: HttpRequest, response: HttpResponse) -> bool:
 
 
 def _freeze(response: HttpResponse) -> tuple:
+    """The page as stored: its body twice, as it is and compressed once here, so a hit is not
+    compressed again on every request (AnonymousGZipMiddleware leaves a compressed body be)."""
     headers = [(k, v) for k, v in response.headers.items() if k != HIT_HEADER]
-    return (response.status_code, response.content, headers)
+    compressed = compress_string(response.content)
+    if len(compressed) >= len(response.content):
+        compressed = None
+    return (response.status_code, response.content, compressed, headers)
 
 
-def _thaw(frozen: tuple) -> HttpResponse:
-    status, content, headers = frozen
-    response = HttpResponse(content, status=status)
+def _thaw(frozen: tuple, request: HttpRequest) -> HttpResponse:
+    status, content, compressed, headers = frozen
+    gzip = compressed is not None and _ACCEPTS_GZIP.search(
+        request.headers.get("Accept-Encoding", "")
+    )
+    response = HttpResponse(compressed if gzip else content, status=status)
     for key, value in headers:
         response.headers[key] = value
+    if compressed is not None:
+        patch_vary_headers(response, ("Accept-Encoding",))
+    if gzip:
+        # As Django's GZipMiddleware answers: the body's encoding said, a strong ETag weakened.
+        response.headers["Content-Encoding"] = "gzip"
+        etag = response.get("ETag")
+        if etag and etag.startswith('"'):
+            response.headers["ETag"] = "W/" + etag
     return response
 
 
@@ -241,7 +260,7 @@ def public_page(*scopes: str):
                 logger.exception("Sidcachen svarar inte")
                 key = frozen = None
             if frozen is not None:
-                response = _thaw(frozen)
+                response = _thaw(frozen, request)
                 response[HIT_HEADER] = "hit"
                 return response
             response = view(request, *args, **kwargs)

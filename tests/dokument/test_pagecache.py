@@ -294,6 +294,33 @@ def test_anonymous_pages_are_gzipped_and_signed_in_pages_are_not(client, docs, a
     assert "Taxa för bygglov" in signed_in.content.decode()
 
 
+def test_a_cached_page_is_served_compressed_as_stored_not_compressed_again(
+    client, docs, monkeypatch
+):
+    url = reverse("dokument:lista")
+    first = client.get(url, headers={"accept-encoding": "gzip"})
+    compressions = []
+    real = pagecache.compress_string
+    monkeypatch.setattr("django.middleware.gzip.compress_string", compressions.append)
+    monkeypatch.setattr(pagecache, "compress_string", lambda s: compressions.append(s) or real(s))
+
+    hit = client.get(url, headers={"accept-encoding": "gzip"})
+    plain = client.get(url)
+    conditional = client.get(
+        url, headers={"accept-encoding": "gzip", "if-none-match": hit.headers["ETag"]}
+    )
+
+    assert (_hit(first), _hit(hit), _hit(plain)) == ("miss", "hit", "hit")
+    assert compressions == []
+    assert hit.headers["Content-Encoding"] == "gzip"
+    assert hit.headers["ETag"].startswith('W/"')
+    assert "Accept-Encoding" in hit.headers["Vary"]
+    assert gzip.decompress(hit.content) == plain.content == gzip.decompress(first.content)
+    assert int(hit.headers["Content-Length"]) == len(hit.content)
+    assert not plain.has_header("Content-Encoding")
+    assert conditional.status_code == 304
+
+
 def test_the_login_page_with_its_token_is_not_gzipped(client, db):
     response = client.get(reverse("login"), headers={"accept-encoding": "gzip"})
 
