@@ -31,7 +31,7 @@ from mal.models import (
     Varde,
     Vision,
 )
-from mal.rollup import is_stored, rebuild_period, refresh
+from mal.rollup import is_stored, postorder, rebuild_period, refresh
 from styrning import permissions
 from styrning.history import Andring, Kalla, history
 from styrning.models import Budgetar, Organisation
@@ -150,23 +150,7 @@ class Chain:
 
     def postorder(self) -> list[int]:
         """Every goal once, each after all the goals that contribute to it."""
-        order: list[int] = []
-        seen: set[int] = set()
-        for start in self.goals:
-            if start in seen:
-                continue
-            stack = [(start, False)]
-            while stack:
-                pk, done = stack.pop()
-                if done:
-                    order.append(pk)
-                    continue
-                if pk in seen:
-                    continue
-                seen.add(pk)
-                stack.append((pk, True))
-                stack.extend((c, False) for c in self.children.get(pk, []) if c not in seen)
-        return order
+        return postorder(self.goals, self.children, sort=False)
 
     def children_in(self, pk: int, period: Period) -> list[int]:
         """The goals contributing to a goal that cover the period's year (a goal of another

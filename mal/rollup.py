@@ -111,12 +111,16 @@ def _covering(ar: int) -> Q:
     return Q(budgetar__ar=ar) | Q(mandatperiod__start_ar__lte=ar, mandatperiod__slut_ar__gte=ar)
 
 
-def _postorder(ids: Iterable[int], children: dict[int, list[int]]) -> list[int]:
-    """Every goal once, each after the goals contributing to it (a cycle is cut where met)."""
-    ids = set(ids)
+def postorder(
+    ids: Iterable[int], children: dict[int, list[int]], *, sort: bool = True
+) -> list[int]:
+    """Every goal once, each after the goals contributing to it (a cycle is cut where met),
+    starting from the goals in id order (or in the order given, `sort=False`)."""
+    starts = sorted(ids) if sort else list(ids)
+    ids = set(starts)
     order: list[int] = []
     seen: set[int] = set()
-    for start in sorted(ids):
+    for start in starts:
         if start in seen:
             continue
         stack = [(start, False)]
@@ -173,7 +177,7 @@ def _compute(
     results: dict[int, tuple[str, str]] = {pk: (r_i, r_o) for pk, (_, r_i, r_o) in known.items()}
     info = {pk: g for pk, (g, _, _) in known.items()} | goals
     rows = {}
-    for pk in _postorder(goals, children):
+    for pk in postorder(goals, children):
         goal = goals[pk]
         inputs_i, inputs_o = [], []
         deviation_i = deviation_o = False
