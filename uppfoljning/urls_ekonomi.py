@@ -1,0 +1,3 @@
+"""Paths of the follow-up's ekonomi part (see uppfoljning/urls.py)."""
+
+urlpatterns: list = []

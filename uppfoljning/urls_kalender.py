@@ -1,0 +1,3 @@
+"""Paths of the follow-up's kalender part (see uppfoljning/urls.py)."""
+
+urlpatterns: list = []
