@@ -198,3 +198,47 @@ def goal_editor_ids(user) -> frozenset[int]:
 
 def can_edit_goals(user, organisation_id: int) -> bool:
     return organisation_id in goal_editor_ids(user)
+
+
+# The follow-up (uppfoljning): who writes, reviews and reads a report.
+
+
+def report_reviewer_ids(user) -> frozenset[int]:
+    """Organisations whose submitted reports the user may approve or send back: controllers
+    and administrators all; a chef the organisations strictly below the role's node (the
+    förvaltning's chef reviews the units' reports, never their own)."""
+    roles = _user_roles(user)
+    if roles is None:
+        return frozenset()
+    if is_controller(user):
+        return _all_ids(roles)
+    own = frozenset(org for org, roll in roles.roles if roll == Typ.CHEF)
+    below: set[int] = set()
+    for org in own:
+        below |= set(roles.tree.subtree_ids([org])) - {org}
+    return frozenset(below)
+
+
+def can_review_report(user, organisation_id: int) -> bool:
+    return organisation_id in report_reviewer_ids(user)
+
+
+def report_reader_ids(user) -> frozenset[int]:
+    """Organisations whose submitted (not yet adopted) reports the user may read: those who
+    read its internal material, and a förtroendevald the organisation below the bodies they
+    sit in (the reports come to their body). Drafts: `internal_ids` only."""
+    roles = _user_roles(user)
+    if roles is None:
+        return frozenset()
+    return internal_ids(user) | roles.covered(frozenset({Typ.FORTROENDEVALD}))
+
+
+def can_view_report(user, *, organisation_id: int, adopted: bool, submitted: bool) -> bool:
+    """An adopted report is public; a submitted or approved one is read by `report_reader_ids`;
+    a draft (not started, draft, sent back) by those who read the organisation's internal
+    material (its chefs above it, controllers)."""
+    if adopted:
+        return True
+    if submitted:
+        return organisation_id in report_reader_ids(user)
+    return organisation_id in internal_ids(user)
