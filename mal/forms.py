@@ -5,18 +5,18 @@ forms of shared records carry the change token of the row they show (`LockedForm
 from django import forms
 
 from mal.models import Aktivitet, Indikator, Mal, Uppdrag, Utfall
-from styrning.forms import LockedForm, ModelForm, ModelMultipleChoiceField, OnceForm, PeriodField
+from styrning.forms import (
+    DecimalField,
+    LockedForm,
+    ModelForm,
+    ModelMultipleChoiceField,
+    OnceForm,
+    PeriodField,
+)
 
 
 def _decimal(label: str, required: bool = False) -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label,
-        required=required,
-        max_digits=14,
-        decimal_places=4,
-        localize=True,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-    )
+    return DecimalField(label=label, required=required, max_digits=14, decimal_places=4)
 
 
 class VardeForm(LockedForm):

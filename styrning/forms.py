@@ -3,6 +3,7 @@ field, id fields that refuse ids no database holds, the optimistic-lock token of
 (`LockedForm`) and the one-time key of a form that creates something (`OnceForm`)."""
 
 import datetime
+import re
 import unicodedata
 import uuid
 
@@ -112,6 +113,21 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         if self.to_field_name is None:
             _bounded_ids(self, value)
         return super()._check_values(value)
+
+
+class DecimalField(forms.DecimalField):
+    """A number as Swedes write it: a decimal comma, spaces between thousands ("1 234,5",
+    also with a non-breaking or thin space) and a typographic minus ("−0,5")."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("localize", True)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = re.sub(r"[\s\u00a0\u202f]", "", value).replace("\u2212", "-")
+        return super().to_python(value)
 
 
 class PeriodField(forms.CharField):
