@@ -27,6 +27,17 @@ class Rapporttyp(models.Model):
         FORE = "fore", "Flyttas till närmast föregående vardag"
         EFTER = "efter", "Flyttas till närmast följande vardag"
 
+    class Lagkrav(models.TextChoices):
+        INGET = "", "Inget"
+        DELARSRAPPORT = (
+            "delarsrapport",
+            "Delårsrapport (lagen om kommunal bokföring och redovisning 13 kap.)",
+        )
+        ARSREDOVISNING = (
+            "arsredovisning",
+            "Årsredovisning (lagen om kommunal bokföring och redovisning)",
+        )
+
     class Beloppsenhet(models.TextChoices):
         KR = "kr", "kronor"
         TKR = "tkr", "tusen kronor (tkr)"
@@ -108,6 +119,14 @@ class Rapporttyp(models.Model):
         blank=True,
         help_text="Rapporttypen vars rapporter denna sammanställer (t.ex. delårsrapporten "
         "sammanställer tertialuppföljningen); tomt: rapporter av samma typ nedanför.",
+    )
+    lagkrav = models.CharField(
+        "lagkrav",
+        max_length=20,
+        choices=Lagkrav.choices,
+        blank=True,
+        help_text="En delårsrapport ska omfatta hälften till två tredjedelar av året och nå "
+        "fullmäktige inom två månader; båda kräver lagens delar innan de antas.",
     )
     ordning = models.PositiveIntegerField("ordning", default=0)
     aktiv = models.BooleanField("aktiv", default=True)
