@@ -8,11 +8,20 @@ Amounts are kronor, net cost positive (costs minus income). In the content dict 
 "" when missing; the pages show them in the kind's beloppsenhet (`templatetags/belopp.py`).
 """
 
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.db.models import Q, Sum
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q, Sum
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from styrning import locking, permissions
+from styrning.actionlog import Handling, log_action
 from styrning.formatting import format_number
 from styrning.models import Organisation
 from styrning.periods import Period
@@ -275,3 +284,508 @@ def ekonomi_for_rapport(rapport: Rapport) -> dict:
         "riktpunkt": f"{period.riktpunkt:f}",
         "ackumulerad_label": period.ackumulerad_label,
     }
+
+
+# --- The chef's forecast ----------------------------------------------------------------------
+
+
+def summa_for(organisation: Organisation, period: Period, tree=None) -> _Summa:
+    """Budget and outcome of the organisation's whole subtree for the period: one query."""
+    tree = tree or organisation_tree()
+    summa = _Summa()
+    for part in _summor(tree.descendant_ids(organisation.pk), period).values():
+        summa.add(part)
+    return summa
+
+
+def prognos_organisation_ids(rapport: Rapport, ekonomi: dict) -> list[int]:
+    """The organisations a report gives a forecast for, from its economy table: each
+    verksamhet with a row, and the report's organisation itself (the total) last."""
+    own = rapport.organisation_id
+    ids = [r["organisation_id"] for r in ekonomi["rader"] if r["organisation_id"] != own]
+    return [*ids, own]
+
+
+def prognoser_for(organisation_ids, period: Period) -> dict[int, tuple[Prognos, str]]:
+    """The forecast of each organisation for the period with its change token: two queries."""
+    current, _ = _prognoser(organisation_ids, period)
+    tokens = dict(
+        Prognos.history.filter(id__in=[p.pk for p in current.values()])
+        .values("id")
+        .annotate(senaste=Max("history_id"))
+        .values_list("id", "senaste")
+        .order_by()
+    )
+    return {pk: (p, str(tokens.get(p.pk, ""))) for pk, p in current.items()}
+
+
+def _differs(a: Decimal, b: Decimal, enhet: str) -> bool:
+    """True when two amounts differ as the kind's unit shows them."""
+    return in_unit(a, enhet) != in_unit(b, enhet)
+
+
+def rimlighet(arsprognos: Decimal, budget_ar: Decimal, enhet: str) -> str:
+    """Why a forecast looks implausible ("" when it does not): below zero, or outside 50–150 %
+    of the year's budget (when there is a budget)."""
+    if arsprognos < 0 <= budget_ar:
+        return (
+            f"Prognosen {format_belopp(arsprognos, enhet)} är negativ, det vill säga en "
+            "nettointäkt för året."
+        )
+    if budget_ar > 0 and not RIMLIG_LAG * budget_ar <= arsprognos <= RIMLIG_HOG * budget_ar:
+        andel = (HUNDRA * arsprognos / budget_ar).quantize(Decimal(1), ROUND_HALF_UP)
+        return (
+            f"Prognosen {format_belopp(arsprognos, enhet)} är {format_number(andel)} % av "
+            f"årsbudgeten {format_belopp(budget_ar, enhet)}, långt från det rimliga "
+            f"({format_number(RIMLIG_LAG * HUNDRA)}–{format_number(RIMLIG_HOG * HUNDRA)} %)."
+        )
+    return ""
+
+
+def describe_prognos(prognos: Prognos, enhet: str = "tkr") -> str:
+    """ "1 320 tkr (Anna Andersson, 3 maj 2026 14:05)": what a save would replace."""
+    who = str(prognos.registrerad_av) if prognos.registrerad_av_id else "okänd"
+    when = timezone.localtime(prognos.andrad).strftime("%Y-%m-%d %H:%M")
+    return f"{format_belopp(prognos.arsprognos, enhet)} ({who}, {when})"
+
+
+def _check_report_open(rapport: Rapport, user, organisation: Organisation) -> Rapport:
+    locked = (
+        Rapport.objects.select_for_update(of=("self",))
+        .select_related("rapportperiod__rapporttyp", "organisation")
+        .get(pk=rapport.pk)
+    )
+    if not permissions.can_report(user, organisation.pk):
+        raise PermissionDenied(f"Du får inte rapportera för {organisation}.")
+    if organisation.pk not in organisation_tree().descendant_ids(locked.organisation_id):
+        raise ValidationError(
+            f"{organisation} hör inte till {locked.organisation}.", code="fel_organisation"
+        )
+    if locked.status not in Rapport.OPPNA:
+        raise ValidationError(
+            f"Rapporten är {locked.get_status_display().lower()}; prognosen kan inte ändras "
+            "förrän rapporten öppnas igen.",
+            code="inte_oppen",
+        )
+    if locked.rapportperiod.stangd:
+        raise ValidationError(
+            f"Perioden {locked.period.ackumulerad_label} är stängd; prognosen kan inte ändras.",
+            code="period_stangd",
+        )
+    return locked
+
+
+@transaction.atomic
+def spara_prognos(
+    *,
+    rapport: Rapport,
+    organisation: Organisation,
+    arsprognos: Decimal,
+    motivering: str,
+    user,
+    andringsmarke: str | None,
+    bekraftad: bool = False,
+) -> Prognos:
+    """Save the chef's annual forecast (kronor, net cost) of `organisation` (the report's
+    organisation or one of its verksamheter) for the report's period.
+
+    The system's proposal (`foresla_prognos`) is stored beside it; a forecast that differs
+    from the proposal as the kind's unit shows it needs a reason (`motivering`). A forecast
+    below zero or outside 50–150 % of the year's budget is not refused but must be confirmed
+    (`bekraftad`): until then a ValidationError with code "orimlig" says why. Only an open
+    report of an open period, by those who report for the organisation; a forecast saved by
+    someone else since the form was opened (`andringsmarke`, `styrning.locking`) is refused."""
+    locked = _check_report_open(rapport, user, organisation)
+    period = locked.period
+    enhet = locked.rapportperiod.rapporttyp.beloppsenhet
+    summa = summa_for(organisation, period)
+    forslag = foresla_prognos(
+        budget_ar=summa.budget_ar, utfall_hittills=summa.utfall_hittills, manader=period.manader
+    )
+    arsprognos = Decimal(arsprognos).quantize(ORE, ROUND_HALF_UP)
+    motivering = (motivering or "").strip()
+    errors: dict[str, list[ValidationError]] = {}
+    if _differs(arsprognos, forslag, enhet) and not motivering:
+        errors["motivering"] = [
+            ValidationError(
+                f"Prognosen skiljer sig från systemets förslag ({format_belopp(forslag, enhet)}"
+                f", {forslag_regel(utfall_hittills=summa.utfall_hittills)}). Skriv varför.",
+                code="motivering_saknas",
+            )
+        ]
+    orimlig = rimlighet(arsprognos, summa.budget_ar, enhet)
+    if orimlig and not bekraftad:
+        errors["arsprognos"] = [
+            ValidationError(
+                f"{orimlig} Kontrollera prognosen och kryssa i ”Jag har kontrollerat "
+                "prognosen” om den stämmer.",
+                code="orimlig",
+            )
+        ]
+    if errors:
+        raise ValidationError(errors)
+
+    key = {"organisation": organisation, **Prognos.period_lookup(period)}
+    current = (
+        Prognos.objects.select_for_update(of=("self",))
+        .select_related("registrerad_av")
+        .filter(**key)
+        .first()
+    )
+    locking.check_unchanged(
+        current,
+        andringsmarke,
+        detail=(
+            f"Prognosen för {organisation} är nu {describe_prognos(current, enhet)}; sparar du "
+            "igen ersätter din prognos den."
+            if current is not None
+            else ""
+        ),
+    )
+    fields = {
+        "arsprognos": arsprognos,
+        "forslag": forslag,
+        "motivering": motivering,
+        "registrerad_av": user,
+    }
+    if current is None:
+        current = Prognos(**key, **fields)
+        current._history_user = user
+        try:
+            with transaction.atomic():
+                current.save()
+        except IntegrityError:
+            # Someone saved the first forecast meanwhile: refused like any other conflict.
+            locking.check_unchanged(Prognos.objects.filter(**key).first(), "")
+            raise
+    else:
+        for name, value in fields.items():
+            setattr(current, name, value)
+        current._history_user = user
+        current.save(update_fields=[*fields, "andrad"])
+    log_action(
+        user=user,
+        handling=Handling.PROGNOS_SPARAD,
+        objekt=locked,
+        organisation=organisation,
+        data={
+            "period": period.kod,
+            "organisation": organisation.kod,
+            "arsprognos": _text(arsprognos),
+            "forslag": _text(forslag),
+            "bekraftad": bool(orimlig and bekraftad),
+        },
+    )
+    # The report page's every write ends by updating how much is ready (and starts a draft).
+    from uppfoljning.rapportering import uppdatera_andel_klar
+
+    uppdatera_andel_klar(rapport=locked, user=user)
+    return current
+
+
+# --- Import from the economy system -----------------------------------------------------------
+
+IMPORT_KOLUMNER = ["organisationskod", "kontogrupp", "år", "månad", "budget", "utfall"]
+# Column names as a file may spell them without å/ä/ö.
+_ALIAS = {"ar": "år", "manad": "månad"}
+MAX_IMPORT_SIZE = 5 * 1024 * 1024
+_MAX_BELOPP = Decimal("1e14")
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    dry_run: bool = False
+    organisationer: int = 0
+    ar: list[int] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        counts = f"{self.created} nya rader, {self.updated} ändrade, {self.unchanged} oförändrade"
+        if self.dry_run:
+            return f"Provläsning, ingenting är sparat: {counts}."
+        if not self.created and not self.updated:
+            return f"Inga ändringar: alla {self.unchanged} rader fanns redan med samma belopp."
+        return f"Inläst: {counts}."
+
+
+def _belopp(value: str) -> Decimal:
+    """ "1 234,5", "-350", "−1 000,00" as Swedes write them; InvalidOperation otherwise."""
+    cleaned = re.sub(r"[\s\u00a0\u202f]", "", value).replace("\u2212", "-").replace(",", ".")
+    number = Decimal(cleaned)
+    if not number.is_finite() or abs(number) >= _MAX_BELOPP:
+        raise InvalidOperation
+    return number.quantize(ORE, ROUND_HALF_UP)
+
+
+def _heltal(value: str, low: int, high: int) -> int | None:
+    value = value.strip()
+    if not value.isdigit() or not low <= int(value) <= high:
+        return None
+    return int(value)
+
+
+def las_ekonomi_csv(text: str) -> tuple[list[tuple[int, dict]], list[str]]:
+    """The rows of the file as (line, {column: text}), or the header's errors."""
+    text = text.removeprefix("\ufeff")
+    reader = csv.reader(io.StringIO(text), delimiter=";")
+    try:
+        header = next(reader)
+    except StopIteration:
+        return [], ["Rad 1: filen är tom; rubrikraden saknas."]
+    columns = [_ALIAS.get(h.strip().lower(), h.strip().lower()) for h in header]
+    if len(columns) == 1 and "," in columns[0]:
+        return [], ["Rad 1: kolumnerna ska skiljas med semikolon (;), inte med komma."]
+    errors = []
+    missing = [c for c in IMPORT_KOLUMNER if c not in columns]
+    if missing:
+        errors.append(f"Rad 1: kolumnen {', '.join(missing)} saknas i rubrikraden.")
+    unknown = [c for c in columns if c not in IMPORT_KOLUMNER]
+    if unknown:
+        errors.append(
+            f"Rad 1: okänd kolumn {', '.join(repr(c) for c in unknown)}. Rubrikraden ska vara "
+            f"{';'.join(IMPORT_KOLUMNER)}."
+        )
+    doubles = sorted({c for c in columns if columns.count(c) > 1})
+    if doubles:
+        errors.append(f"Rad 1: kolumnen {', '.join(doubles)} står två gånger.")
+    if errors:
+        return [], errors
+    rows = []
+    for values in reader:
+        line = reader.line_num
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) != len(columns):
+            errors.append(
+                f"Rad {line}: raden har {len(values)} fält men rubrikraden {len(columns)}."
+            )
+            continue
+        rows.append((line, {c: v.strip() for c, v in zip(columns, values, strict=True)}))
+    return rows, errors
+
+
+@transaction.atomic
+def import_ekonomi(*, text: str, user=None, dry_run: bool = False) -> ImportResult:
+    """Read budget and outcome per organisation code, account group and month from the economy
+    system's CSV file (`IMPORT_KOLUMNER`, semicolon separated, decimal comma and spaces
+    allowed, UTF-8 with or without BOM) and upsert them on organisation + account group +
+    year + month.
+
+    All or nothing: every line is checked first, and any error raises a ValidationError
+    listing every bad line; then nothing is saved. Idempotent: the same file twice changes
+    nothing the second time (the counts say new / changed / unchanged). A month entered by
+    hand is replaced by the imported one. `user` is the controller who uploads (None: the
+    command line); with `dry_run` everything is checked and counted but nothing saved."""
+    if user is not None and not permissions.is_controller(user):
+        raise PermissionDenied("Bara controller kan läsa in ekonomi från ekonomisystemet.")
+    rows, errors = las_ekonomi_csv(text)
+    organisations = {o.kod: o for o in Organisation.objects.only("pk", "kod", "namn")}
+    parsed: dict[tuple[int, str, int, int], tuple[Decimal, Decimal]] = {}
+    seen: dict[tuple, int] = {}
+    for line, row in rows:
+        problems = []
+        kod = row["organisationskod"]
+        org = organisations.get(kod)
+        if not kod:
+            problems.append("organisationskod saknas")
+        elif org is None:
+            problems.append(f"okänd organisationskod '{kod}'")
+        kontogrupp = row["kontogrupp"]
+        if not kontogrupp:
+            problems.append("kontogrupp saknas")
+        elif len(kontogrupp) > 60:
+            problems.append("kontogruppen är längre än 60 tecken")
+        ar = _heltal(row["år"], 2000, 2100)
+        if ar is None:
+            problems.append(f"år '{row['år']}' är inget år (skriv t.ex. 2026)")
+        manad = _heltal(row["månad"], 1, 12)
+        if manad is None:
+            problems.append(f"månad '{row['månad']}' ska vara ett tal 1–12")
+        amounts = []
+        for column in ("budget", "utfall"):
+            try:
+                amounts.append(_belopp(row[column]))
+            except (InvalidOperation, ValueError):
+                problems.append(
+                    f"{column} saknas (skriv 0)"
+                    if not row[column]
+                    else f"{column} '{row[column]}' är inget tal"
+                )
+        if problems:
+            errors.append(f"Rad {line}: {'; '.join(problems)}.")
+            continue
+        key = (org.pk, kontogrupp, ar, manad)
+        if key in seen:
+            errors.append(
+                f"Rad {line}: {kod}, {kontogrupp}, {ar}-{manad:02d} står redan på rad {seen[key]}."
+            )
+            continue
+        seen[key] = line
+        parsed[key] = (amounts[0], amounts[1])
+    if not rows and not errors:
+        errors.append("Rad 2: filen har inga rader efter rubrikraden.")
+    if errors:
+        raise ValidationError(
+            sorted(errors, key=lambda e: int(e.split(":")[0].split()[1])), code="import"
+        )
+
+    org_ids = {key[0] for key in parsed}
+    years = {key[2] for key in parsed}
+    existing = {
+        (r.organisation_id, r.kontogrupp, r.ar, r.manad): r
+        for r in Ekonomirad.objects.filter(organisation_id__in=org_ids, ar__in=years)
+    }
+    result = ImportResult(dry_run=dry_run, organisationer=len(org_ids), ar=sorted(years))
+    now = timezone.now()
+    new, changed = [], []
+    for (org_id, kontogrupp, ar, manad), (budget, utfall) in parsed.items():
+        current = existing.get((org_id, kontogrupp, ar, manad))
+        if current is None:
+            new.append(
+                Ekonomirad(
+                    organisation_id=org_id,
+                    kontogrupp=kontogrupp,
+                    ar=ar,
+                    manad=manad,
+                    budget=budget,
+                    utfall=utfall,
+                    importerad=True,
+                    andrad_av=user,
+                    andrad=now,
+                )
+            )
+        elif current.budget != budget or current.utfall != utfall or not current.importerad:
+            current.budget, current.utfall, current.importerad = budget, utfall, True
+            current.andrad_av, current.andrad = user, now
+            changed.append(current)
+        else:
+            result.unchanged += 1
+    result.created, result.updated = len(new), len(changed)
+    if dry_run or not (new or changed):
+        return result
+    history_user = user if user is not None and user.is_authenticated else None
+    bulk_create_with_history(new, Ekonomirad, batch_size=500, default_user=history_user)
+    bulk_update_with_history(
+        changed,
+        Ekonomirad,
+        ["budget", "utfall", "importerad", "andrad_av", "andrad"],
+        batch_size=500,
+        default_user=history_user,
+    )
+    by_pk = {o.pk: o for o in organisations.values()}
+    first = min((by_pk[pk] for pk in org_ids), key=lambda o: o.kod)
+    log_action(
+        user=user,
+        handling=Handling.EKONOMI_IMPORTERAD,
+        objekt=first,
+        organisation=first,
+        data={
+            "nya": result.created,
+            "andrade": result.updated,
+            "oforandrade": result.unchanged,
+            "organisationer": len(org_ids),
+            "ar": sorted(years),
+        },
+        objekt_text=f"Ekonomi från ekonomisystemet ({len(org_ids)} organisationer)",
+    )
+    return result
+
+
+# --- Entry by hand ----------------------------------------------------------------------------
+
+
+def describe_ekonomirad(rad: Ekonomirad) -> str:
+    who = str(rad.andrad_av) if rad.andrad_av_id else "okänd"
+    when = timezone.localtime(rad.andrad).strftime("%Y-%m-%d %H:%M")
+    return (
+        f"budget {format_belopp(rad.budget, 'kr')}, utfall {format_belopp(rad.utfall, 'kr')} "
+        f"({who}, {when})"
+    )
+
+
+@transaction.atomic
+def registrera_ekonomi(
+    *,
+    organisation: Organisation,
+    kontogrupp: str,
+    ar: int,
+    manad: int,
+    budget: Decimal,
+    utfall: Decimal,
+    user,
+    andringsmarke: str | None,
+) -> Ekonomirad:
+    """Enter budget and outcome of one account group and month by hand, where the economy
+    system sends nothing: by those who report for the organisation. A month the economy
+    system has sent for the organisation is refused (the import owns it); a row saved by
+    someone else since the form was opened is refused (`styrning.locking`)."""
+    if not permissions.can_report(user, organisation.pk):
+        raise PermissionDenied(f"Du får inte rapportera ekonomi för {organisation}.")
+    kontogrupp = kontogrupp.strip()
+    if not kontogrupp:
+        raise ValidationError({"kontogrupp": "Ange kontogruppen."}, code="kontogrupp_saknas")
+    if not 1 <= manad <= 12:
+        raise ValidationError({"manad": "Månaden ska vara 1–12."}, code="manad")
+    if Ekonomirad.objects.filter(
+        organisation=organisation, ar=ar, manad=manad, importerad=True
+    ).exists():
+        raise ValidationError(
+            {
+                "manad": f"Månaden är importerad från ekonomisystemet ({ar}-{manad:02d} för "
+                f"{organisation}); ändra i ekonomisystemet och läs in filen igen."
+            },
+            code="importerad",
+        )
+    key = {"organisation": organisation, "kontogrupp": kontogrupp, "ar": ar, "manad": manad}
+    current = (
+        Ekonomirad.objects.select_for_update(of=("self",))
+        .select_related("andrad_av")
+        .filter(**key)
+        .first()
+    )
+    locking.check_unchanged(
+        current,
+        andringsmarke,
+        detail=(
+            f"Raden är nu {describe_ekonomirad(current)}; sparar du igen ersätter dina belopp den."
+            if current is not None
+            else ""
+        ),
+    )
+    fields = {
+        "budget": Decimal(budget).quantize(ORE, ROUND_HALF_UP),
+        "utfall": Decimal(utfall).quantize(ORE, ROUND_HALF_UP),
+        "importerad": False,
+        "andrad_av": user,
+    }
+    if current is None:
+        current = Ekonomirad(**key, **fields)
+        current._history_user = user
+        try:
+            with transaction.atomic():
+                current.save()
+        except IntegrityError:
+            locking.check_unchanged(Ekonomirad.objects.filter(**key).first(), "")
+            raise
+    else:
+        for name, value in fields.items():
+            setattr(current, name, value)
+        current._history_user = user
+        current.save(update_fields=[*fields, "andrad"])
+    log_action(
+        user=user,
+        handling=Handling.EKONOMI_REGISTRERAD,
+        objekt=current,
+        organisation=organisation,
+        data={
+            "kontogrupp": kontogrupp,
+            "ar": ar,
+            "manad": manad,
+            "budget": _text(current.budget),
+            "utfall": _text(current.utfall),
+        },
+    )
+    return current
