@@ -47,6 +47,7 @@ class Demo:
     organ: int  # the body that owns `mal`
     uppdrag: int
     opublicerat: int  # a registration never published (it may be withdrawn)
+    rapport: int = 0  # the demo chef's open report (uppfoljning)
 
     @classmethod
     def load(cls) -> "Demo":
@@ -91,7 +92,20 @@ class Demo:
             .order_by("pk")
             .first()
             .pk,
+            rapport=_open_report(),
         )
+
+
+def _open_report() -> int:
+    from uppfoljning.models import Rapport
+
+    return (
+        Rapport.objects.filter(organisation__kod="BUF-FSK-01", status__in=Rapport.OPPNA)
+        .order_by("-rapportperiod__ar", "-rapportperiod__periodnummer")
+        .values_list("pk", flat=True)
+        .first()
+        or 0
+    )
 
 
 # (route name, who is signed in, path, expected status). "admin" is the demo's administrator,
@@ -150,6 +164,9 @@ def pages(d: Demo) -> list[tuple[str, str | None, str, int]]:
         ("password_change_done", "admin", "/konto/losenord/klart/", 200),
         ("logout", "admin", "/konto/logga-ut/", 405),
         ("403", "politiker", "/dokument/nytt/", 403),
+        ("uppfoljning:ekonomi_prognos", "admin", f"/uppfoljning/ekonomi/prognos/{d.rapport}/", 200),
+        ("uppfoljning:ekonomi_rad", "admin", f"/uppfoljning/ekonomi/rad/{d.rapport}/", 200),
+        ("uppfoljning:ekonomi_import", "admin", "/uppfoljning/ekonomi/import/", 200),
     ]
 
 
@@ -163,6 +180,7 @@ WIDE_TABLE_PAGES = {
     "mal:detalj",
     "mal:organ",
     "mal:uppdrag_lista",
+    "uppfoljning:ekonomi_prognos",
 }
 
 # What is out of the viewport or cut off, and how wide the page is. Closed <details> are
