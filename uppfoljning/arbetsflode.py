@@ -203,7 +203,7 @@ def _locked(rapport: Rapport, andringsmarke: str | None) -> Rapport:
     """The report locked for the action, refused (`Konflikt`) when it changed since the page
     with the action's form was made."""
     current = (
-        Rapport.objects.select_for_update()
+        Rapport.objects.select_for_update(of=("self",))
         .select_related("rapportperiod__rapporttyp", "organisation")
         .get(pk=rapport.pk)
     )
@@ -275,6 +275,10 @@ def lamna_in(*, rapport: Rapport, user, andringsmarke: str | None = None) -> Rap
         )
     from uppfoljning.rapportering import rapport_innehall
 
+    # The status it is submitted with is part of what is frozen (and read back unchanged).
+    current.status = (
+        Status.INLAMNAD if current.rapportperiod.rapporttyp.granskas else Status.GODKAND
+    )
     innehall = rapport_innehall(current)
     fel = []
     saknas = saknade_avsnitt(current, innehall)
@@ -292,11 +296,9 @@ def lamna_in(*, rapport: Rapport, user, andringsmarke: str | None = None) -> Rap
         anledning=_anledning(senaste_oppning(current)),
         innehall=innehall,
     )
-    current.status = (
-        Status.INLAMNAD if current.rapportperiod.rapporttyp.granskas else Status.GODKAND
-    )
     current.inlamnad = version.skapad
     current.inlamnad_av = user
+    current._history_user = user
     current.save(update_fields=["status", "inlamnad", "inlamnad_av", "andrad"])
     log_action(
         user=user,
@@ -338,6 +340,7 @@ def skicka_tillbaka(
     current.granskad = timezone.now()
     current.granskad_av = user
     current.aterskickad_kommentar = kommentar
+    current._history_user = user
     current.save(
         update_fields=[
             "status",
@@ -373,6 +376,7 @@ def godkann(*, rapport: Rapport, user, andringsmarke: str | None = None) -> Rapp
     current.status = Status.GODKAND
     current.granskad = timezone.now()
     current.granskad_av = user
+    current._history_user = user
     current.save(update_fields=["status", "granskad", "granskad_av", "andrad"])
     log_action(
         user=user,
@@ -408,6 +412,7 @@ def oppna_igen(
     tidigare = current.status
     current.status = Status.UTKAST
     current.version += 1
+    current._history_user = user
     current.save(update_fields=["status", "version", "andrad"])
     log_action(
         user=user,
