@@ -1,0 +1,323 @@
+"""The chef's report: its content read live from the goal chain and the report's own rows,
+in a fixed number of queries; how much of it is ready; the writes through the goal chain's
+services and their refusals."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from mal.models import Uppdrag, Uppdragskommentar, Utfall
+from styrning.periods import Periodtyp
+from tests.factories import BudgetarFactory, MandatperiodFactory
+from tests.mal.factories import (
+    BedomningFactory,
+    IndikatorFactory,
+    MalFactory,
+    MalvardeFactory,
+    UppdragFactory,
+    VardeFactory,
+)
+from tests.uppfoljning.factories import RapportFactory, RapportperiodFactory, RapporttypFactory
+from uppfoljning import innehall, rapportering
+from uppfoljning.models import (
+    Atgard,
+    Atgardsuppfoljning,
+    Avsnittstext,
+    Ekonomirad,
+    Prognos,
+    Rapport,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def avsnitt(n: int) -> list[dict]:
+    return [
+        {
+            "kod": f"avsnitt-{i}",
+            "rubrik": f"Avsnitt {i}",
+            "slag": "text",
+            "obligatorisk": i == 0,
+            "hjalptext": "",
+        }
+        for i in range(n)
+    ]
+
+
+def bygg_rapport(org, n: int = 1, status=Rapport.Status.UTKAST, enhet="solrosen") -> Rapport:
+    """A tertial report per april 2026 of a unit (Solrosen) with `n` of everything: goals (each
+    with an indicator, its target and value; every goal assessed but the last), assignments
+    (each with the period's comment), sections, actions, and an earlier report's open
+    actions."""
+    sol, bun = org[enhet], org["bun"]
+    mandat = MandatperiodFactory(start_ar=2023, slut_ar=2026)
+    typ = RapporttypFactory(
+        namn=f"Tertialuppföljning {enhet}",
+        kod=f"tertial-{enhet}",
+        periodtyp=Periodtyp.TERTIAL,
+        periodnummer=[1, 2],
+        avsnitt=avsnitt(n),
+    )
+    rapport = RapportFactory(
+        rapportperiod=RapportperiodFactory(
+            rapporttyp=typ,
+            ar=2026,
+            periodtyp=Periodtyp.TERTIAL,
+            periodnummer=1,
+            sista_dag=datetime.date(2026, 5, 15),
+        ),
+        organisation=sol,
+        status=status,
+    )
+    tidigare = RapportFactory(
+        rapportperiod=RapportperiodFactory(
+            rapporttyp=typ,
+            ar=2025,
+            periodtyp=Periodtyp.TERTIAL,
+            periodnummer=2,
+            sista_dag=datetime.date(2025, 9, 15),
+        ),
+        organisation=sol,
+        status=Rapport.Status.GODKAND,
+    )
+    budget = BudgetarFactory(ar=2026, mandatperiod=mandat)
+    for i in range(n):
+        mal = MalFactory(agare=sol, mandatperiod=mandat, titel=f"Mål {i}", ordning=i)
+        ind = IndikatorFactory(mal=mal, namn=f"Indikator {i}", enhet="%")
+        MalvardeFactory(indikator=ind, ar=2026, varde=Decimal(90))
+        VardeFactory(
+            indikator=ind, ar=2026, periodtyp=Periodtyp.TERTIAL, periodnummer=1, totalt=Decimal(92)
+        )
+        if i < n - 1 or n == 1:
+            BedomningFactory(
+                mal=mal,
+                ar=2026,
+                periodtyp=Periodtyp.TERTIAL,
+                periodnummer=1,
+                utfall=Utfall.UPPFYLLT,
+                analys=f"Analys {i}",
+            )
+        uppdrag = UppdragFactory(
+            givet_av=bun, givet_till=sol, budgetar=budget, titel=f"Uppdrag {i}"
+        )
+        Uppdragskommentar.objects.create(
+            uppdrag=uppdrag,
+            ar=2026,
+            periodtyp=Periodtyp.TERTIAL,
+            periodnummer=1,
+            status=Uppdrag.Status.PAGAR,
+            kommentar=f"Pågår {i}",
+        )
+        Avsnittstext.objects.create(rapport=rapport, kod=f"avsnitt-{i}", text=f"Text {i}")
+        Atgard.objects.create(
+            rapport=rapport,
+            beskrivning=f"Åtgärd {i}",
+            ansvarig="Rektor",
+            datum=datetime.date(2026, 6, 30),
+            effekt_kronor=Decimal("150000.50"),
+        )
+        Atgard.objects.create(
+            rapport=tidigare,
+            beskrivning=f"Tidigare åtgärd {i}",
+            ansvarig="Rektor",
+            datum=datetime.date(2025, 12, 31),
+        )
+    Atgard.objects.create(
+        rapport=tidigare,
+        beskrivning="Redan genomförd",
+        ansvarig="Rektor",
+        datum=datetime.date(2025, 10, 1),
+        status=Atgard.Status.KLAR,
+    )
+    return rapport
+
+
+def _content(rapport):
+    return rapportering.rapport_innehall(rapportering.rapporter().get(pk=rapport.pk))
+
+
+# --- Content -------------------------------------------------------------------------------------
+
+
+def test_innehall_has_the_schema_and_the_report_heading(org):
+    rapport = bygg_rapport(org)
+
+    data = _content(rapport)
+
+    assert set(data) == {
+        "schema",
+        "rapport",
+        "ekonomi",
+        "mal",
+        "uppdrag",
+        "avsnitt",
+        "atgarder",
+        "atgardsuppfoljning",
+        "delar",
+        "bilagor",
+        "balanskrav",
+    }
+    assert data["schema"] == innehall.SCHEMA
+    assert data["rapport"]["typ_namn"] == "Tertialuppföljning solrosen"
+    assert data["rapport"]["organisation"]["namn"] == "Solrosens förskola"
+    assert data["rapport"]["period"] == "2026T1"
+    assert data["rapport"]["ackumulerad_label"] == "per april 2026"
+    assert data["rapport"]["riktpunkt"] == "33.3"
+    assert data["rapport"]["status"] == "utkast"
+    assert data["balanskrav"] is None
+    assert data["bilagor"] == []
+    # the checksum of the live content is stable (the JSON has only plain values)
+    assert innehall.checksum(data) == innehall.checksum(_content(rapport))
+
+
+def test_innehall_reads_goals_assessments_values_and_targets(org):
+    rapport = bygg_rapport(org)
+
+    [mal] = _content(rapport)["mal"]
+
+    assert mal["titel"] == "Mål 0"
+    assert mal["utfall"] == "uppfyllt"
+    assert mal["utfall_label"] == "Uppfyllt"
+    assert mal["analys"] == "Analys 0"
+    # the stored roll-up of the period: 92 against a target of 90, higher is better
+    assert mal["forslag"] == "uppfyllt"
+    assert mal["indikatorer"] == [
+        {
+            "id": mal["indikatorer"][0]["id"],
+            "namn": "Indikator 0",
+            "enhet": "%",
+            "varde": "92",
+            "malvarde": "90",
+        }
+    ]
+
+
+def test_innehall_leaves_out_other_organisations_drafts_and_other_years(org):
+    rapport = bygg_rapport(org)
+    mandat = MandatperiodFactory(start_ar=2023, slut_ar=2026)
+    MalFactory(agare=org["blaklockan"], mandatperiod=mandat, titel="Annan enhet")
+    MalFactory(agare=org["solrosen"], mandatperiod=mandat, titel="Utkast", status="utkast")
+    MalFactory(
+        agare=org["solrosen"],
+        mandatperiod=None,
+        budgetar=BudgetarFactory(ar=2025),
+        titel="Förra året",
+    )
+
+    titles = [m["titel"] for m in _content(rapport)["mal"]]
+
+    assert titles == ["Mål 0"]
+
+
+def test_innehall_month_reads_the_suggestion_of_its_tertial(org):
+    rapport = bygg_rapport(org)
+    manad = RapportFactory(
+        rapportperiod=RapportperiodFactory(ar=2026, periodtyp=Periodtyp.MANAD, periodnummer=3),
+        organisation=org["solrosen"],
+    )
+
+    [mal] = _content(manad)["mal"]
+
+    assert rapportering.forslagsperiod(manad.period).kod == "2026T1"
+    assert mal["forslag"] == "uppfyllt"  # T1's stored suggestion
+    assert mal["utfall"] == "ej_bedomt"  # no assessment for March itself
+    assert _content(rapport)["mal"][0]["utfall"] == "uppfyllt"
+
+
+def test_innehall_assignments_sections_actions_and_follow_up(org):
+    rapport = bygg_rapport(org)
+    tidigare = Atgard.objects.get(beskrivning="Tidigare åtgärd 0")
+    Atgardsuppfoljning.objects.create(
+        atgard=tidigare, rapport=rapport, status=Atgard.Status.PAGAENDE, kommentar="På gång"
+    )
+
+    data = _content(rapport)
+
+    assert [(u["titel"], u["status"], u["kommentar"]) for u in data["uppdrag"]] == [
+        ("Uppdrag 0", "pagar", "Pågår 0")
+    ]
+    assert data["avsnitt"] == [
+        {
+            "kod": "avsnitt-0",
+            "rubrik": "Avsnitt 0",
+            "slag": "text",
+            "obligatorisk": True,
+            "text": "Text 0",
+            "klar": False,
+        }
+    ]
+    [atgard] = data["atgarder"]
+    assert atgard["beskrivning"] == "Åtgärd 0"
+    assert atgard["effekt_kronor"] == "150000.5"
+    assert atgard["datum"] == "2026-06-30"
+    assert atgard["status_label"] == "Planerad"
+    # the earlier report's open action, with this report's follow-up; the done one is not
+    assert data["atgardsuppfoljning"] == [
+        {
+            "atgard_id": tidigare.pk,
+            "beskrivning": "Tidigare åtgärd 0",
+            "status": "pagaende",
+            "status_label": "Pågående",
+            "kommentar": "På gång",
+        }
+    ]
+
+
+def test_innehall_costs_the_same_for_one_and_many(org):
+    one = bygg_rapport(org, n=1)
+    many = bygg_rapport(org, n=12, enhet="blaklockan")
+
+    with CaptureQueriesContext(connection) as small:
+        small_data = _content(one)
+    with CaptureQueriesContext(connection) as large:
+        large_data = _content(many)
+
+    assert len(small_data["mal"]) == 1
+    assert len(large_data["mal"]) == 12
+    assert len(large_data["uppdrag"]) == 12
+    assert len(large_data["avsnitt"]) == 12
+    assert len(large_data["atgarder"]) == 12
+    assert len(large_data["atgardsuppfoljning"]) == 12
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+# --- How much is ready ---------------------------------------------------------------------------
+
+
+def test_andel_klar_counts_sections_goals_forecast_and_follow_up(org):
+    rapport = rapportering.rapporter().get(pk=bygg_rapport(org).pk)
+    # a section not ready, a goal assessed, an earlier action not followed up
+    assert rapportering.delar_klara(rapport) == (1, 3)
+    assert rapportering.beraknad_andel_klar(rapport) == 33
+
+    Ekonomirad.objects.create(
+        organisation=org["solrosen"], kontogrupp="Personal", ar=2026, manad=1, budget=100
+    )
+    assert rapportering.delar_klara(rapport) == (1, 4)  # the forecast is now due
+
+    Prognos.objects.create(
+        organisation=org["solrosen"], ar=2026, periodtyp="tertial", periodnummer=1, arsprognos=1
+    )
+    Avsnittstext.objects.filter(rapport=rapport).update(klar=True)
+    Atgardsuppfoljning.objects.create(
+        atgard=Atgard.objects.get(beskrivning="Tidigare åtgärd 0"),
+        rapport=rapport,
+        status=Atgard.Status.KLAR,
+    )
+    assert rapportering.beraknad_andel_klar(rapport) == 100
+
+
+def test_andel_klar_is_not_100_until_everything_is_done(org):
+    rapport = rapportering.rapporter().get(pk=bygg_rapport(org, n=3).pk)
+    Avsnittstext.objects.filter(rapport=rapport).update(klar=True)
+    Atgardsuppfoljning.objects.bulk_create(
+        Atgardsuppfoljning(atgard=a, rapport=rapport, status=Atgard.Status.KLAR)
+        for a in Atgard.objects.filter(beskrivning__startswith="Tidigare")
+    )
+
+    # 3 sections + 2 of 3 goals assessed + 3 follow-ups: 8 of 9
+    assert rapportering.delar_klara(rapport) == (8, 9)
+    assert rapportering.beraknad_andel_klar(rapport) == 88

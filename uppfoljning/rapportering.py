@@ -1,0 +1,567 @@
+"""The chef's report: its content read live from the data (`rapport_innehall`, the schema of
+`uppfoljning.innehall`), how much of it is ready (`beraknad_andel_klar`), and the writes the
+report page makes.
+
+A report gathers and writes through what already exists: the assessments, indicator values
+and comments on assignments are the goal chain's own rows (`mal.services` writes them), so a
+goal page and the report show the same assessment. What the report adds of its own are the
+free-text sections, the action plan and the follow-up of earlier actions.
+
+Every read here costs a fixed number of queries whatever the number of goals, indicators,
+assignments, sections and actions (`las_rapport`); the page and the content dict share it.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+
+from mal import fulfilment
+from mal.fulfilment import SAKNAS
+from mal.models import (
+    Bedomning,
+    Indikator,
+    Mal,
+    Maluppfyllelse,
+    Malvarde,
+    Uppdrag,
+    Uppdragskommentar,
+    Utfall,
+    Varde,
+)
+from mal.queries import covering_year
+from styrning import permissions
+from styrning.periods import Period, Periodtyp
+from uppfoljning.innehall import SCHEMA
+from uppfoljning.models import (
+    Atgard,
+    Atgardsuppfoljning,
+    Avsnittstext,
+    Balanskrav,
+    Bilaga,
+    Ekonomirad,
+    Prognos,
+    Rapport,
+)
+
+OPPNA_UPPDRAG = (Uppdrag.Status.EJ_PABORJAT, Uppdrag.Status.PAGAR)
+AVSLUTADE_ATGARDER = (Atgard.Status.KLAR, Atgard.Status.STRUKEN)
+
+
+def rapporter() -> QuerySet[Rapport]:
+    """Reports with what their heading and content need in the same query."""
+    return Rapport.objects.select_related("rapportperiod__rapporttyp", "organisation")
+
+
+def _text(value: Decimal | None) -> str:
+    """A decimal as the schema writes it: exact, without trailing zeros; "" when missing."""
+    if value is None:
+        return ""
+    return format(Decimal(value).normalize(), "f")
+
+
+def _datum(value: datetime.date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+# --- The read ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Indikatorrad:
+    indikator: Indikator
+    varde: Varde | None
+    malvarde: Decimal | None
+    organisation_id: int
+
+    @property
+    def importerad(self) -> bool:
+        """A value imported (Kolada) or measured for another organisation (the indicator's own,
+        e.g. the municipality): shown, not entered here."""
+        return self.varde is not None and (
+            self.varde.importerad or self.varde.organisation_id != self.organisation_id
+        )
+
+
+@dataclass
+class Malrad:
+    mal: Mal
+    forslag: str
+    forklaring: str
+    bedomning: Bedomning | None
+    indikatorer: list[Indikatorrad]
+
+    @property
+    def bedomd(self) -> bool:
+        return self.bedomning is not None and self.bedomning.utfall != Utfall.EJ_BEDOMT
+
+
+@dataclass
+class Uppdragsrad:
+    uppdrag: Uppdrag
+    kommentar: Uppdragskommentar | None
+
+    @property
+    def status(self) -> str:
+        return self.kommentar.status if self.kommentar else self.uppdrag.status
+
+
+@dataclass
+class Avsnittsrad:
+    kod: str
+    rubrik: str
+    slag: str
+    obligatorisk: bool
+    hjalptext: str
+    rad: Avsnittstext | None
+
+    @property
+    def text(self) -> str:
+        return self.rad.text if self.rad else ""
+
+    @property
+    def klar(self) -> bool:
+        return bool(self.rad and self.rad.klar)
+
+
+@dataclass
+class Uppfoljningsrad:
+    atgard: Atgard
+    uppfoljning: Atgardsuppfoljning | None
+
+
+@dataclass
+class Rapportdata:
+    """A report's parts as rows, read in a fixed number of queries."""
+
+    rapport: Rapport
+    period: Period
+    mal: list[Malrad]
+    uppdrag: list[Uppdragsrad]
+    avsnitt: list[Avsnittsrad]
+    atgarder: list[Atgard]
+    atgardsuppfoljning: list[Uppfoljningsrad]
+    bilagor: list[Bilaga]
+    balanskrav: Balanskrav | None
+    indikatorer: dict[int, Indikator] = field(default_factory=dict)
+
+
+def forslagsperiod(period: Period) -> Period:
+    """The period whose stored roll-up gives a report's computed suggestion. The roll-up
+    (`mal.rollup`) stores years and tertials: a report of such a period reads its own row; a
+    month, which is not stored, reads the tertial the month falls in (the smallest stored
+    period that holds it, kept in step with every value and assessment of that tertial, and
+    the same row the goal pages show for it; "per april" is exactly T1)."""
+    if period.typ == Periodtyp.MANAD:
+        return Period(period.ar, Periodtyp.TERTIAL, (period.nummer - 1) // 4 + 1)
+    return period
+
+
+def _egna_mal(rapport: Rapport, period: Period) -> QuerySet[Mal]:
+    """The adopted goals the organisation owns that are in force in the period's year."""
+    return (
+        Mal.objects.filter(covering_year(period.ar), agare=rapport.organisation_id)
+        .filter(status=Mal.Status.ANTAGET)
+        .select_related("malomrade", "budgetar", "mandatperiod")
+        .order_by("ordning", "nummer", "titel", "pk")
+    )
+
+
+def _las_mal(rapport: Rapport, period: Period) -> tuple[list[Malrad], dict[int, Indikator]]:
+    """Goals with their suggestion, assessment and indicators: six queries in all."""
+    goals = list(_egna_mal(rapport, period))
+    ids = [m.pk for m in goals]
+    org_id = rapport.organisation_id
+    indicators: dict[int, list[Indikator]] = {}
+    by_id: dict[int, Indikator] = {}
+    for ind in Indikator.objects.filter(mal__in=ids).order_by("ordning", "namn", "pk"):
+        indicators.setdefault(ind.mal_id, []).append(ind)
+        by_id[ind.pk] = ind
+    targets = dict(
+        Malvarde.objects.filter(indikator__in=by_id, ar=period.ar).values_list(
+            "indikator_id", "varde"
+        )
+    )
+    # the organisation's own value; else the one of the organisation the indicator is measured
+    # for (a municipality's Kolada figure on a unit's goal), shown read-only
+    values: dict[tuple[int, int], Varde] = {
+        (v.indikator_id, v.organisation_id): v
+        for v in Varde.objects.filter(
+            indikator__in=by_id,
+            organisation_id__in={org_id, *(i.matt_for_id for i in by_id.values())},
+            **Varde.period_lookup(period),
+        ).select_related("registrerad_av")
+    }
+    assessments = {
+        b.mal_id: b
+        for b in Bedomning.objects.filter(
+            mal__in=ids, **Bedomning.period_lookup(period)
+        ).select_related("bedomd_av")
+    }
+    stored = {
+        pk: (forslag, forklaring)
+        for pk, forslag, forklaring in Maluppfyllelse.objects.filter(
+            mal__in=ids, **Maluppfyllelse.period_lookup(forslagsperiod(period))
+        ).values_list("mal_id", "forslag", "forklaring")
+    }
+    rows = []
+    for mal in goals:
+        forslag, forklaring = stored.get(mal.pk, (SAKNAS, ""))
+        rows.append(
+            Malrad(
+                mal=mal,
+                forslag=forslag,
+                forklaring=forklaring,
+                bedomning=assessments.get(mal.pk),
+                indikatorer=[
+                    Indikatorrad(
+                        indikator=ind,
+                        varde=values.get((ind.pk, org_id)) or values.get((ind.pk, ind.matt_for_id)),
+                        malvarde=targets.get(ind.pk),
+                        organisation_id=org_id,
+                    )
+                    for ind in indicators.get(mal.pk, [])
+                ],
+            )
+        )
+    return rows, by_id
+
+
+def _las_uppdrag(rapport: Rapport, period: Period) -> list[Uppdragsrad]:
+    """Assignments given to the organisation that are open in the period's year or were given
+    or reported on in it, with the period's comment: two queries."""
+    ar = period.ar
+    uppdrag = list(
+        Uppdrag.objects.filter(givet_till=rapport.organisation_id, budgetar__ar__lte=ar)
+        .filter(
+            Q(budgetar__ar=ar)
+            | Q(status__in=OPPNA_UPPDRAG)
+            | Q(pk__in=Uppdragskommentar.objects.filter(ar=ar).values("uppdrag_id"))
+        )
+        .select_related("givet_av", "budgetar", "mal")
+        .order_by("budgetar__ar", "givet_av__ordning", "titel", "pk")
+    )
+    comments = {
+        k.uppdrag_id: k
+        for k in Uppdragskommentar.objects.filter(
+            uppdrag__in=[u.pk for u in uppdrag], **Uppdragskommentar.period_lookup(period)
+        ).select_related("skriven_av")
+    }
+    return [Uppdragsrad(uppdrag=u, kommentar=comments.get(u.pk)) for u in uppdrag]
+
+
+def _las_avsnitt(rapport: Rapport) -> list[Avsnittsrad]:
+    texts = {a.kod: a for a in Avsnittstext.objects.filter(rapport=rapport)}
+    return [
+        Avsnittsrad(
+            kod=a["kod"],
+            rubrik=a.get("rubrik", a["kod"]),
+            slag=a.get("slag", "text"),
+            obligatorisk=bool(a.get("obligatorisk")),
+            hjalptext=a.get("hjalptext", ""),
+            rad=texts.get(a["kod"]),
+        )
+        for a in rapport.rapportperiod.rapporttyp.avsnitt or []
+        if a.get("kod")
+    ]
+
+
+def tidigare_rapport_ids(rapport: Rapport) -> list[int]:
+    """The organisation's reports (of any kind) whose period ended before this report's:
+    one query over the organisation's own reports."""
+    end = rapport.period.slut
+    return [
+        pk
+        for pk, ar, typ, nummer in Rapport.objects.filter(
+            organisation=rapport.organisation_id, rapportperiod__ar__lte=rapport.period.ar
+        )
+        .exclude(pk=rapport.pk)
+        .values_list(
+            "pk", "rapportperiod__ar", "rapportperiod__periodtyp", "rapportperiod__periodnummer"
+        )
+        if Period(ar, typ, nummer).slut < end
+    ]
+
+
+def _las_uppfoljning(rapport: Rapport) -> list[Uppfoljningsrad]:
+    """The earlier reports' actions to follow up: those not done or dropped, and those this
+    report has followed up (whatever their status now)."""
+    followed = {
+        u.atgard_id: u for u in Atgardsuppfoljning.objects.filter(rapport=rapport).order_by()
+    }
+    actions = (
+        Atgard.objects.filter(rapport__in=tidigare_rapport_ids(rapport))
+        .filter(~Q(status__in=AVSLUTADE_ATGARDER) | Q(pk__in=list(followed)))
+        .select_related("indikator", "rapport__rapportperiod")
+        .order_by("datum", "pk")
+    )
+    return [Uppfoljningsrad(atgard=a, uppfoljning=followed.get(a.pk)) for a in actions]
+
+
+def las_rapport(rapport: Rapport) -> Rapportdata:
+    """Every part of a report, in a fixed number of queries (about fifteen)."""
+    period = rapport.period
+    mal, indikatorer = _las_mal(rapport, period)
+    return Rapportdata(
+        rapport=rapport,
+        period=period,
+        mal=mal,
+        uppdrag=_las_uppdrag(rapport, period),
+        avsnitt=_las_avsnitt(rapport),
+        atgarder=list(rapport.atgarder.select_related("indikator").order_by("datum", "pk")),
+        atgardsuppfoljning=_las_uppfoljning(rapport),
+        bilagor=list(Bilaga.objects.filter(rapport=rapport)),
+        balanskrav=Balanskrav.objects.filter(rapport=rapport).first(),
+        indikatorer=indikatorer,
+    )
+
+
+# --- The content dict ---------------------------------------------------------------------------
+
+
+def _rapport_dict(rapport: Rapport, period: Period) -> dict:
+    typ = rapport.rapportperiod.rapporttyp
+    org = rapport.organisation
+    return {
+        "id": rapport.pk,
+        "typ": typ.pk,
+        "typ_kod": typ.kod,
+        "typ_namn": typ.namn,
+        "beloppsenhet": typ.beloppsenhet,
+        "organisation": {"id": org.pk, "namn": org.namn, "kod": org.kod, "typ": org.typ},
+        "period": period.kod,
+        "period_label": period.label,
+        "ackumulerad_label": period.ackumulerad_label,
+        "riktpunkt": _text(period.riktpunkt),
+        "status": rapport.status,
+        "version": rapport.version,
+    }
+
+
+def _mal_dict(row: Malrad) -> dict:
+    b = row.bedomning
+    utfall = b.utfall if b else Utfall.EJ_BEDOMT
+    return {
+        "id": row.mal.pk,
+        "nummer": row.mal.nummer,
+        "titel": row.mal.titel,
+        "malomrade": row.mal.malomrade.namn if row.mal.malomrade_id else "",
+        "forslag": row.forslag,
+        "forslag_label": fulfilment.status_label(row.forslag),
+        "utfall": utfall,
+        "utfall_label": fulfilment.status_label(utfall),
+        "analys": b.analys if b else "",
+        "indikatorer": [
+            {
+                "id": i.indikator.pk,
+                "namn": i.indikator.namn,
+                "enhet": i.indikator.enhet,
+                "varde": _text(i.varde.totalt) if i.varde else "",
+                "malvarde": _text(i.malvarde),
+            }
+            for i in row.indikatorer
+        ],
+    }
+
+
+def _uppdrag_dict(row: Uppdragsrad) -> dict:
+    return {
+        "id": row.uppdrag.pk,
+        "titel": row.uppdrag.titel,
+        "status": row.status,
+        "status_label": Uppdrag.Status(row.status).label,
+        "kommentar": row.kommentar.kommentar if row.kommentar else "",
+    }
+
+
+def _atgard_dict(a: Atgard) -> dict:
+    return {
+        "id": a.pk,
+        "beskrivning": a.beskrivning,
+        "ansvarig": a.ansvarig,
+        "datum": _datum(a.datum),
+        "effekt_kronor": _text(a.effekt_kronor),
+        "indikator": a.indikator.namn if a.indikator_id else "",
+        "enhet": a.indikator.enhet if a.indikator_id else "",
+        "effekt_varde": _text(a.effekt_varde),
+        "status": a.status,
+        "status_label": a.get_status_display(),
+    }
+
+
+def _uppfoljning_dict(row: Uppfoljningsrad) -> dict:
+    u = row.uppfoljning
+    status = u.status if u else row.atgard.status
+    return {
+        "atgard_id": row.atgard.pk,
+        "beskrivning": row.atgard.beskrivning,
+        "status": status,
+        "status_label": Atgard.Status(status).label,
+        "kommentar": u.kommentar if u else "",
+    }
+
+
+def _balanskrav_dict(b: Balanskrav | None) -> dict | None:
+    if b is None:
+        return None
+    return {
+        "arets_resultat": _text(b.arets_resultat),
+        "realisationsvinster": _text(b.realisationsvinster),
+        "realisationsforluster_undantag": _text(b.realisationsforluster_undantag),
+        "orealiserade_vardepapper": _text(b.orealiserade_vardepapper),
+        "resultatutjamningsreserv": _text(b.resultatutjamningsreserv),
+        "balanskravsresultat": _text(b.balanskravsresultat),
+        "prognos": b.prognos,
+        "kommentar": b.kommentar,
+    }
+
+
+def _ekonomi(rapport: Rapport) -> dict | None:
+    """The economy part (U3's `uppfoljning.ekonomi`); None until that part exists."""
+    return None
+
+
+def _delar(rapport: Rapport) -> list:
+    """The compiled reports below (U4's `uppfoljning.sammanstallning`); [] until it exists."""
+    return []
+
+
+def innehall_av(data: Rapportdata) -> dict:
+    """The content dict of rows already read."""
+    rapport, period = data.rapport, data.period
+    rubriker = {a.kod: a.rubrik for a in data.avsnitt}
+    return {
+        "schema": SCHEMA,
+        "rapport": _rapport_dict(rapport, period),
+        "ekonomi": _ekonomi(rapport),
+        "mal": [_mal_dict(row) for row in data.mal],
+        "uppdrag": [_uppdrag_dict(row) for row in data.uppdrag],
+        "avsnitt": [
+            {
+                "kod": a.kod,
+                "rubrik": a.rubrik,
+                "slag": a.slag,
+                "obligatorisk": a.obligatorisk,
+                "text": a.text,
+                "klar": a.klar,
+            }
+            for a in data.avsnitt
+        ],
+        "atgarder": [_atgard_dict(a) for a in data.atgarder],
+        "atgardsuppfoljning": [_uppfoljning_dict(row) for row in data.atgardsuppfoljning],
+        "delar": _delar(rapport),
+        "bilagor": [
+            {
+                "kod": b.kod,
+                "rubrik": rubriker.get(b.kod, b.kod),
+                "filnamn": b.filnamn,
+                "tabell": b.tabell,
+            }
+            for b in data.bilagor
+        ],
+        "balanskrav": _balanskrav_dict(data.balanskrav),
+    }
+
+
+def rapport_innehall(rapport: Rapport) -> dict:
+    """A report's content (`uppfoljning.innehall`, schema 1), live from the data.
+
+    "mal": the adopted goals the organisation owns that are in force in the period's year,
+    each with the stored computed suggestion (`Maluppfyllelse.forslag`, the insiders' reading:
+    a report is written by those who read the organisation's internal material, preliminary
+    values included) of the period, or for a month of the tertial it falls in
+    (`forslagsperiod`), the assessment of the period, and each indicator's value for the
+    organisation and period (else for the organisation it is measured for) and its target for
+    the year. Actions carry their indicator's name and unit ("indikator", "enhet")."""
+    return innehall_av(las_rapport(rapport))
+
+
+# --- How much is ready ---------------------------------------------------------------------------
+
+
+def delar_klara(rapport: Rapport, data: Rapportdata | None = None) -> tuple[int, int]:
+    """(parts done, parts in all). The parts: each section of the kind (a text section when
+    marked ready, a file or table section when its attachment is there, the balanskrav block
+    when entered), each goal (when assessed, not "ej bedömt"), the forecast (when the
+    organisation has economy rows for the year: when given) and each earlier action to follow
+    up (when followed up in this report)."""
+    data = data or las_rapport(rapport)
+    bilagor = {b.kod for b in data.bilagor}
+    done = total = 0
+    for a in data.avsnitt:
+        total += 1
+        if a.slag == "text":
+            done += a.klar
+        elif a.slag == "balanskrav":
+            done += data.balanskrav is not None
+        else:
+            done += a.kod in bilagor
+    for row in data.mal:
+        total += 1
+        done += row.bedomd
+    period = data.period
+    if Ekonomirad.objects.filter(organisation=rapport.organisation_id, ar=period.ar).exists():
+        total += 1
+        done += Prognos.objects.filter(
+            organisation=rapport.organisation_id, **Prognos.period_lookup(period)
+        ).exists()
+    for row in data.atgardsuppfoljning:
+        total += 1
+        done += row.uppfoljning is not None
+    return done, total
+
+
+def beraknad_andel_klar(rapport: Rapport, data: Rapportdata | None = None) -> int:
+    """The share of the report's parts that are done (`delar_klara`), in whole per cent,
+    rounded down (100 only when everything is done); 0 for a report with no parts."""
+    done, total = delar_klara(rapport, data)
+    return done * 100 // total if total else 0
+
+
+# --- Writes --------------------------------------------------------------------------------------
+
+STANGD = "Rapporten är inlämnad; öppna den igen för att ändra"
+
+
+def _oppen_rapport(rapport: Rapport, user) -> Rapport:
+    """The report locked for the write, refused unless it is open, its period is open and the
+    user may report for its organisation."""
+    locked = (
+        Rapport.objects.select_for_update(of=("self",))
+        .select_related("rapportperiod__rapporttyp", "organisation")
+        .get(pk=rapport.pk)
+    )
+    if not permissions.can_report(user, locked.organisation_id):
+        raise ValidationError(
+            f"Du får inte rapportera för {locked.organisation}.", code="ej_behorig"
+        )
+    if locked.status not in Rapport.OPPNA:
+        raise ValidationError(f"{STANGD}.", code="inte_oppen")
+    if locked.rapportperiod.stangd:
+        raise ValidationError(
+            f"Perioden {locked.period.ackumulerad_label} är stängd; rapporten kan inte ändras.",
+            code="period_stangd",
+        )
+    return locked
+
+
+@transaction.atomic
+def uppdatera_andel_klar(*, rapport: Rapport, user) -> Rapport:
+    """Store how much of the report is ready, and mark a report not yet started as a draft
+    (the first save of any part starts it). Every write of the report page ends here."""
+    locked = Rapport.objects.select_for_update(of=("self",)).get(pk=rapport.pk)
+    locked.rapportperiod = rapport.rapportperiod
+    locked.organisation = rapport.organisation
+    andel = beraknad_andel_klar(locked)
+    status = Rapport.Status.UTKAST if locked.status == Rapport.Status.EJ_PABORJAD else None
+    if andel != locked.andel_klar or status:
+        locked.andel_klar = andel
+        if status:
+            locked.status = status
+        locked._history_user = user
+        locked.save(update_fields=["andel_klar", "status", "andrad"])
+    rapport.andel_klar, rapport.status = locked.andel_klar, locked.status
+    return locked
