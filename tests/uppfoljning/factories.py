@@ -3,11 +3,13 @@
 import datetime
 
 import factory
+from django.utils import timezone
 
 from styrning.models import Organisation
 from styrning.periods import Periodtyp
 from tests.factories import OrganisationFactory
-from uppfoljning.models import Rapport, Rapportperiod, Rapporttyp
+from uppfoljning.innehall import checksum as innehall_checksum
+from uppfoljning.models import Rapport, Rapportperiod, Rapporttyp, Rapportversion
 
 
 class RapporttypFactory(factory.django.DjangoModelFactory):
@@ -60,3 +62,17 @@ class RapportFactory(factory.django.DjangoModelFactory):
 
     rapportperiod = factory.SubFactory(RapportperiodFactory)
     organisation = factory.SubFactory(OrganisationFactory)
+
+
+class RapportversionFactory(factory.django.DjangoModelFactory):
+    """A frozen version written by hand (the test gives `innehall`); the checksum is its own."""
+
+    class Meta:
+        model = Rapportversion
+
+    rapport = factory.SubFactory(RapportFactory)
+    nummer = 1
+    slag = Rapportversion.Slag.INLAMNAD
+    innehall = factory.LazyFunction(dict)
+    kontrollsumma = factory.LazyAttribute(lambda o: innehall_checksum(o.innehall))
+    skapad = factory.LazyFunction(timezone.now)
