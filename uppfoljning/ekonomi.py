@@ -212,7 +212,8 @@ def ekonomi_for_rapport(rapport: Rapport) -> dict:
     child organisations of type verksamhet, avdelning or enhet with economy rows in their
     subtree; what is booked elsewhere in the subtree, e.g. on the förvaltning itself, is a row
     of its own named after the organisation) or else one row for the organisation itself, and
-    the total of the whole subtree.
+    the total of the whole subtree. Without any economy or forecast, no rows (`rader` is
+    empty; the total is zeros).
 
     Per row: budget for the year, budget to date (months 1 to the period's end), outcome to
     date, outcome to date the year before (the same months), the annual forecast of the row's
@@ -273,6 +274,9 @@ def ekonomi_for_rapport(rapport: Rapport) -> dict:
     if len(groups) == 1 and groups[0][0].pk == organisation.pk:
         row_forecasts = row_previous = []
     own = current.get(organisation.pk)
+    if not summor and own is None:
+        # Nothing booked in the subtree, this year or the last, and no forecast: no rows.
+        rader = []
     total_prognos = _total_prognos(own, row_forecasts)
     total_foregaende = _total_prognos(previous.get(organisation.pk), row_previous)
     total_rad = _rad(total, total_prognos, total_foregaende, period.manader)

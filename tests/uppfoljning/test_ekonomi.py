@@ -217,3 +217,18 @@ def test_table_costs_the_same_queries_for_one_or_many_verksamheter(
 
     assert len(result["rader"]) == count
     assert result["total"]["budget_ar"] == f"{12_000 * count}.00"
+
+
+def test_organisation_without_economy_has_no_rows(forvaltning):
+    rapport = RapportFactory(
+        rapportperiod=forvaltning["rapport"].rapportperiod, organisation=forvaltning["klf"]
+    )
+
+    result = ekonomi.ekonomi_for_rapport(rapport)
+    html = render_to_string(
+        "uppfoljning/ekonomi/_tabell.html", {"ekonomi": result, "beloppsenhet": "tkr"}
+    )
+
+    assert result["rader"] == []
+    assert result["total"]["budget_ar"] == "0.00"
+    assert "Det finns inga budget- eller utfallsuppgifter för perioden." in html
