@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 
 from mal import fulfilment
+from mal import services as mal_services
 from mal.fulfilment import SAKNAS
 from mal.models import (
     Bedomning,
@@ -33,8 +34,10 @@ from mal.models import (
     Varde,
 )
 from mal.queries import covering_year
-from styrning import permissions
+from styrning import locking, permissions
+from styrning.actionlog import Handling, log_action
 from styrning.periods import Period, Periodtyp
+from uppfoljning.ekonomi import ekonomi_for_rapport
 from uppfoljning.innehall import SCHEMA
 from uppfoljning.models import (
     Atgard,
@@ -42,8 +45,6 @@ from uppfoljning.models import (
     Avsnittstext,
     Balanskrav,
     Bilaga,
-    Ekonomirad,
-    Prognos,
     Rapport,
 )
 
@@ -146,6 +147,7 @@ class Rapportdata:
     atgardsuppfoljning: list[Uppfoljningsrad]
     bilagor: list[Bilaga]
     balanskrav: Balanskrav | None
+    ekonomi: dict
     indikatorer: dict[int, Indikator] = field(default_factory=dict)
 
 
@@ -302,7 +304,8 @@ def _las_uppfoljning(rapport: Rapport) -> list[Uppfoljningsrad]:
 
 
 def las_rapport(rapport: Rapport) -> Rapportdata:
-    """Every part of a report, in a fixed number of queries (about fifteen)."""
+    """Every part of a report, in a fixed number of queries (about fifteen; the economy's
+    table is `uppfoljning.ekonomi.ekonomi_for_rapport`)."""
     period = rapport.period
     mal, indikatorer = _las_mal(rapport, period)
     return Rapportdata(
@@ -315,6 +318,7 @@ def las_rapport(rapport: Rapport) -> Rapportdata:
         atgardsuppfoljning=_las_uppfoljning(rapport),
         bilagor=list(Bilaga.objects.filter(rapport=rapport)),
         balanskrav=Balanskrav.objects.filter(rapport=rapport).first(),
+        ekonomi=ekonomi_for_rapport(rapport),
         indikatorer=indikatorer,
     )
 
@@ -419,11 +423,6 @@ def _balanskrav_dict(b: Balanskrav | None) -> dict | None:
     }
 
 
-def _ekonomi(rapport: Rapport) -> dict | None:
-    """The economy part (U3's `uppfoljning.ekonomi`); None until that part exists."""
-    return None
-
-
 def _delar(rapport: Rapport) -> list:
     """The compiled reports below (U4's `uppfoljning.sammanstallning`); [] until it exists."""
     return []
@@ -436,7 +435,7 @@ def innehall_av(data: Rapportdata) -> dict:
     return {
         "schema": SCHEMA,
         "rapport": _rapport_dict(rapport, period),
-        "ekonomi": _ekonomi(rapport),
+        "ekonomi": data.ekonomi,
         "mal": [_mal_dict(row) for row in data.mal],
         "uppdrag": [_uppdrag_dict(row) for row in data.uppdrag],
         "avsnitt": [
@@ -485,9 +484,9 @@ def rapport_innehall(rapport: Rapport) -> dict:
 def delar_klara(rapport: Rapport, data: Rapportdata | None = None) -> tuple[int, int]:
     """(parts done, parts in all). The parts: each section of the kind (a text section when
     marked ready, a file or table section when its attachment is there, the balanskrav block
-    when entered), each goal (when assessed, not "ej bedömt"), the forecast (when the
-    organisation has economy rows for the year: when given) and each earlier action to follow
-    up (when followed up in this report)."""
+    when entered), each goal (when assessed, not "ej bedömt"), the forecast (when the economy
+    table has rows: when the total has a forecast, the organisation's own or the sum of its
+    verksamheters') and each earlier action to follow up (when followed up in this report)."""
     data = data or las_rapport(rapport)
     bilagor = {b.kod for b in data.bilagor}
     done = total = 0
@@ -502,12 +501,9 @@ def delar_klara(rapport: Rapport, data: Rapportdata | None = None) -> tuple[int,
     for row in data.mal:
         total += 1
         done += row.bedomd
-    period = data.period
-    if Ekonomirad.objects.filter(organisation=rapport.organisation_id, ar=period.ar).exists():
+    if data.ekonomi["rader"]:
         total += 1
-        done += Prognos.objects.filter(
-            organisation=rapport.organisation_id, **Prognos.period_lookup(period)
-        ).exists()
+        done += data.ekonomi["total"]["prognos"] != ""
     for row in data.atgardsuppfoljning:
         total += 1
         done += row.uppfoljning is not None
@@ -565,3 +561,298 @@ def uppdatera_andel_klar(*, rapport: Rapport, user) -> Rapport:
         locked.save(update_fields=["andel_klar", "status", "andrad"])
     rapport.andel_klar, rapport.status = locked.andel_klar, locked.status
     return locked
+
+
+def _rakna_om(rapport: Rapport, user) -> None:
+    uppdatera_andel_klar(rapport=rapport, user=user)
+
+
+def _eget_mal(rapport: Rapport, mal: Mal) -> None:
+    if mal.agare_id != rapport.organisation_id or not mal.covers_year(rapport.period.ar):
+        raise ValidationError(
+            f"Målet ”{mal}” hör inte till {rapport.organisation} {rapport.period.ar}.",
+            code="annat_mal",
+        )
+
+
+@transaction.atomic
+def spara_avsnitt(
+    *,
+    rapport: Rapport,
+    kod: str,
+    text: str,
+    klar: bool,
+    andringsmarke: str | None = "",
+    user,
+) -> Avsnittstext:
+    """Save the text of one free-text section of the report, marked ready or not. The form
+    carries the change token of the text it showed: a text saved by somebody else meanwhile is
+    not overwritten (`styrning.locking.Konflikt`, saying who saved when)."""
+    rapport = _oppen_rapport(rapport, user)
+    sections = {a.get("kod"): a for a in rapport.rapportperiod.rapporttyp.avsnitt or []}
+    section = sections.get(kod)
+    if section is None or section.get("slag", "text") != "text":
+        raise ValidationError("Rapporten har inget sådant textavsnitt.", code="okant_avsnitt")
+    text = text.strip()
+    if klar and not text:
+        raise ValidationError(
+            {"text": "Skriv texten innan du markerar avsnittet som klart."}, code="tom_klar"
+        )
+    current = Avsnittstext.objects.select_for_update().filter(rapport=rapport, kod=kod).first()
+    locking.check_unchanged(current, andringsmarke)
+    if current is None:
+        current = Avsnittstext(rapport=rapport, kod=kod)
+        current.text, current.klar, current.andrad_av = text, klar, user
+        current._history_user = user
+        try:
+            with transaction.atomic():
+                current.save()
+        except IntegrityError:
+            # saved by somebody else at the same moment: refused like any later save
+            locking.check_unchanged(
+                Avsnittstext.objects.filter(rapport=rapport, kod=kod).first(), ""
+            )
+            raise
+    else:
+        current.text, current.klar, current.andrad_av = text, klar, user
+        current._history_user = user
+        current.save(update_fields=["text", "klar", "andrad_av", "andrad"])
+    log_action(
+        user=user,
+        handling=Handling.AVSNITT_SPARAT,
+        objekt=rapport,
+        organisation=rapport.organisation_id,
+        data={"avsnitt": kod, "klar": klar},
+    )
+    _rakna_om(rapport, user)
+    return current
+
+
+@transaction.atomic
+def bedom(
+    *, rapport: Rapport, mal: Mal, utfall: str, analys: str, andringsmarke: str = "", user
+) -> Bedomning:
+    """The chef's assessment of one of the organisation's goals for the report's period:
+    written through the goal chain's own service (`mal.services.bedom_mal`), so the goal's
+    pages show the same assessment."""
+    rapport = _oppen_rapport(rapport, user)
+    _eget_mal(rapport, mal)
+    bedomning = mal_services.bedom_mal(
+        mal=mal,
+        period=rapport.period,
+        utfall=utfall,
+        analys=analys,
+        andringsmarke=andringsmarke,
+        user=user,
+    )
+    _rakna_om(rapport, user)
+    return bedomning
+
+
+@transaction.atomic
+def registrera_varde(
+    *,
+    rapport: Rapport,
+    indikator: Indikator,
+    totalt: Decimal | None,
+    kvinnor: Decimal | None = None,
+    man: Decimal | None = None,
+    kommentar: str = "",
+    andringsmarke: str = "",
+    user,
+) -> Varde:
+    """A value of one of the organisation's goals' indicators for the organisation and the
+    report's period (`mal.services.registrera_varde`). An imported value is not replaced
+    here: it comes from its source."""
+    rapport = _oppen_rapport(rapport, user)
+    _eget_mal(rapport, indikator.mal)
+    imported = Varde.objects.filter(
+        indikator=indikator,
+        organisation=rapport.organisation_id,
+        importerad=True,
+        **Varde.period_lookup(rapport.period),
+    ).exists()
+    if imported:
+        raise ValidationError(
+            {"totalt": "Värdet är importerat och ändras i sin källa, inte här."},
+            code="importerat",
+        )
+    varde = mal_services.registrera_varde(
+        indikator=indikator,
+        organisation=rapport.organisation,
+        period=rapport.period,
+        totalt=totalt,
+        kvinnor=kvinnor,
+        man=man,
+        kommentar=kommentar,
+        andringsmarke=andringsmarke,
+        user=user,
+    )
+    _rakna_om(rapport, user)
+    return varde
+
+
+@transaction.atomic
+def kommentera_uppdrag(
+    *,
+    rapport: Rapport,
+    uppdrag: Uppdrag,
+    status: str,
+    kommentar: str,
+    andringsmarke: str | None = "",
+    user,
+) -> Uppdragskommentar:
+    """The state of an assignment given to the organisation, for the report's period
+    (`mal.services.kommentera_uppdrag`)."""
+    rapport = _oppen_rapport(rapport, user)
+    if uppdrag.givet_till_id != rapport.organisation_id:
+        raise ValidationError(
+            f"Uppdraget ”{uppdrag}” är inte givet till {rapport.organisation}.",
+            code="annat_uppdrag",
+        )
+    rad = mal_services.kommentera_uppdrag(
+        uppdrag=uppdrag,
+        period=rapport.period,
+        status=status,
+        kommentar=kommentar,
+        andringsmarke=andringsmarke,
+        user=user,
+    )
+    _rakna_om(rapport, user)
+    return rad
+
+
+def _check_atgard(beskrivning, ansvarig, indikator, effekt_varde, rapport) -> None:
+    errors = {}
+    if not beskrivning.strip():
+        errors["beskrivning"] = "Beskriv åtgärden: en åtgärdsplan utan åtgärd kan inte sparas."
+    if not ansvarig.strip():
+        errors["ansvarig"] = "Ange vem som ansvarar för åtgärden."
+    if effekt_varde is not None and indikator is None:
+        errors["indikator"] = "Välj den indikator vars enhet effekten anges i."
+    if indikator is not None and (
+        indikator.mal.agare_id != rapport.organisation_id
+        or not indikator.mal.covers_year(rapport.period.ar)
+    ):
+        errors["indikator"] = "Välj en indikator för ett av organisationens mål."
+    if errors:
+        raise ValidationError(errors, code="atgard")
+
+
+@transaction.atomic
+def spara_atgard(
+    *,
+    rapport: Rapport,
+    beskrivning: str,
+    ansvarig: str,
+    datum: datetime.date,
+    effekt_kronor: Decimal | None = None,
+    indikator: Indikator | None = None,
+    effekt_varde: Decimal | None = None,
+    status: str = Atgard.Status.PLANERAD,
+    atgard: Atgard | None = None,
+    andringsmarke: str | None = "",
+    user,
+) -> Atgard:
+    """Add an action to the report's åtgärdsplan (`atgard` None; the page's form is answered
+    once, `styrning.submission`) or change one (with the change token the form showed). The
+    expected effect is given in kronor, in the unit of one of the organisation's indicators,
+    or both."""
+    rapport = _oppen_rapport(rapport, user)
+    _check_atgard(beskrivning, ansvarig, indikator, effekt_varde, rapport)
+    if atgard is not None:
+        saved = Atgard.objects.select_for_update().filter(pk=atgard.pk, rapport=rapport).first()
+        if saved is None:
+            raise ValidationError("Åtgärden hör inte till rapporten.", code="annan_atgard")
+        locking.check_unchanged(saved, andringsmarke)
+        atgard = saved
+    else:
+        atgard = Atgard(rapport=rapport)
+    atgard.beskrivning = beskrivning.strip()
+    atgard.ansvarig = ansvarig.strip()
+    atgard.datum = datum
+    atgard.effekt_kronor = effekt_kronor
+    atgard.indikator = indikator
+    atgard.effekt_varde = effekt_varde
+    atgard.status = status
+    ny = atgard.pk is None
+    atgard.full_clean(exclude=["rapport"])
+    atgard._history_user = user
+    atgard.save()
+    log_action(
+        user=user,
+        handling=Handling.ATGARD_SPARAD,
+        objekt=rapport,
+        organisation=rapport.organisation_id,
+        data={
+            "atgard": atgard.pk,
+            "ny": ny,
+            "status": atgard.status,
+            "effekt_kronor": _text(effekt_kronor),
+            "indikator": indikator.pk if indikator else None,
+            "effekt_varde": _text(effekt_varde),
+        },
+    )
+    _rakna_om(rapport, user)
+    return atgard
+
+
+@transaction.atomic
+def folj_upp_atgard(
+    *,
+    rapport: Rapport,
+    atgard: Atgard,
+    status: str,
+    kommentar: str,
+    andringsmarke: str | None = "",
+    user,
+) -> Atgardsuppfoljning:
+    """Follow up an action of one of the organisation's earlier reports in this report: its
+    state now (done, in progress, dropped) with a comment. The action takes the state, so the
+    next report lists it only while it is not done or dropped."""
+    rapport = _oppen_rapport(rapport, user)
+    if atgard.pk not in set(
+        Atgard.objects.filter(rapport__in=tidigare_rapport_ids(rapport)).values_list(
+            "pk", flat=True
+        )
+    ):
+        raise ValidationError(
+            "Åtgärden hör inte till någon av organisationens tidigare rapporter.",
+            code="annan_atgard",
+        )
+    if status == Atgard.Status.STRUKEN and not kommentar.strip():
+        raise ValidationError(
+            {"kommentar": "Skriv varför åtgärden stryks."}, code="kommentar_saknas"
+        )
+    current = (
+        Atgardsuppfoljning.objects.select_for_update()
+        .filter(atgard=atgard, rapport=rapport)
+        .first()
+    )
+    locking.check_unchanged(current, andringsmarke)
+    rad = current or Atgardsuppfoljning(atgard=atgard, rapport=rapport)
+    rad.status = status
+    rad.kommentar = kommentar.strip()
+    rad._history_user = user
+    try:
+        with transaction.atomic():
+            rad.save()
+    except IntegrityError:
+        locking.check_unchanged(
+            Atgardsuppfoljning.objects.filter(atgard=atgard, rapport=rapport).first(), ""
+        )
+        raise
+    locked = Atgard.objects.select_for_update().get(pk=atgard.pk)
+    if locked.status != status:
+        locked.status = status
+        locked._history_user = user
+        locked.save(update_fields=["status", "andrad"])
+    log_action(
+        user=user,
+        handling=Handling.ATGARD_FOLJD_UPP,
+        objekt=rapport,
+        organisation=rapport.organisation_id,
+        data={"atgard": atgard.pk, "status": status},
+    )
+    _rakna_om(rapport, user)
+    return rad

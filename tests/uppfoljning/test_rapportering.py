@@ -6,10 +6,14 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from mal.models import Uppdrag, Uppdragskommentar, Utfall
+from mal.models import Bedomning, Indikator, Mal, Uppdrag, Uppdragskommentar, Utfall, Varde
+from styrning import locking
+from styrning.actionlog import Handling
+from styrning.models import Handelse
 from styrning.periods import Periodtyp
 from tests.factories import BudgetarFactory, MandatperiodFactory
 from tests.mal.factories import (
@@ -29,6 +33,7 @@ from uppfoljning.models import (
     Ekonomirad,
     Prognos,
     Rapport,
+    Rapportperiod,
 )
 
 pytestmark = pytest.mark.django_db
@@ -167,6 +172,7 @@ def test_innehall_has_the_schema_and_the_report_heading(org):
     assert data["rapport"]["ackumulerad_label"] == "per april 2026"
     assert data["rapport"]["riktpunkt"] == "33.3"
     assert data["rapport"]["status"] == "utkast"
+    assert data["ekonomi"]["rader"] == []  # no budget or outcome booked
     assert data["balanskrav"] is None
     assert data["bilagor"] == []
     # the checksum of the live content is stable (the JSON has only plain values)
@@ -321,3 +327,204 @@ def test_andel_klar_is_not_100_until_everything_is_done(org):
     # 3 sections + 2 of 3 goals assessed + 3 follow-ups: 8 of 9
     assert rapportering.delar_klara(rapport) == (8, 9)
     assert rapportering.beraknad_andel_klar(rapport) == 88
+
+
+# --- Writes through the goal chain ---------------------------------------------------------------
+
+
+@pytest.fixture
+def tertial(org):
+    return rapportering.rapporter().get(pk=bygg_rapport(org, status=Rapport.Status.EJ_PABORJAD).pk)
+
+
+def test_bedom_on_the_report_is_the_assessment_the_goal_page_shows(tertial, chef_solrosen, client):
+    mal = Mal.objects.get(titel="Mål 0")
+    bedomning = Bedomning.objects.get(mal=mal)
+
+    rapportering.bedom(
+        rapport=tertial,
+        mal=mal,
+        utfall=Utfall.DELVIS,
+        analys="Sjukfrånvaron steg i mars.",
+        andringsmarke=locking.token(bedomning),
+        user=chef_solrosen,
+    )
+
+    bedomning.refresh_from_db()
+    assert (bedomning.utfall, bedomning.analys) == (Utfall.DELVIS, "Sjukfrånvaron steg i mars.")
+    assert bedomning.period.kod == "2026T1"
+    client.force_login(chef_solrosen)
+    page = client.get(mal.get_absolute_url()).content.decode()
+    assert "Sjukfrånvaron steg i mars." in page
+    assert _content(tertial)["mal"][0]["utfall"] == "delvis"
+    assert Handelse.objects.filter(handling=Handling.BEDOMD, objekt_id=mal.pk).count() == 1
+
+
+def test_first_save_starts_the_report_and_stores_the_share_ready(tertial, chef_solrosen):
+    rapportering.spara_avsnitt(
+        rapport=tertial,
+        kod="avsnitt-0",
+        text="Ny text",
+        klar=True,
+        andringsmarke=locking.token(Avsnittstext.objects.get(rapport=tertial)),
+        user=chef_solrosen,
+    )
+
+    tertial.refresh_from_db()
+    assert tertial.status == Rapport.Status.UTKAST
+    assert tertial.andel_klar == 66  # section + goal of section, goal, earlier action
+    assert Handelse.objects.filter(handling=Handling.AVSNITT_SPARAT).count() == 1
+
+
+def test_registrera_varde_writes_the_organisations_value_for_the_period(tertial, chef_solrosen):
+    ind = Indikator.objects.get(namn="Indikator 0")
+    varde = Varde.objects.get(indikator=ind)
+
+    rapportering.registrera_varde(
+        rapport=tertial,
+        indikator=ind,
+        totalt=Decimal("1234.5"),
+        andringsmarke=locking.token(varde),
+        user=chef_solrosen,
+    )
+
+    varde.refresh_from_db()
+    assert varde.totalt == Decimal("1234.5")
+    assert _content(tertial)["mal"][0]["indikatorer"][0]["varde"] == "1234.5"
+
+
+def test_kommentera_uppdrag_writes_the_periods_comment(tertial, chef_solrosen):
+    uppdrag = Uppdrag.objects.get(titel="Uppdrag 0")
+    rad = Uppdragskommentar.objects.get(uppdrag=uppdrag)
+
+    rapportering.kommentera_uppdrag(
+        rapport=tertial,
+        uppdrag=uppdrag,
+        status=Uppdrag.Status.GENOMFORT,
+        kommentar="Klart i april.",
+        andringsmarke=locking.token(rad),
+        user=chef_solrosen,
+    )
+
+    uppdrag.refresh_from_db()
+    assert uppdrag.status == Uppdrag.Status.GENOMFORT
+    assert _content(tertial)["uppdrag"][0]["kommentar"] == "Klart i april."
+
+
+def test_spara_atgard_creates_and_refuses_an_action_without_text(tertial, chef_solrosen):
+    ind = Indikator.objects.get(namn="Indikator 0")
+    atgard = rapportering.spara_atgard(
+        rapport=tertial,
+        beskrivning="Fler vikarier",
+        ansvarig="Rektor",
+        datum=datetime.date(2026, 9, 1),
+        indikator=ind,
+        effekt_varde=Decimal(3),
+        user=chef_solrosen,
+    )
+    assert (atgard.rapport_id, atgard.effekt_varde) == (tertial.pk, Decimal(3))
+
+    with pytest.raises(ValidationError) as exc:
+        rapportering.spara_atgard(
+            rapport=tertial,
+            beskrivning="  ",
+            ansvarig="Rektor",
+            datum=datetime.date(2026, 9, 1),
+            user=chef_solrosen,
+        )
+    assert "beskrivning" in exc.value.message_dict
+    assert Atgard.objects.filter(rapport=tertial).count() == 2  # the built one and the new
+
+
+def test_folj_upp_atgard_records_the_state_and_moves_the_action(tertial, chef_solrosen):
+    tidigare = Atgard.objects.get(beskrivning="Tidigare åtgärd 0")
+
+    rapportering.folj_upp_atgard(
+        rapport=tertial,
+        atgard=tidigare,
+        status=Atgard.Status.KLAR,
+        kommentar="Genomförd i mars.",
+        user=chef_solrosen,
+    )
+
+    tidigare.refresh_from_db()
+    assert tidigare.status == Atgard.Status.KLAR
+    # still listed in this report, with its follow-up; no longer open for the next
+    assert _content(tertial)["atgardsuppfoljning"][0]["kommentar"] == "Genomförd i mars."
+    tertial.refresh_from_db()
+    assert tertial.andel_klar == 66
+
+
+def test_folj_upp_refuses_an_action_of_this_report(tertial, chef_solrosen):
+    own = Atgard.objects.get(beskrivning="Åtgärd 0")
+    with pytest.raises(ValidationError):
+        rapportering.folj_upp_atgard(
+            rapport=tertial, atgard=own, status="klar", kommentar="", user=chef_solrosen
+        )
+    assert not Atgardsuppfoljning.objects.exists()
+
+
+@pytest.mark.parametrize("status", [Rapport.Status.INLAMNAD, Rapport.Status.GODKAND])
+def test_every_write_is_refused_when_the_report_is_submitted(org, chef_solrosen, status):
+    rapport = bygg_rapport(org, status=status)
+    mal = Mal.objects.get(titel="Mål 0")
+
+    with pytest.raises(ValidationError) as exc:
+        rapportering.bedom(
+            rapport=rapport, mal=mal, utfall="delvis", analys="x", user=chef_solrosen
+        )
+
+    assert exc.value.messages == ["Rapporten är inlämnad; öppna den igen för att ändra."]
+    assert Bedomning.objects.get(mal=mal).utfall == Utfall.UPPFYLLT
+
+
+def test_writes_are_refused_when_the_period_is_closed(tertial, chef_solrosen):
+    Rapportperiod.objects.filter(pk=tertial.rapportperiod_id).update(stangd=True)
+
+    with pytest.raises(ValidationError, match="stängd"):
+        rapportering.spara_avsnitt(
+            rapport=tertial, kod="avsnitt-0", text="x", klar=False, user=chef_solrosen
+        )
+    assert Avsnittstext.objects.get(rapport=tertial).text == "Text 0"
+
+
+def test_writes_are_refused_for_one_who_may_not_report(
+    tertial, chef_blaklockan, fortroendevald_bun
+):
+    for user in (chef_blaklockan, fortroendevald_bun):
+        with pytest.raises(ValidationError, match="Du får inte rapportera"):
+            rapportering.spara_atgard(
+                rapport=tertial,
+                beskrivning="Åtgärd",
+                ansvarig="Någon",
+                datum=datetime.date(2026, 9, 1),
+                user=user,
+            )
+    assert Atgard.objects.filter(rapport=tertial).count() == 1
+
+
+def test_a_stale_section_save_is_refused_with_who_saved_and_nothing_is_overwritten(
+    tertial, chef_solrosen, controller
+):
+    shown = locking.token(Avsnittstext.objects.get(rapport=tertial))
+    rapportering.spara_avsnitt(
+        rapport=tertial,
+        kod="avsnitt-0",
+        text="Controllerns text",
+        klar=False,
+        andringsmarke=shown,
+        user=controller,
+    )
+
+    with pytest.raises(locking.Konflikt) as exc:
+        rapportering.spara_avsnitt(
+            rapport=tertial,
+            kod="avsnitt-0",
+            text="Chefens text",
+            klar=False,
+            andringsmarke=shown,
+            user=chef_solrosen,
+        )
+
+    assert exc.value.messages[0].startswith(f"Ändrat av {controller} kl. ")
+    assert Avsnittstext.objects.get(rapport=tertial).text == "Controllerns text"
