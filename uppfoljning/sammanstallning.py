@@ -12,15 +12,27 @@ Queries: the organisation tree (once per request), the reports compiled (one que
 latest frozen versions (one query), whatever the number of parts.
 """
 
+import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 
 from mal.models import Utfall
+from styrning import locking, permissions
+from styrning.actionlog import Handling, log_action
 from styrning.models import Organisation
 from styrning.periods import Period, Periodtyp
 from styrning.queries import organisation_tree
-from uppfoljning.models import Rapport, Rapportversion
+from uppfoljning.models import (
+    Avsnittstext,
+    Balanskrav,
+    Bilaga,
+    Rapport,
+    Rapporttyp,
+    Rapportversion,
+)
 
 # A compiled report counts as at hand once it is frozen: submitted, approved or adopted.
 FRUSNA = frozenset({Rapport.Status.INLAMNAD, Rapport.Status.GODKAND, Rapport.Status.ANTAGEN})
@@ -131,7 +143,11 @@ def senaste_versioner(rapport_ids) -> dict[int, Rapportversion]:
 
 
 def _status_of_goal(mal: dict) -> str:
-    status = mal.get("utfall") or mal.get("forslag") or Utfall.EJ_BEDOMT
+    """The responsible person's assessment; without one the computed suggestion (as the goal
+    pages show it); anything else counts as not assessed."""
+    status = mal.get("utfall")
+    if not status or status == Utfall.EJ_BEDOMT:
+        status = mal.get("forslag")
     return status if status in Utfall.values else Utfall.EJ_BEDOMT
 
 
@@ -197,6 +213,8 @@ def delar(rapport: Rapport) -> list[dict]:
     for part in parts:
         version = versions.get(part.pk) if part.status in FRUSNA else None
         org = part.organisation
+        summary = _sammanfattning(version.innehall) if version else None
+        total = summary["ekonomi"] if summary else {}
         result.append(
             {
                 "rapport_id": part.pk,
@@ -209,7 +227,9 @@ def delar(rapport: Rapport) -> list[dict]:
                 "godkand": part.status in GODKANDA,
                 "version": version.nummer if version else None,
                 "kontrollsumma": version.kontrollsumma if version else "",
-                "sammanfattning": _sammanfattning(version.innehall) if version else None,
+                "prognos": total.get("prognos", ""),
+                "avvikelse": total.get("avvikelse", ""),
+                "sammanfattning": summary,
             }
         )
     return result
@@ -263,7 +283,14 @@ def summerad_ekonomi(rapport: Rapport, parts: list[dict] | None = None) -> dict:
         rows.append(row)
     total_row = {key: _text(sums[key]) for key in EKONOMI_BELOPP}
     total_row["forbrukat_procent"] = _forbrukat(sums["utfall_hittills"], sums["budget_ar"])
-    return {"rader": rows, "total": total_row, "prognos_motivering": "", "prognos_forslag": ""}
+    return {
+        "rader": rows,
+        "total": total_row,
+        "prognos_motivering": "",
+        "prognos_forslag": "",
+        "riktpunkt": f"{rapport.period.riktpunkt:f}",
+        "ackumulerad_label": rapport.period.ackumulerad_label,
+    }
 
 
 def malstatus_per_omrade(parts: list[dict]) -> list[dict]:
@@ -285,3 +312,483 @@ def malstatus_per_omrade(parts: list[dict]) -> list[dict]:
         }
         for area, counts in areas.items()
     ]
+
+
+# --- Adoption ------------------------------------------------------------------------------
+
+
+def antagande_organ(rapport: Rapport) -> Organisation | None:
+    """The body that adopts the report: the organisation of the kind's `antas_av` type at or
+    above the report's organisation (None: the kind is not adopted, or no such body)."""
+    typ = rapport.rapportperiod.rapporttyp.antas_av
+    if not typ:
+        return None
+    tree = organisation_tree()
+    org = tree.nodes.get(rapport.organisation_id) or rapport.organisation
+    for node in [org, *reversed(tree.ancestors(org.pk))]:
+        if node.typ == typ:
+            return node
+    return None
+
+
+def may_adopt(user, rapport: Rapport, organ: Organisation | None = None) -> bool:
+    """Record the adopting body's decision: a controller, or who handles the body's documents
+    (its nämndsekreterare; the KS secretariat for kommunfullmäktige)."""
+    organ = organ or antagande_organ(rapport)
+    if organ is None:
+        return False
+    return permissions.is_controller(user) or permissions.can_edit_documents(user, organ.pk)
+
+
+def may_edit(user, rapport: Rapport) -> bool:
+    """Write the report's own parts (attachments, balanskrav): those who write the report."""
+    return permissions.can_report(user, rapport.organisation_id)
+
+
+def kravda_avsnitt(rapport: Rapport) -> list[dict]:
+    """The kind's sections that must be there before adoption: the required ones, and for a
+    kind with the law's requirements every attachment, table and balanskrav section."""
+    typ = rapport.rapportperiod.rapporttyp
+    return [
+        a
+        for a in typ.avsnitt or []
+        if a.get("obligatorisk")
+        or (typ.lagkrav and a.get("slag") in ("fil", "tabell", "balanskrav"))
+    ]
+
+
+def saknade_delar(rapport: Rapport, parts: list[dict] | None = None) -> list[str]:
+    """What adoption still needs, each as a noun phrase ("inlämnad rapport från …"): the report
+    itself submitted, every compiled report submitted (approved, when its kind is reviewed),
+    each required section written and marked ready, each attachment or table section its
+    attachment and the balanskrav block (a forecast in the delårsrapport, an outcome in the
+    årsredovisning). `parts`: `delar(rapport)` when the caller has it."""
+    typ = rapport.rapportperiod.rapporttyp
+    saknas = []
+    if rapport.status in Rapport.OPPNA:
+        saknas.append(f"rapportens egen inlämning (den är {rapport.get_status_display().lower()})")
+    if parts is None:
+        parts = delar(rapport)
+    granskas = sammanstalld_typ(rapport).granskas
+    for part in parts:
+        namn = part["organisation"]["namn"]
+        if not part["inlamnad"]:
+            saknas.append(f"inlämnad rapport från {namn} ({part['status_label'].lower()})")
+        elif granskas and not part["godkand"]:
+            saknas.append(f"godkänd rapport från {namn} (inlämnad, inte godkänd)")
+    avsnitt = kravda_avsnitt(rapport)
+    if not avsnitt:
+        return saknas
+    texter = {
+        t.kod: t for t in Avsnittstext.objects.filter(rapport=rapport).only("kod", "text", "klar")
+    }
+    bilagor = {
+        b.kod: b for b in Bilaga.objects.filter(rapport=rapport).only("kod", "fil", "tabell")
+    }
+    balanskrav = Balanskrav.objects.filter(rapport=rapport).first()
+    for a in avsnitt:
+        kod, rubrik, slag = a.get("kod"), a.get("rubrik") or a.get("kod"), a.get("slag", "text")
+        if slag in ("fil", "tabell"):
+            bilaga = bilagor.get(kod)
+            if bilaga is None or not (bilaga.fil or bilaga.tabell):
+                saknas.append(f"{rubrik} (en bifogad fil eller en importerad tabell)")
+        elif slag == "balanskrav":
+            prognos = typ.lagkrav == Rapporttyp.Lagkrav.DELARSRAPPORT
+            if balanskrav is None:
+                saknas.append(
+                    f"{rubrik} (balanskravsresultatet{' som prognos' if prognos else ''})"
+                )
+            elif typ.lagkrav and balanskrav.prognos != prognos:
+                saknas.append(
+                    f"{rubrik} (balanskravsresultatet som "
+                    f"{'prognos' if prognos else 'utfall, inte prognos'})"
+                )
+        else:
+            text = texter.get(kod)
+            if text is None or not text.text.strip() or not text.klar:
+                saknas.append(f"avsnittet ”{rubrik}”, skrivet och markerat klart")
+    return saknas
+
+
+def _frys(**kwargs):
+    from uppfoljning.arbetsflode import frys
+
+    return frys(**kwargs)
+
+
+@transaction.atomic
+def anta(
+    *, rapport: Rapport, user, beslutsdatum: datetime.date, paragraf: str, diarienummer: str
+) -> Rapportversion:
+    """Record the adopting body's decision (date, paragraph, case number) on a submitted
+    report and freeze the adopted version. Refused with every part still missing."""
+    organ = antagande_organ(rapport)
+    if organ is None:
+        raise ValidationError(
+            f"{rapport.rapportperiod.rapporttyp} antas inte av någon nämnd eller av "
+            "fullmäktige i den här organisationen."
+        )
+    if not may_adopt(user, rapport, organ):
+        raise PermissionDenied(f"Du får inte registrera beslut för {organ}.")
+    paragraf, diarienummer = (paragraf or "").strip(), (diarienummer or "").strip()
+    fel = {}
+    if not beslutsdatum:
+        fel["beslutsdatum"] = "Ange beslutsdatum."
+    if not paragraf:
+        fel["paragraf"] = "Ange protokollets paragraf, t.ex. § 112."
+    if not diarienummer:
+        fel["diarienummer"] = "Ange ärendets diarienummer."
+    if fel:
+        raise ValidationError(fel)
+    current = (
+        Rapport.objects.select_for_update(of=("self",))
+        .select_related("rapportperiod__rapporttyp", "organisation")
+        .get(pk=rapport.pk)
+    )
+    if current.status == Rapport.Status.ANTAGEN:
+        raise ValidationError(
+            f"Rapporten antogs redan {current.beslutsdatum:%Y-%m-%d} ({current.paragraf}). "
+            "Öppna den igen med en anledning om den ska ändras och antas på nytt."
+        )
+    saknas = saknade_delar(current)
+    if saknas:
+        raise ValidationError("Rapporten kan inte antas: saknas " + "; ".join(saknas) + ".")
+    current.status = Rapport.Status.ANTAGEN
+    current.beslutsdatum = beslutsdatum
+    current.paragraf = paragraf
+    current.diarienummer = diarienummer
+    current.antagen_av = organ
+    current._history_user = user
+    current.save(
+        update_fields=["status", "beslutsdatum", "paragraf", "diarienummer", "antagen_av", "andrad"]
+    )
+    version = _frys(rapport=current, slag=Rapportversion.Slag.ANTAGEN, user=user)
+    log_action(
+        user=user,
+        handling=Handling.RAPPORT_ANTAGEN,
+        objekt=current,
+        organisation=current.organisation_id,
+        data={
+            "organ": organ.pk,
+            "beslutsdatum": beslutsdatum.isoformat(),
+            "paragraf": paragraf,
+            "diarienummer": diarienummer,
+            "version": version.nummer,
+            "kontrollsumma": version.kontrollsumma,
+        },
+        publik=True,
+    )
+    for field in ("status", "beslutsdatum", "paragraf", "diarienummer", "antagen_av_id"):
+        setattr(rapport, field, getattr(current, field))
+    return version
+
+
+# --- Differences after adoption --------------------------------------------------------------
+
+DELAR_NAMN = {
+    "ekonomi": "Ekonomi",
+    "mal": "Mål",
+    "indikatorer": "Indikatorer",
+    "uppdrag": "Uppdrag",
+    "avsnitt": "Avsnitt",
+    "atgarder": "Åtgärdsplan",
+    "atgardsuppfoljning": "Uppföljning av åtgärder",
+    "delar": "Sammanställda rapporter",
+    "bilagor": "Bilagor",
+    "balanskrav": "Balanskravsresultat",
+    "rader": "Ekonomi",
+    "total": "Ekonomi",
+}
+
+FALT_NAMN = {
+    "budget_ar": "årsbudget",
+    "budget_hittills": "budget hittills",
+    "utfall_hittills": "utfall hittills",
+    "utfall_hittills_fg": "utfall hittills föregående år",
+    "prognos": "årsprognos",
+    "foregaende_prognos": "föregående prognos",
+    "avvikelse": "avvikelse",
+    "forbrukat_procent": "förbrukat (%)",
+    "prognos_motivering": "motivering av prognosen",
+    "prognos_forslag": "systemets förslag till prognos",
+    "forslag_label": "beräknat förslag",
+    "utfall_label": "bedömning",
+    "analys": "analys",
+    "varde": "värde",
+    "malvarde": "målvärde",
+    "status_label": "status",
+    "kommentar": "kommentar",
+    "text": "text",
+    "klar": "klar",
+    "titel": "titel",
+    "beskrivning": "beskrivning",
+    "ansvarig": "ansvarig",
+    "datum": "klart senast",
+    "effekt_kronor": "förväntad effekt (kr)",
+    "effekt_varde": "förväntad effekt",
+    "version": "version",
+    "kontrollsumma": "kontrollsumma",
+    "filnamn": "fil",
+    "tabell": "tabell",
+    "arets_resultat": "årets resultat",
+    "realisationsvinster": "realisationsvinster",
+    "realisationsforluster_undantag": "realisationsförluster enligt undantag",
+    "orealiserade_vardepapper": "orealiserade förluster i värdepapper",
+    "resultatutjamningsreserv": "resultatutjämningsreserv",
+    "balanskravsresultat": "balanskravsresultat",
+}
+
+# Keys that identify an item of a list, and keys that are no content of their own (ids, the
+# raw codes beside their labels, what the summary repeats).
+_NYCKLAR = ("id", "kod", "rapport_id", "atgard_id", "organisation_id")
+_HOPPA_OVER = {"id", "kod", "rapport_id", "atgard_id", "organisation_id", "sammanfattning"}
+
+
+def _namn(item: dict) -> str:
+    if isinstance(item.get("organisation"), dict):
+        return item["organisation"].get("namn", "")
+    name = item.get("titel") or item.get("namn") or item.get("rubrik") or item.get("beskrivning")
+    if name and item.get("nummer"):
+        return f"{item['nummer']} {name}"
+    return str(name or item.get("kod") or item.get("id") or "")
+
+
+def _visa(value) -> str:
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, dict | list):
+        return "ändrad" if value else "–"
+    return str(value)
+
+
+def _nyckel(item: dict):
+    for key in _NYCKLAR:
+        if key in item:
+            return (key, item[key])
+    if isinstance(item.get("organisation"), dict):
+        return ("organisation", item["organisation"].get("id"))
+    return None
+
+
+def _jamfor(del_: str, objekt: str, fore, nu, out: list[dict]) -> None:
+    if isinstance(fore, dict) and isinstance(nu, dict):
+        for key in dict.fromkeys([*fore, *nu]):
+            if key in _HOPPA_OVER or f"{key}_label" in fore or f"{key}_label" in nu:
+                continue
+            a, b = fore.get(key), nu.get(key)
+            if a == b:
+                continue
+            if isinstance(a, list | dict) or isinstance(b, list | dict):
+                if key == "tabell" or key == "organisation":
+                    out.append(_rad(del_, objekt, key, a, b))
+                else:
+                    _jamfor(DELAR_NAMN.get(key, del_), objekt, a, b, out)
+            else:
+                out.append(_rad(del_, objekt, key, a, b))
+        return
+    if (
+        isinstance(fore, list)
+        and isinstance(nu, list)
+        and all(isinstance(i, dict) and _nyckel(i) for i in [*fore, *nu])
+    ):
+        before = {_nyckel(i): i for i in fore}
+        after = {_nyckel(i): i for i in nu}
+        for key in dict.fromkeys([*before, *after]):
+            a, b = before.get(key), after.get(key)
+            item = b if b is not None else a
+            namn = " – ".join(x for x in (objekt, _namn(item)) if x)
+            if a is None:
+                out.append(
+                    {"del": del_, "objekt": namn, "falt": "", "fore": "–", "nu": "tillkommit"}
+                )
+            elif b is None:
+                out.append(
+                    {
+                        "del": del_,
+                        "objekt": namn,
+                        "falt": "",
+                        "fore": "fanns",
+                        "nu": "borttaget",
+                    }
+                )
+            else:
+                _jamfor(del_, namn, a, b, out)
+        return
+    if fore != nu:
+        out.append(_rad(del_, objekt, "", fore, nu))
+
+
+def _rad(del_: str, objekt: str, key: str, fore, nu) -> dict:
+    return {
+        "del": del_,
+        "objekt": objekt,
+        "falt": "prognos"
+        if key == "prognos" and del_ == DELAR_NAMN["balanskrav"]
+        else FALT_NAMN.get(key, key),
+        "fore": _visa(fore),
+        "nu": _visa(nu),
+    }
+
+
+def antagen_version(rapport: Rapport) -> Rapportversion | None:
+    """The latest adopted version of the report."""
+    return (
+        Rapportversion.objects.filter(rapport=rapport, slag=Rapportversion.Slag.ANTAGEN)
+        .order_by("-nummer")
+        .first()
+    )
+
+
+def jamfor_innehall(fore: dict, nu: dict) -> list[dict]:
+    """What differs between two contents of a report, as rows {"del", "objekt", "falt",
+    "fore", "nu"} (the report's head, status and version, is no content)."""
+    out: list[dict] = []
+    for key in dict.fromkeys([*fore, *nu]):
+        if key in ("schema", "rapport"):
+            continue
+        a, b = fore.get(key), nu.get(key)
+        if a != b:
+            _jamfor(DELAR_NAMN.get(key, key), "", a, b, out)
+    return out
+
+
+def skillnader(rapport: Rapport, version: Rapportversion | None = None) -> list[dict]:
+    """The values that changed since the report was adopted: the adopted snapshot against the
+    content as it is now (`rapportering.rapport_innehall`). Empty when never adopted."""
+    version = version or antagen_version(rapport)
+    if version is None:
+        return []
+    from uppfoljning.rapportering import rapport_innehall
+
+    return jamfor_innehall(version.innehall, rapport_innehall(rapport))
+
+
+# --- The law's parts: attachments and the balanskrav block -----------------------------------
+
+
+def bilageavsnitt(rapport: Rapport) -> list[dict]:
+    """The kind's sections that take an attachment (a file or an imported table)."""
+    return [
+        a
+        for a in rapport.rapportperiod.rapporttyp.avsnitt or []
+        if a.get("slag") in ("fil", "tabell")
+    ]
+
+
+def har_balanskrav(rapport: Rapport) -> bool:
+    return any(
+        a.get("slag") == "balanskrav" for a in rapport.rapportperiod.rapporttyp.avsnitt or []
+    )
+
+
+def _oppen(rapport: Rapport, user) -> Rapport:
+    """The report locked for a write of its own parts: refused unless the user writes it and
+    it is open (not submitted) in an open period."""
+    if not may_edit(user, rapport):
+        raise PermissionDenied(f"Du får inte skriva rapporten för {rapport.organisation}.")
+    current = (
+        Rapport.objects.select_for_update(of=("self",))
+        .select_related("rapportperiod__rapporttyp", "organisation")
+        .get(pk=rapport.pk)
+    )
+    if current.status not in Rapport.OPPNA:
+        raise ValidationError(
+            f"Rapporten är {current.get_status_display().lower()}; öppna den igen för att "
+            "ändra bilagor och balanskravsresultat."
+        )
+    if current.rapportperiod.stangd:
+        raise ValidationError(
+            f"Perioden {current.period.ackumulerad_label} är stängd; rapporten kan inte ändras."
+        )
+    return current
+
+
+def _andel_klar(rapport: Rapport, user) -> None:
+    from uppfoljning.rapportering import uppdatera_andel_klar
+
+    uppdatera_andel_klar(rapport=rapport, user=user)
+
+
+@transaction.atomic
+def spara_bilaga(
+    *, rapport: Rapport, user, kod: str, fil=None, tabell: dict | None = None
+) -> Bilaga:
+    """Attach a file (checked by the form) or an imported table {"rubriker": [...], "rader":
+    [[...]]} to one of the kind's attachment sections, replacing what was there."""
+    current = _oppen(rapport, user)
+    avsnitt = {a.get("kod"): a for a in bilageavsnitt(current)}
+    if kod not in avsnitt:
+        raise ValidationError({"kod": "Rapporttypen har ingen bilagedel med den koden."})
+    if (fil is None) == (tabell is None):
+        raise ValidationError("Bifoga antingen en fil eller en tabell.")
+    bilaga = Bilaga.objects.select_for_update().filter(rapport=current, kod=kod).first()
+    bilaga = bilaga or Bilaga(rapport=current, kod=kod)
+    if fil is not None:
+        bilaga.fil = fil
+        bilaga.filnamn = fil.name.rsplit("/", 1)[-1][:255]
+        bilaga.tabell = None
+        data = {"kod": kod, "filnamn": bilaga.filnamn}
+    else:
+        bilaga.fil = ""
+        bilaga.filnamn = ""
+        bilaga.tabell = tabell
+        data = {"kod": kod, "rader": len(tabell.get("rader") or [])}
+    bilaga.uppladdad_av = user
+    bilaga._history_user = user
+    bilaga.save()
+    log_action(
+        user=user,
+        handling=Handling.BILAGA_SPARAD,
+        objekt=bilaga,
+        organisation=current.organisation_id,
+        data=data,
+    )
+    _andel_klar(current, user)
+    return bilaga
+
+
+BALANSKRAV_FALT = (
+    "arets_resultat",
+    "realisationsvinster",
+    "realisationsforluster_undantag",
+    "orealiserade_vardepapper",
+    "resultatutjamningsreserv",
+)
+
+
+@transaction.atomic
+def spara_balanskrav(
+    *, rapport: Rapport, user, andringsmarke: str | None = None, kommentar: str = "", **belopp
+) -> Balanskrav:
+    """Save the balanskrav block (amounts in kronor); a forecast in the delårsrapport, the
+    outcome in the årsredovisning. `andringsmarke`: the change token the form showed."""
+    current = _oppen(rapport, user)
+    if not har_balanskrav(current):
+        raise ValidationError("Rapporttypen har inget balanskravsresultat.")
+    balanskrav = Balanskrav.objects.select_for_update().filter(rapport=current).first()
+    locking.check_unchanged(
+        balanskrav, andringsmarke, detail="Läs balanskravsresultatet som det är nu."
+    )
+    balanskrav = balanskrav or Balanskrav(rapport=current, arets_resultat=0)
+    for field in BALANSKRAV_FALT:
+        setattr(balanskrav, field, belopp.get(field) or 0)
+    balanskrav.prognos = current.rapportperiod.rapporttyp.lagkrav != (
+        Rapporttyp.Lagkrav.ARSREDOVISNING
+    )
+    balanskrav.kommentar = kommentar or ""
+    balanskrav._history_user = user
+    balanskrav.save()
+    log_action(
+        user=user,
+        handling=Handling.BALANSKRAV_SPARAT,
+        objekt=balanskrav,
+        organisation=current.organisation_id,
+        data={
+            "balanskravsresultat": str(balanskrav.balanskravsresultat),
+            "prognos": balanskrav.prognos,
+        },
+    )
+    _andel_klar(current, user)
+    return balanskrav
