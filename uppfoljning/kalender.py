@@ -161,6 +161,30 @@ def _skapa_rapporter(rapportperioder: list[Rapportperiod], organisationer_per_pe
 
 
 @transaction.atomic
+def spara_rapporttyp(
+    *, rapporttyp: Rapporttyp, user, andringsmarke: str | None = None
+) -> Rapporttyp:
+    """Save a kind of report as the controller set it up. A delårsrapport's periods must
+    cover half to two thirds of the year. With `andringsmarke` (the change token the form
+    showed) a change made meanwhile by somebody else is not overwritten."""
+    if rapporttyp.pk is not None:
+        current = Rapporttyp.objects.select_for_update().filter(pk=rapporttyp.pk).first()
+        locking.check_unchanged(current, andringsmarke)
+    rapporttyp.full_clean()
+    perioder_for(rapporttyp, 2000)  # the delårsrapport rule, whatever the year
+    rapporttyp._history_user = user
+    ny = rapporttyp.pk is None
+    rapporttyp.save()
+    log_action(
+        user=user,
+        handling=Handling.RAPPORTTYP_SPARAD,
+        objekt=rapporttyp,
+        data={"ny": ny},
+    )
+    return rapporttyp
+
+
+@transaction.atomic
 def skapa_perioder(*, rapporttyp: Rapporttyp, ar: int, user) -> list[Rapportperiod]:
     """Make the year's reporting periods of a kind with their deadlines, and a report (not
     started) for every organisation that reports it. Idempotent: periods and reports that

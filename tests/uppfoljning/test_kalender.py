@@ -301,3 +301,249 @@ def test_ar_sen(org):
     assert kalender.ar_sen(rapport, D(2026, 5, 1)) is False
     rapport.inlamnad = timezone.make_aware(datetime.datetime(2026, 4, 11, 8, 0))
     assert kalender.ar_sen(rapport, D(2026, 5, 1)) is True
+
+
+# The controller's pages ----------------------------------------------------------------------
+
+
+def _typ_data(**overrides):
+    data = {
+        "namn": "Månadsrapport",
+        "kod": "manadsrapport",
+        "beskrivning": "",
+        "periodtyp": "manad",
+        "periodnummer": "2, 3, 4",
+        "rapporterande_nivaer": ["forvaltning", "enhet"],
+        "avsnitt": "handelser | Viktiga händelser | text | obligatorisk\n"
+        "framtid | Framtid | text | frivillig | Vad väntar?",
+        "frist_manader": "1",
+        "frist_dag": "10",
+        "helgregel": "fore",
+        "avvikelsegrans": "−0,5",
+        "beloppsenhet": "tkr",
+        "granskas": "on",
+        "antas_av": "",
+        "sammanstaller": "",
+        "lagkrav": "",
+        "ordning": "0",
+        "aktiv": "on",
+        "andringsmarke": "",
+    }
+    return data | overrides
+
+
+@pytest.mark.django_db
+def test_controller_creates_a_kind_with_sections_one_a_line(client, controller):
+    client.force_login(controller)
+    assert client.get("/uppfoljning/kalender/typ/ny/").status_code == 200
+    response = client.post("/uppfoljning/kalender/typ/ny/", _typ_data())
+    assert response.status_code == 302
+    rapporttyp = Rapporttyp.objects.get(kod="manadsrapport")
+    assert rapporttyp.periodnummer == [2, 3, 4]
+    assert str(rapporttyp.avvikelsegrans) == "-0.50"
+    assert rapporttyp.avsnitt == [
+        {
+            "kod": "handelser",
+            "rubrik": "Viktiga händelser",
+            "slag": "text",
+            "obligatorisk": True,
+            "hjalptext": "",
+        },
+        {
+            "kod": "framtid",
+            "rubrik": "Framtid",
+            "slag": "text",
+            "obligatorisk": False,
+            "hjalptext": "Vad väntar?",
+        },
+    ]
+    assert Handelse.objects.filter(handling=Handelse.Handling.RAPPORTTYP_SPARAD).count() == 1
+    # The edit form shows the sections as they were written.
+    page = client.get(f"/uppfoljning/kalender/typ/{rapporttyp.pk}/").content.decode()
+    assert "handelser | Viktiga händelser | text | obligatorisk" in page
+
+
+@pytest.mark.django_db
+def test_kind_form_names_each_bad_section_line(client, controller):
+    client.force_login(controller)
+    response = client.post(
+        "/uppfoljning/kalender/typ/ny/",
+        _typ_data(
+            avsnitt="handelser | Viktiga händelser\nHändelser! | Rubrik | bild | kanske\n"
+            "handelser | Igen\nbara-kod"
+        ),
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["avsnitt"] == [
+        "Rad 2: koden ”Händelser!” får bara ha små bokstäver a–z, siffror, - och _ "
+        "(högst 40 tecken).",
+        "Rad 2: okänt slag ”bild” (text, fil, tabell eller balanskrav).",
+        "Rad 2: skriv ”obligatorisk” eller ”frivillig”, inte ”kanske”.",
+        "Rad 3: koden ”handelser” finns redan på en rad ovanför.",
+        "Rad 4: skriv minst kod och rubrik, åtskilda med |.",
+    ]
+    assert "aria-describedby" in response.content.decode()
+    assert not Rapporttyp.objects.exists()
+
+
+@pytest.mark.django_db
+def test_kind_form_refuses_a_delarsrapport_period_outside_the_law(client, controller):
+    client.force_login(controller)
+    response = client.post(
+        "/uppfoljning/kalender/typ/ny/",
+        _typ_data(lagkrav="delarsrapport", periodnummer="4"),
+    )
+    assert response.status_code == 400
+    assert "hälften till två tredjedelar" in response.context["form"].errors["periodnummer"][0]
+
+
+@pytest.mark.django_db
+def test_kind_form_refuses_a_stale_edit(client, controller):
+    rapporttyp = RapporttypFactory(kod="manadsrapport")
+    gammal = locking.token(rapporttyp)
+    client.force_login(controller)
+    url = f"/uppfoljning/kalender/typ/{rapporttyp.pk}/"
+    assert client.post(url, _typ_data(namn="Först", andringsmarke=gammal)).status_code == 302
+    response = client.post(url, _typ_data(namn="Sedan", andringsmarke=gammal))
+    assert response.status_code == 400
+    assert "sedan du öppnade sidan" in response.content.decode()
+    assert Rapporttyp.objects.get(pk=rapporttyp.pk).namn == "Först"
+
+
+@pytest.mark.django_db
+def test_year_page_previews_then_generates_and_adjusts_a_deadline(client, org, controller):
+    rapporttyp = RapporttypFactory(periodnummer=[4, 5])
+    client.force_login(controller)
+    url = f"/uppfoljning/kalender/typ/{rapporttyp.pk}/2026/"
+    preview = client.get(url)
+    assert [(r["period"].nummer, r["sista_dag"]) for r in preview.context["forslag"]] == [
+        (4, D(2026, 5, 8)),
+        (5, D(2026, 6, 10)),
+    ]
+    assert client.post(url + "skapa/").status_code == 302
+    page = client.get(url)
+    rader = page.context["rader"]
+    assert [r["period"].antal_rapporter for r in rader] == [6, 6]
+    april = rader[0]["period"]
+    token = rader[0]["form"].initial["andringsmarke"]
+    assert token == locking.token(april)
+    response = client.post(
+        f"/uppfoljning/kalender/period/{april.pk}/frist/",
+        {
+            f"p{april.pk}-sista_dag": "2026-05-14",
+            f"p{april.pk}-justering": "Nämnden sammanträder senare.",
+            f"p{april.pk}-andringsmarke": token,
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"{url}#period-{april.pk}"
+    april.refresh_from_db()
+    assert (april.sista_dag, april.justering) == (D(2026, 5, 13), "Nämnden sammanträder senare.")
+    # Without a reason: refused on its field, the date kept.
+    response = client.post(
+        f"/uppfoljning/kalender/period/{april.pk}/frist/",
+        {f"p{april.pk}-sista_dag": "2026-05-20", f"p{april.pk}-justering": ""},
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["justering"] == ["Detta fält måste fyllas i."]
+    assert client.post(f"/uppfoljning/kalender/period/{april.pk}/stang/", {"stangd": "1"})
+    april.refresh_from_db()
+    assert april.stangd is True
+
+
+@pytest.mark.django_db
+def test_year_page_shows_the_delarsrapport_warning(client, org, controller):
+    rapporttyp = RapporttypFactory(
+        lagkrav=Rapporttyp.Lagkrav.DELARSRAPPORT,
+        periodnummer=[8],
+        frist_manader=3,
+        frist_dag=15,
+        rapporterande_nivaer=[Organisation.Typ.KOMMUNSTYRELSE],
+    )
+    client.force_login(controller)
+    response = client.get(f"/uppfoljning/kalender/typ/{rapporttyp.pk}/2026/")
+    assert "mer än två månader" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_choosing_organisations_grouped_by_parent_and_filtered(client, org, controller):
+    tiodagars = next(t for t in kalender.boras_rapporttyper() if t.kod == "tiodagars")
+    client.force_login(controller)
+    url = f"/uppfoljning/kalender/typ/{tiodagars.pk}/2026/organisationer/"
+    page = client.get(url)
+    grupper = [
+        (g["overordnad"].kod, [r["org"].kod for r in g["organisationer"]])
+        for g in page.context["grupper"]
+    ]
+    assert sorted(grupper) == [("BUN", ["BUF"]), ("KS", ["KLF"]), ("SN", ["SOF"])]
+    assert client.post(url, {"organisationer": [org["buf"].pk, org["sof"].pk]}).status_code == 302
+    filtrerad = f"{url}?under={org['sn'].pk}"
+    page = client.get(filtrerad)
+    assert [r["org"].kod for g in page.context["grupper"] for r in g["organisationer"]] == ["SOF"]
+    # Unticking the one shown keeps the choices outside the filter.
+    assert client.post(filtrerad, {}).status_code == 302
+    assert list(Rapporteringsval.objects.values_list("organisation__kod", flat=True)) == ["BUF"]
+
+
+@pytest.mark.django_db
+def test_choosing_organisations_refuses_removing_a_started_report_by_name(client, org, controller):
+    tiodagars = next(t for t in kalender.boras_rapporttyper() if t.kod == "tiodagars")
+    kalender.valj_organisationer(
+        rapporttyp=tiodagars, ar=2026, organisationer=[org["buf"]], user=controller
+    )
+    kalender.skapa_perioder(rapporttyp=tiodagars, ar=2026, user=controller)
+    Rapport.objects.filter(organisation=org["buf"]).update(andel_klar=20)
+    client.force_login(controller)
+    response = client.post(f"/uppfoljning/kalender/typ/{tiodagars.pk}/2026/organisationer/", {})
+    assert response.status_code == 400
+    assert "Barn- och utbildningsförvaltningen" in response.content.decode()
+    assert Rapporteringsval.objects.count() == 1
+
+
+KALENDER_SIDOR = [
+    "/uppfoljning/kalender/",
+    "/uppfoljning/kalender/typ/ny/",
+    "/uppfoljning/kalender/typ/{typ}/",
+    "/uppfoljning/kalender/typ/{typ}/2026/",
+    "/uppfoljning/kalender/typ/{typ}/2026/organisationer/",
+    "/uppfoljning/kalender/period/{period}/frist/",
+]
+
+
+@pytest.fixture
+def kalender_urls(org, controller):
+    rapporttyp = RapporttypFactory(periodnummer=[4], endast_valda=True)
+    (period,) = kalender.skapa_perioder(rapporttyp=rapporttyp, ar=2026, user=controller)
+    return [u.format(typ=rapporttyp.pk, period=period.pk) for u in KALENDER_SIDOR]
+
+
+@pytest.mark.django_db
+def test_calendar_pages_controller_ok(client, controller, kalender_urls):
+    client.force_login(controller)
+    assert [client.get(u).status_code for u in kalender_urls] == [200] * len(kalender_urls)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("actor", ["chef_solrosen", "fortroendevald_bun", "utomstaende"])
+def test_calendar_pages_forbidden_to_others(client, kalender_urls, actor, request):
+    client.force_login(request.getfixturevalue(actor))
+    assert [client.get(u).status_code for u in kalender_urls] == [403] * len(kalender_urls)
+    period_url = kalender_urls[-1].removesuffix("frist/")
+    assert client.post(period_url + "stang/", {"stangd": "1"}).status_code == 403
+    assert client.post(kalender_urls[3] + "skapa/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_calendar_pages_send_anonymous_to_login(client, kalender_urls):
+    for url in kalender_urls:
+        response = client.get(url)
+        assert (response.status_code, response["Location"].split("?")[0]) == (
+            302,
+            "/konto/logga-in/",
+        )
+
+
+@pytest.mark.django_db
+def test_calendar_page_of_a_missing_kind_is_404(client, controller):
+    client.force_login(controller)
+    assert client.get("/uppfoljning/kalender/typ/99999/2026/").status_code == 404

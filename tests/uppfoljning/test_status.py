@@ -1,0 +1,196 @@
+"""The status board: statuses, lateness, the filter, who sees what, and its cost."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from styrning.models import Organisation, Roll
+from tests.factories import OrganisationFactory, RollFactory, UserFactory
+from tests.uppfoljning.factories import RapportFactory, RapportperiodFactory
+from uppfoljning import status
+from uppfoljning.models import Rapport
+
+URL = "/uppfoljning/status/"
+S = Rapport.Status
+
+
+@pytest.fixture
+def idag():
+    return timezone.localdate()
+
+
+@pytest.fixture
+def period(db, idag):
+    """A period whose deadline passed two days ago."""
+    return RapportperiodFactory(sista_dag=idag - datetime.timedelta(days=2))
+
+
+def _inlamnad(dag: datetime.date, timme: int = 12):
+    return timezone.make_aware(datetime.datetime.combine(dag, datetime.time(timme)))
+
+
+@pytest.fixture
+def rapporter(org, period, idag):
+    frist = period.sista_dag
+    return {
+        "buf": RapportFactory(
+            rapportperiod=period,
+            organisation=org["buf"],
+            status=S.INLAMNAD,
+            inlamnad=_inlamnad(frist - datetime.timedelta(days=1)),
+        ),
+        "forskola": RapportFactory(
+            rapportperiod=period, organisation=org["forskola"], status=S.UTKAST, andel_klar=40
+        ),
+        "solrosen": RapportFactory(
+            rapportperiod=period,
+            organisation=org["solrosen"],
+            status=S.GODKAND,
+            inlamnad=_inlamnad(frist + datetime.timedelta(days=1)),
+        ),
+        "blaklockan": RapportFactory(rapportperiod=period, organisation=org["blaklockan"]),
+        "hemtjanst": RapportFactory(
+            rapportperiod=period, organisation=org["hemtjanst"], status=S.ATERSKICKAD
+        ),
+    }
+
+
+def _chef(organisation, username):
+    user = UserFactory(username=username)
+    RollFactory(anvandare=user, organisation=organisation, roll=Roll.Typ.CHEF)
+    return user
+
+
+def _rows(response) -> list[tuple[str, str, bool]]:
+    return [
+        (rad.rapport.organisation.kod, rad.status_text, rad.sen)
+        for rad in response.context["rader"]
+    ]
+
+
+def test_controller_sees_every_report_with_status_and_lateness(client, controller, rapporter):
+    client.force_login(controller)
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert sorted(_rows(response)) == [
+        ("BLA", "Ej påbörjad", True),
+        ("BUF", "Inlämnad", False),
+        ("FSK", "Utkast, 40 % klart", True),
+        ("HTN", "Återskickad", True),
+        ("SOL", "Godkänd", True),
+    ]
+    summering = response.context["summering"]
+    assert (summering["totalt"], summering["ej_klara"], summering["sena"]) == (5, 3, 4)
+    html = response.content.decode()
+    assert "Utkast, 40 % klart" in html
+    assert '<progress max="100" value="40"' in html
+
+
+def test_filter_shows_only_the_reports_not_ready(client, controller, rapporter, period):
+    client.force_login(controller)
+    response = client.get(URL, {"period": period.pk, "ej_klara": "1"})
+    assert sorted(kod for kod, _, _ in _rows(response)) == ["BLA", "FSK", "HTN"]
+
+
+def test_not_late_before_the_deadline(client, controller, org, idag):
+    framtida = RapportperiodFactory(sista_dag=idag + datetime.timedelta(days=3))
+    RapportFactory(rapportperiod=framtida, organisation=org["buf"])
+    client.force_login(controller)
+    response = client.get(URL, {"period": framtida.pk})
+    assert _rows(response) == [("BUF", "Ej påbörjad", False)]
+    assert response.context["summering"]["sena"] == 0
+
+
+def test_default_period_is_the_one_whose_deadline_is_near(controller, org, idag):
+    gammal = RapportperiodFactory(periodnummer=2, sista_dag=idag - datetime.timedelta(days=30))
+    nara = RapportperiodFactory(
+        rapporttyp=gammal.rapporttyp, periodnummer=3, sista_dag=idag + datetime.timedelta(days=5)
+    )
+    senare = RapportperiodFactory(
+        rapporttyp=gammal.rapporttyp, periodnummer=4, sista_dag=idag + datetime.timedelta(days=35)
+    )
+    for rp in (gammal, nara, senare):
+        RapportFactory(rapportperiod=rp, organisation=org["buf"])
+    valbara = status.perioder(controller, fran_ar=idag.year - 2)
+    assert status.standard_period(valbara, idag) == nara
+    assert status.standard_period(valbara, idag + datetime.timedelta(days=60)) == senare
+
+
+def test_chef_of_a_forvaltning_sees_its_subtree(client, org, rapporter):
+    chef = _chef(org["buf"], "chef_buf")
+    client.force_login(chef)
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert sorted(kod for kod, _, _ in _rows(response)) == ["BLA", "BUF", "FSK", "SOL"]
+
+
+def test_chef_of_another_forvaltning_gets_404_for_a_period_without_their_reports(
+    client, org, rapporter, period
+):
+    annan = RapportperiodFactory(rapporttyp=period.rapporttyp, periodnummer=4)
+    RapportFactory(rapportperiod=annan, organisation=org["buf"])
+    chef_sof = _chef(org["sof"], "chef_sof")
+    client.force_login(chef_sof)
+    assert client.get(URL, {"period": annan.pk}).status_code == 404
+    response = client.get(URL, {"period": period.pk})
+    assert _rows(response) == [("HTN", "Återskickad", True)]
+
+
+@pytest.mark.parametrize("actor", ["fortroendevald_bun", "utomstaende", "sekreterare_bun"])
+def test_without_a_chef_or_controller_role_the_board_is_forbidden(
+    client, rapporter, actor, request
+):
+    client.force_login(request.getfixturevalue(actor))
+    assert client.get(URL).status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client, rapporter):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"] == "/konto/logga-in/?next=/uppfoljning/status/"
+
+
+def test_bad_period_parameter_is_404(client, controller, rapporter):
+    client.force_login(controller)
+    assert client.get(URL, {"period": "x"}).status_code == 404
+    assert client.get(URL, {"period": "999999"}).status_code == 404
+
+
+def _count_queries(client, params) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(URL, params)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_query_count_is_the_same_for_one_and_many_organisations(client, controller, org):
+    en = RapportperiodFactory(periodnummer=5)
+    RapportFactory(rapportperiod=en, organisation=org["buf"])
+    manga = RapportperiodFactory(rapporttyp=en.rapporttyp, periodnummer=6)
+    for i in range(30):
+        enhet = OrganisationFactory(typ=Organisation.Typ.ENHET, overordnad=org["forskola"])
+        RapportFactory(
+            rapportperiod=manga, organisation=enhet, status=[S.UTKAST, S.INLAMNAD][i % 2]
+        )
+    client.force_login(controller)
+    client.get(URL)  # warm the session and content types
+    one = _count_queries(client, {"period": en.pk})
+    many = _count_queries(client, {"period": manga.pk})
+    assert len(client.get(URL, {"period": manga.pk}).context["rader"]) == 30
+    assert one == many
+
+
+def test_query_count_of_a_chef_is_the_same_for_one_and_many(client, org):
+    chef = _chef(org["buf"], "chef_buf")
+    en = RapportperiodFactory(periodnummer=5)
+    RapportFactory(rapportperiod=en, organisation=org["buf"])
+    manga = RapportperiodFactory(rapporttyp=en.rapporttyp, periodnummer=6)
+    for _ in range(20):
+        enhet = OrganisationFactory(typ=Organisation.Typ.ENHET, overordnad=org["forskola"])
+        RapportFactory(rapportperiod=manga, organisation=enhet)
+    client.force_login(chef)
+    client.get(URL)
+    assert _count_queries(client, {"period": en.pk}) == _count_queries(client, {"period": manga.pk})
