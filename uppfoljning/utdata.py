@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.tasks import task
@@ -28,11 +29,12 @@ from django.utils.text import slugify
 
 from mal.fulfilment import STATUS, status_label, status_shape
 from mal.models import Utfall
-from styrning import pagecache
+from styrning import locking, pagecache
+from styrning.actionlog import Handling, log_action
 from styrning.formatting import format_number
 from styrning.pdf import chapters, render_html, write_pdf
 from uppfoljning import innehall as schema
-from uppfoljning.models import Rapportversion
+from uppfoljning.models import AretSomGick, Rapportversion
 
 logger = logging.getLogger(__name__)
 
@@ -461,7 +463,6 @@ def version_fakta(version: Rapportversion) -> dict:
     fakta = {
         "Version": f"{version.nummer}, {version.get_slag_display().lower()} "
         f"{timezone.localtime(version.skapad):%Y-%m-%d}",
-        "Kontrollsumma (SHA-256)": version.kontrollsumma,
     }
     if version.anledning:
         fakta["Skäl till ny version"] = version.anledning
@@ -485,7 +486,7 @@ def render_version_pdf(version: Rapportversion) -> bytes:
     return render_rapport_pdf(
         version.innehall,
         identifier=f"styrning-rapport-{version.rapport_id}-{version.nummer}-{version.slag}",
-        fakta=version_fakta(version),
+        fakta={**version_fakta(version), "Kontrollsumma (SHA-256)": version.kontrollsumma},
         created=timezone.localtime(version.skapad),
     )
 
@@ -555,3 +556,178 @@ def enqueue_pdf(version: Rapportversion) -> bool:
 
 def site_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
+
+
+# --- Året som gick ------------------------------------------------------------------------------
+
+HOGDPUNKTER = 3
+CITAT_TECKEN = 240
+
+
+def kronor_i_ord(belopp) -> str:
+    """An amount for everyone: "5,2 miljarder kronor", "180 miljoner kronor", "45 000 kronor"."""
+    value = decimal_or_none(belopp)
+    if value is None:
+        return "–"
+    size = abs(value)
+    if size >= 1_000_000_000:
+        text = f"{format_number(value / 1_000_000_000, 1)} miljarder kronor"
+    elif size >= 1_000_000:
+        text = f"{format_number(value / 1_000_000, 1 if size < 10_000_000 else 0)} miljoner kronor"
+    else:
+        text = f"{format_number(value, 0)} kronor"
+    return text.replace(",0 ", " ").replace("-", "−")
+
+
+def citat(text: str) -> str:
+    """The first sentences of an analysis, at most CITAT_TECKEN characters, cut at a word."""
+    text = " ".join(text.split())
+    if len(text) <= CITAT_TECKEN:
+        return text
+    cut = text[:CITAT_TECKEN]
+    end = max(cut.rfind(". "), cut.rfind("! "), cut.rfind("? "))
+    if end > CITAT_TECKEN // 3:
+        return cut[: end + 1]
+    return cut[: cut.rfind(" ")].rstrip(",;:") + " …"
+
+
+def adopted_version(rapport) -> Rapportversion | None:
+    if rapport is None:
+        return None
+    return rapport.versioner.filter(slag=Rapportversion.Slag.ANTAGEN).order_by("-nummer").first()
+
+
+def _andelar(rader: list[dict]) -> list[dict]:
+    """Lines {namn, belopp} with each one's share of the total in whole per cent (summing to
+    100, as the hundred kronor; a line of no amount has none)."""
+    shares = iter(hundra_kronor(rader, falt="belopp"))
+    result = []
+    for rad in rader:
+        counted = rad.get("namn") is not None and (decimal_or_none(rad.get("belopp")) or 0) > 0
+        result.append(
+            {
+                "namn": rad.get("namn", ""),
+                "belopp_text": kronor_i_ord(rad.get("belopp")),
+                "procent": next(shares)["kronor"] if counted else None,
+            }
+        )
+    return result
+
+
+def hundra_chart(andelar: list[dict], chart_id: str) -> dict | None:
+    if not andelar:
+        return None
+    top = max(a["kronor"] for a in andelar) or 1
+    plot_w = BAR_WIDTH - 260 - 90
+    rows = []
+    for n, a in enumerate(andelar):
+        y = 6 + n * 30
+        w = a["kronor"] / top * plot_w
+        rows.append(
+            {
+                "namn": a["namn"],
+                "kronor": a["kronor"],
+                "y": y,
+                "text_y": y + 15,
+                "w": f"{w:.1f}",
+                "count_x": f"{266 + w:.1f}",
+            }
+        )
+    return {
+        "id": chart_id,
+        "width": BAR_WIDTH,
+        "height": 12 + len(rows) * 30,
+        "rows": rows,
+        "title": "Så användes hundra kronor",
+        "desc": "Av hundra kronor gick "
+        + ", ".join(f"{a['kronor']} kronor till {a['namn']}" for a in andelar)
+        + ".",
+    }
+
+
+def aret_som_gick_context(aret) -> dict:
+    """Året som gick for the page and the PDF: the controller's words and the figures of the
+    adopted årsredovisning's frozen content."""
+    version = adopted_version(aret.arsredovisning)
+    innehall = version.innehall if version is not None else {}
+    rader = (innehall.get("ekonomi") or {}).get("rader") or []
+    hundra = hundra_kronor(rader)
+    mal = innehall.get("mal") or []
+    hogdpunkter = [
+        {"titel": m.get("titel", ""), "citat": citat(m["analys"])}
+        for m in mal
+        if m.get("utfall") == Utfall.UPPFYLLT and (m.get("analys") or "").strip()
+    ][:HOGDPUNKTER]
+    malstatus = malstatus_counts(mal) if mal else []
+    rapport = aret.arsredovisning
+    return {
+        "aret": aret,
+        "ar": aret.ar,
+        "version": version,
+        "inkomster": _andelar(aret.inkomster or []),
+        "inkomster_total": kronor_i_ord(
+            sum((decimal_or_none(r.get("belopp")) or 0) for r in aret.inkomster or [])
+        )
+        if aret.inkomster
+        else "",
+        "hundra": hundra,
+        "hundra_chart": hundra_chart(hundra, f"hundra-{aret.ar}"),
+        "malstatus": malstatus,
+        "mal_antal": len(mal),
+        "mal_uppfyllda": sum(c["antal"] for c in malstatus if c["status"] == Utfall.UPPFYLLT),
+        "hogdpunkter": hogdpunkter,
+        "investeringar": [
+            {"namn": r.get("namn", ""), "belopp_text": kronor_i_ord(r.get("belopp"))}
+            for r in aret.investeringar or []
+        ],
+        "investeringar_total": kronor_i_ord(
+            sum((decimal_or_none(r.get("belopp")) or 0) for r in aret.investeringar or [])
+        )
+        if aret.investeringar
+        else "",
+        "rapport": rapport if version is not None else None,
+    }
+
+
+def render_aret_som_gick_pdf(aret) -> bytes:
+    context = aret_som_gick_context(aret)
+    body, kapitel = chapters(
+        render_to_string(
+            "uppfoljning/publik/_aret_som_gick.html",
+            {**context, "utskrift": True, "site": settings.SITE_URL.rstrip("/")},
+        )
+    )
+    html = render_html(
+        "uppfoljning/pdf/aret_som_gick.html",
+        {**context, "body": body, "kapitel": kapitel},
+        title=f"Året som gick {aret.ar}",
+    )
+    return write_pdf(html, identifier=f"styrning-aret-som-gick-{aret.ar}")
+
+
+@transaction.atomic
+def spara_aret_som_gick(*, user, ar: int, data: dict, andringsmarke: str | None = None):
+    """Save Året som gick for a year (made on the first save); refused with who saved when if
+    someone saved it since the form was shown (styrning.locking). Logged."""
+    aret = AretSomGick.objects.select_for_update().filter(ar=ar).first()
+    locking.check_unchanged(aret, andringsmarke, detail="Läs texten som den är nu och spara igen.")
+    rapport = data.get("arsredovisning")
+    if rapport is not None and rapport.rapportperiod.ar != ar:
+        raise ValidationError("Årsredovisningen gäller ett annat år.")
+    if aret is None:
+        aret = AretSomGick(ar=ar)
+    aret.arsredovisning = rapport
+    for field in ("ingress", "resultat_mening", "handelser"):
+        setattr(aret, field, data.get(field) or "")
+    aret.inkomster = data.get("inkomster") or []
+    aret.investeringar = data.get("investeringar") or []
+    aret.publicerad = bool(data.get("publicerad"))
+    aret.save()
+    log_action(
+        user=user,
+        handling=Handling.ARET_SOM_GICK_SPARAT,
+        objekt=aret,
+        data={"ar": ar, "publicerad": aret.publicerad},
+        publik=aret.publicerad,
+    )
+    return aret
