@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 
 from mal import fulfilment
 from mal import services as mal_services
@@ -47,6 +47,7 @@ from uppfoljning.models import (
     Bilaga,
     Rapport,
 )
+from uppfoljning.sammanstallning import delar
 
 OPPNA_UPPDRAG = (Uppdrag.Status.EJ_PABORJAT, Uppdrag.Status.PAGAR)
 AVSLUTADE_ATGARDER = (Atgard.Status.KLAR, Atgard.Status.STRUKEN)
@@ -148,6 +149,7 @@ class Rapportdata:
     bilagor: list[Bilaga]
     balanskrav: Balanskrav | None
     ekonomi: dict
+    delar: list
     indikatorer: dict[int, Indikator] = field(default_factory=dict)
 
 
@@ -195,7 +197,7 @@ def _las_mal(rapport: Rapport, period: Period) -> tuple[list[Malrad], dict[int, 
             indikator__in=by_id,
             organisation_id__in={org_id, *(i.matt_for_id for i in by_id.values())},
             **Varde.period_lookup(period),
-        ).select_related("registrerad_av")
+        ).select_related("registrerad_av", "organisation")
     }
     assessments = {
         b.mal_id: b
@@ -305,7 +307,8 @@ def _las_uppfoljning(rapport: Rapport) -> list[Uppfoljningsrad]:
 
 def las_rapport(rapport: Rapport) -> Rapportdata:
     """Every part of a report, in a fixed number of queries (about fifteen; the economy's
-    table is `uppfoljning.ekonomi.ekonomi_for_rapport`)."""
+    table is `uppfoljning.ekonomi.ekonomi_for_rapport`, the compiled reports below
+    `uppfoljning.sammanstallning.delar`)."""
     period = rapport.period
     mal, indikatorer = _las_mal(rapport, period)
     return Rapportdata(
@@ -319,7 +322,32 @@ def las_rapport(rapport: Rapport) -> Rapportdata:
         bilagor=list(Bilaga.objects.filter(rapport=rapport)),
         balanskrav=Balanskrav.objects.filter(rapport=rapport).first(),
         ekonomi=ekonomi_for_rapport(rapport),
+        delar=delar(rapport),
         indikatorer=indikatorer,
+    )
+
+
+def andringsmarken(model, ids) -> dict[int, str]:
+    """The change tokens (`styrning.locking.token`) of many rows of a model in one query."""
+    ids = [pk for pk in ids if pk is not None]
+    if not ids:
+        return {}
+    return {
+        pk: str(latest)
+        for pk, latest in model.history.filter(id__in=ids)
+        .order_by()
+        .values("id")
+        .annotate(latest=Max("history_id"))
+        .values_list("id", "latest")
+    }
+
+
+def egna_indikatorer(rapport: Rapport) -> list[Indikator]:
+    """The indicators of the goals the report shows (an action's effect is measured in one)."""
+    return list(
+        Indikator.objects.filter(mal__in=_egna_mal(rapport, rapport.period).values("pk"))
+        .select_related("mal")
+        .order_by("mal__ordning", "mal__nummer", "ordning", "namn", "pk")
     )
 
 
@@ -423,11 +451,6 @@ def _balanskrav_dict(b: Balanskrav | None) -> dict | None:
     }
 
 
-def _delar(rapport: Rapport) -> list:
-    """The compiled reports below (U4's `uppfoljning.sammanstallning`); [] until it exists."""
-    return []
-
-
 def innehall_av(data: Rapportdata) -> dict:
     """The content dict of rows already read."""
     rapport, period = data.rapport, data.period
@@ -451,7 +474,7 @@ def innehall_av(data: Rapportdata) -> dict:
         ],
         "atgarder": [_atgard_dict(a) for a in data.atgarder],
         "atgardsuppfoljning": [_uppfoljning_dict(row) for row in data.atgardsuppfoljning],
-        "delar": _delar(rapport),
+        "delar": data.delar,
         "bilagor": [
             {
                 "kod": b.kod,
