@@ -29,6 +29,13 @@ NOT_PAGES = {
     "dokument:granskningsdatum": "POST only (a GET gets the 405 page, visited below)",
     "dokument:lanka": "POST only (a GET gets the 405 page, visited below)",
     "mal:uppdrag_kommentar": "POST only (a GET gets the 405 page, visited below)",
+    "uppfoljning:rapport_avsnitt": "POST only: a part of the report page's forms",
+    "uppfoljning:rapport_bedomning": "POST only: a part of the report page's forms",
+    "uppfoljning:rapport_varde": "POST only: a part of the report page's forms",
+    "uppfoljning:rapport_uppdrag": "POST only: a part of the report page's forms",
+    "uppfoljning:rapport_atgard_ny": "POST only: a part of the report page's forms",
+    "uppfoljning:rapport_atgard": "POST only: a part of the report page's forms",
+    "uppfoljning:rapport_uppfoljning": "POST only: a part of the report page's forms",
 }
 # Django's admin has its own stylesheet and layout, which this project does not style.
 NOT_PAGES_NAMESPACES = {"admin"}
@@ -167,6 +174,7 @@ def pages(d: Demo) -> list[tuple[str, str | None, str, int]]:
         ("uppfoljning:ekonomi_prognos", "admin", f"/uppfoljning/ekonomi/prognos/{d.rapport}/", 200),
         ("uppfoljning:ekonomi_rad", "admin", f"/uppfoljning/ekonomi/rad/{d.rapport}/", 200),
         ("uppfoljning:ekonomi_import", "admin", "/uppfoljning/ekonomi/import/", 200),
+        ("uppfoljning:rapport", "admin", f"/uppfoljning/rapporter/{d.rapport}/", 200),
     ]
 
 
@@ -181,6 +189,7 @@ WIDE_TABLE_PAGES = {
     "mal:organ",
     "mal:uppdrag_lista",
     "uppfoljning:ekonomi_prognos",
+    "uppfoljning:rapport",
 }
 
 # What is out of the viewport or cut off, and how wide the page is. Closed <details> are
