@@ -10,12 +10,13 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from pypdf import PdfReader
 
 from tests.uppfoljning.factories import RapportFactory, RapportperiodFactory, RapporttypFactory
 from uppfoljning import utdata
 from uppfoljning.innehall import checksum
-from uppfoljning.models import Rapport, Rapportversion
+from uppfoljning.models import Rapport, Rapportperiod, Rapportversion
 
 
 def exempel_innehall() -> dict:
@@ -268,8 +269,12 @@ def frys(rapport, innehall=None, *, nummer=1, slag=Rapportversion.Slag.INLAMNAD,
 
 
 def rapport_for(organisation, *, status, typ_namn="Årsredovisning", ar=2025, **fields):
-    typ = RapporttypFactory(namn=typ_namn, kod=typ_namn.lower().replace(" ", "-")[:40])
-    period = RapportperiodFactory(
+    typ = RapporttypFactory(
+        namn=typ_namn,
+        kod=slugify(typ_namn)[:40],
+        lagkrav="arsredovisning" if typ_namn == "Årsredovisning" else "",
+    )
+    period = Rapportperiod.objects.filter(rapporttyp=typ, ar=ar).first() or RapportperiodFactory(
         rapporttyp=typ,
         ar=ar,
         periodtyp="ar",
