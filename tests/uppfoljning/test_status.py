@@ -194,3 +194,50 @@ def test_query_count_of_a_chef_is_the_same_for_one_and_many(client, org):
     client.force_login(chef)
     client.get(URL)
     assert _count_queries(client, {"period": en.pk}) == _count_queries(client, {"period": manga.pk})
+
+
+# "Dina rapporter" on the personal start page ---------------------------------------------------
+
+
+def test_start_page_lists_the_chefs_open_reports_with_deadline_and_late_mark(
+    client, org, rapporter, idag
+):
+    chef = _chef(org["buf"], "chef_buf")
+    client.force_login(chef)
+    response = client.get("/min-sida/")
+    panel = next(p for p in response.context["panels"] if p.get("controller") is False)
+    assert sorted(rad["rapport"].organisation.kod for rad in panel["rader"]) == ["BLA", "FSK"]
+    assert [rad["sen"] for rad in panel["rader"]] == [True, True]
+    html = response.content.decode()
+    assert "Dina rapporter" in html
+    assert f'href="/uppfoljning/rapporter/{rapporter["forskola"].pk}/"' in html
+    assert "(40 % klart)" in html
+
+
+def test_start_page_without_reports_says_so_and_others_get_no_panel(
+    client, org, fortroendevald_bun
+):
+    client.force_login(_chef(org["sof"], "chef_sof"))
+    assert (
+        "Du har inga rapporter att lämna in just nu." in client.get("/min-sida/").content.decode()
+    )
+    client.force_login(fortroendevald_bun)
+    assert "Dina rapporter" not in client.get("/min-sida/").content.decode()
+
+
+def test_start_page_panel_costs_the_same_for_few_and_many_reports(client, org):
+    chef = _chef(org["buf"], "chef_buf")
+    client.force_login(chef)
+    client.get("/min-sida/")
+    period = RapportperiodFactory(periodnummer=5)
+    RapportFactory(rapportperiod=period, organisation=org["buf"])
+    with CaptureQueriesContext(connection) as few:
+        client.get("/min-sida/")
+    for _ in range(15):
+        enhet = OrganisationFactory(typ=Organisation.Typ.ENHET, overordnad=org["forskola"])
+        RapportFactory(rapportperiod=period, organisation=enhet)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/min-sida/")
+    panel = next(p for p in response.context["panels"] if "rader" in p)
+    assert (len(panel["rader"]), panel["antal"]) == (10, 16)
+    assert len(few.captured_queries) == len(many.captured_queries)
