@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Q, Sum
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -576,6 +576,33 @@ def las_ekonomi_csv(text: str) -> tuple[list[tuple[int, dict]], list[str]]:
     return rows, errors
 
 
+# The changed amounts, 500 rows a statement (PostgreSQL and SQLite from 3.33). Django's
+# bulk_update builds a CASE expression per row and field in Python, and a query per row costs
+# a round trip each: a year's file of revised budgets (12,000 rows) took 47 s and 35 s.
+_UPDATE_SQL = """
+UPDATE {table} SET {budget} = v.budget, {utfall} = v.utfall
+FROM (SELECT column1 AS id, column2 AS budget, column3 AS utfall FROM (VALUES {rows}) AS x) AS v
+WHERE {table}.{id} = v.id
+"""
+_BATCH = 500
+
+
+def _update_amounts(changed: list[Ekonomirad]) -> None:
+    quote = connection.ops.quote_name
+    meta = Ekonomirad._meta
+    with connection.cursor() as cursor:
+        for start in range(0, len(changed), _BATCH):
+            batch = changed[start : start + _BATCH]
+            sql = _UPDATE_SQL.format(
+                table=quote(meta.db_table),
+                budget=quote(meta.get_field("budget").column),
+                utfall=quote(meta.get_field("utfall").column),
+                id=quote(meta.pk.column),
+                rows=", ".join(["(%s, %s, %s)"] * len(batch)),
+            )
+            cursor.execute(sql, [v for rad in batch for v in (rad.pk, rad.budget, rad.utfall)])
+
+
 @transaction.atomic
 def import_ekonomi(*, text: str, user=None, dry_run: bool = False) -> ImportResult:
     """Read budget and outcome per organisation code, account group and month from the economy
@@ -677,13 +704,13 @@ def import_ekonomi(*, text: str, user=None, dry_run: bool = False) -> ImportResu
         return result
     history_user = user if user is not None and user.is_authenticated else None
     bulk_create_with_history(new, Ekonomirad, batch_size=500, default_user=history_user)
-    bulk_update_with_history(
-        changed,
-        Ekonomirad,
-        ["budget", "utfall", "importerad", "andrad_av", "andrad"],
-        batch_size=500,
-        default_user=history_user,
-    )
+    _update_amounts(changed)
+    for start in range(0, len(changed), _BATCH):
+        Ekonomirad.objects.filter(pk__in=[r.pk for r in changed[start : start + _BATCH]]).update(
+            importerad=True, andrad_av=history_user, andrad=now
+        )
+    # The audit trail of the changed rows (fields=[]: history only, the rows are written).
+    bulk_update_with_history(changed, Ekonomirad, [], batch_size=500, default_user=history_user)
     by_pk = {o.pk: o for o in organisations.values()}
     first = min((by_pk[pk] for pk in org_ids), key=lambda o: o.kod)
     log_action(

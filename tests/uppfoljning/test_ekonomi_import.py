@@ -69,7 +69,15 @@ def test_changed_month_is_updated_and_counted(org):
     result = ekonomi.import_ekonomi(text=FIL.replace("81 000", "82 000"))
 
     assert (result.created, result.updated, result.unchanged) == (0, 1, 2)
-    assert rows()[("BLA", "Personalkostnader", 2026, 1)][1] == Decimal("82000.00")
+    assert rows()[("BLA", "Personalkostnader", 2026, 1)] == (
+        Decimal("80000.00"),
+        Decimal("82000.00"),
+    )
+    changed = Ekonomirad.objects.get(organisation=org["blaklockan"])
+    assert [h.utfall for h in changed.history.order_by("history_id")] == [
+        Decimal("81000.00"),
+        Decimal("82000.00"),
+    ]
 
 
 def test_bom_is_read(org):
