@@ -36,6 +36,8 @@ NOT_PAGES = {
     "uppfoljning:rapport_atgard_ny": "POST only: a part of the report page's forms",
     "uppfoljning:rapport_atgard": "POST only: a part of the report page's forms",
     "uppfoljning:rapport_uppfoljning": "POST only: a part of the report page's forms",
+    "uppfoljning:kalender_skapa": "POST only: the calendar's button that makes the periods",
+    "uppfoljning:kalender_stang": "POST only: the calendar's button that closes a period",
 }
 # Django's admin has its own stylesheet and layout, which this project does not style.
 NOT_PAGES_NAMESPACES = {"admin"}
@@ -55,6 +57,7 @@ class Demo:
     uppdrag: int
     opublicerat: int  # a registration never published (it may be withdrawn)
     rapport: int = 0  # the demo chef's open report (uppfoljning)
+    kalender: tuple[int, int, int] = (0, 0, 0)  # (kind, year, period) of the 10-dagars kind
 
     @classmethod
     def load(cls) -> "Demo":
@@ -100,7 +103,19 @@ class Demo:
             .first()
             .pk,
             rapport=_open_report(),
+            kalender=_tiodagars_period(),
         )
+
+
+def _tiodagars_period() -> tuple[int, int, int]:
+    from uppfoljning.models import Rapportperiod
+
+    period = (
+        Rapportperiod.objects.filter(rapporttyp__kod="tiodagars")
+        .order_by("-ar", "-periodnummer")
+        .first()
+    )
+    return (period.rapporttyp_id, period.ar, period.pk) if period else (0, 0, 0)
 
 
 def _open_report() -> int:
@@ -175,6 +190,28 @@ def pages(d: Demo) -> list[tuple[str, str | None, str, int]]:
         ("uppfoljning:ekonomi_rad", "admin", f"/uppfoljning/ekonomi/rad/{d.rapport}/", 200),
         ("uppfoljning:ekonomi_import", "admin", "/uppfoljning/ekonomi/import/", 200),
         ("uppfoljning:rapport", "admin", f"/uppfoljning/rapporter/{d.rapport}/", 200),
+        ("uppfoljning:kalender", "admin", "/uppfoljning/kalender/", 200),
+        ("uppfoljning:kalender_typ_ny", "admin", "/uppfoljning/kalender/typ/ny/", 200),
+        ("uppfoljning:kalender_typ", "admin", f"/uppfoljning/kalender/typ/{d.kalender[0]}/", 200),
+        (
+            "uppfoljning:kalender_ar",
+            "admin",
+            f"/uppfoljning/kalender/typ/{d.kalender[0]}/{d.kalender[1]}/",
+            200,
+        ),
+        (
+            "uppfoljning:kalender_organisationer",
+            "admin",
+            f"/uppfoljning/kalender/typ/{d.kalender[0]}/{d.kalender[1]}/organisationer/",
+            200,
+        ),
+        (
+            "uppfoljning:kalender_frist",
+            "admin",
+            f"/uppfoljning/kalender/period/{d.kalender[2]}/frist/",
+            200,
+        ),
+        ("uppfoljning:status", "admin", "/uppfoljning/status/", 200),
     ]
 
 
