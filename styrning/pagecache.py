@@ -6,11 +6,19 @@ by every app server). Only anonymous requests are read from or written to it: a 
 session cookie (signed in, or a session of its own) or queued messages always renders, so no
 draft and nothing that depends on a signed-in user's rights ever enters the cache.
 
-Invalidation by generation: a page's key holds the generations of what it shows, its *scopes*
-("alla" for everything, "dokumentlista" for the document list and the statute book,
-"dokument:<id>" for one document's pages, "mal" for the goal pages). A change bumps the
-generation of the scopes it touches (a new random token: a key made before the change is
-never made again), so exactly the pages that show it render anew, on every server at once.
+Invalidation by generation: a page is stored under its address (and the day) together with the
+generations of what it shows, its *scopes* ("alla" for everything, "dokumentlista" for the
+document list and the statute book, "dokument:<id>" for one document's pages, "mal" for the goal
+pages). A change bumps the generation of the scopes it touches (a new random token, never
+made again), so exactly the pages that show it are no longer served and render anew, on every
+server at once.
+
+Served early: `PageCacheMiddleware` (styrning.middleware, before the session in
+settings.MIDDLEWARE) answers a hit for an anonymous request before the session, the user, the
+CSRF check, the locale and the messages are looked at, with one round trip to the cache (the
+page and its scopes' generations in one `get_many`), and stores a miss as it leaves the
+middleware below it, so a hit carries the same headers. Views name their scopes with
+`public_page`.
 
 What a change touches: each app registers a function per model (`register`) that names the
 scopes an object of it is shown in; the log of acts (`styrning.actionlog.log_action`) bumps the
@@ -38,6 +46,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 from django.utils.regex_helper import _lazy_re_compile
@@ -47,6 +56,7 @@ logger = logging.getLogger(__name__)
 
 ALLA = "alla"
 HIT_HEADER = "X-Cache"
+PUBLIC_MARK = "pagecache_public"  # set by `public_page` on a response that may be stored
 _ACCEPTS_GZIP = _lazy_re_compile(r"\bgzip\b")  # as django.middleware.gzip
 
 ScopesFn = Callable[[models.Model], Iterable[str]]
@@ -178,22 +188,97 @@ def is_anonymous_request(request: HttpRequest) -> bool:
     )
 
 
-def _page_key(request: HttpRequest, scopes: list[str]) -> str | None:
-    """The key of this page under the current generations of its scopes (None when the cache
-    cannot say them). The day is part of it: what is in force depends on the date."""
-    keys = [_gen_key(s) for s in scopes]
-    found = cache.get_many(keys)
+def _page_key(request: HttpRequest) -> str:
+    """The key of this page: its address and the day, nothing about the reader. The scheme and
+    host are part of it (the document page shows its permanent address with them), and the day
+    (what is in force depends on the date)."""
+    parts = [request.build_absolute_uri(), timezone.localdate().isoformat()]
+    return "sida:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _generations(keys: list[str], found: dict) -> tuple[str, ...] | None:
+    """The generations of the keys, a fresh one made for each that is missing (evicted, or
+    never bumped); None when the cache cannot say them."""
     missing = [k for k in keys if k not in found]
     if missing:
         for key in missing:
             cache.add(key, uuid.uuid4().hex, timeout=None)
-        found.update(cache.get_many(missing))
+        found = {**found, **cache.get_many(missing)}
         if any(k not in found for k in keys):
             return None
-    # The scheme and host too: the document page shows its permanent address with them.
-    url = request.build_absolute_uri()
-    parts = [url, timezone.localdate().isoformat(), *(found[k] for k in keys)]
-    return "sida:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return tuple(found[k] for k in keys)
+
+
+def page_scopes(request: HttpRequest) -> list[str] | None:
+    """The scopes of the public page the request asks for (`public_page` on its view), or None
+    when the request is not an anonymous read of such a page. The URL is resolved here, before
+    the view; a path that resolves to nothing is left to the rest of the stack."""
+    if not is_anonymous_request(request):
+        return None
+    try:
+        match = resolve(request.path_info, getattr(request, "urlconf", None))
+    except Resolver404:
+        return None
+    scopes = getattr(match.func, "pagecache_scopes", None)
+    if scopes is None:
+        return None
+    return [ALLA, *(scope.format(**match.kwargs) for scope in scopes)]
+
+
+class Lookup:
+    """What a miss remembers until the response is there: the page's key and the generations
+    read before the view ran (a change during the rendering makes the stored page stale at
+    once, never the other way round)."""
+
+    def __init__(self, key: str, generations: tuple[str, ...] | None):
+        self.key, self.generations = key, generations
+
+
+def lookup(request: HttpRequest) -> HttpResponse | Lookup | None:
+    """A hit (the stored response), a miss (a `Lookup` to store the response with), or None
+    for a request the cache has nothing to do with. One round trip to the cache: the page and
+    the generations of its scopes in one `get_many`; the page is served only when it was stored
+    under the current generations."""
+    names = page_scopes(request)
+    if names is None:
+        return None
+    key = _page_key(request)
+    gen_keys = [_gen_key(name) for name in names]
+    try:
+        found = cache.get_many([key, *gen_keys])
+        stored = found.pop(key, None)
+        generations = _generations(gen_keys, found)
+    except DatabaseError:
+        raise  # the database cache: the database is away (a 503, styrning.errors)
+    except Exception:
+        logger.exception("Sidcachen svarar inte")
+        return None
+    if stored is not None and generations is not None and stored[0] == generations:
+        response = _thaw(stored[1], request)
+        response[HIT_HEADER] = "hit"
+        return response
+    return Lookup(key, generations)
+
+
+def store(request: HttpRequest, found: Lookup, response: HttpResponse) -> None:
+    """Keep the response as it leaves the middleware below (their headers too: a hit answers
+    exactly what a miss answered) when its view called it public and nothing below made it
+    the reader's own (a cookie, a session, a message)."""
+    if (
+        found.generations is None
+        or not getattr(response, PUBLIC_MARK, False)
+        or response.streaming
+        or not _is_public(request, response)
+    ):
+        return
+    try:
+        cache.set(found.key, (found.generations, _freeze(response)), settings.PAGE_CACHE_SECONDS)
+    except DatabaseError:
+        raise
+    except Exception:
+        logger.exception("Sidcachen kunde inte spara en sida")
+        return
+    response[HIT_HEADER] = "miss"
 
 
 def _is_public(request: HttpRequest, response: HttpResponse) -> bool:
@@ -215,7 +300,9 @@ def _is_public(request: HttpRequest, response: HttpResponse) -> bool:
 def _freeze(response: HttpResponse) -> tuple:
     """The page as stored: its body twice, as it is and compressed once here, so a hit is not
     compressed again on every request (AnonymousGZipMiddleware leaves a compressed body be)."""
-    headers = [(k, v) for k, v in response.headers.items() if k != HIT_HEADER]
+    headers = [
+        (k, v) for k, v in response.headers.items() if k not in (HIT_HEADER, "Content-Length")
+    ]
     compressed = compress_string(response.content)
     if len(compressed) >= len(response.content):
         compressed = None
@@ -227,9 +314,11 @@ def _thaw(frozen: tuple, request: HttpRequest) -> HttpResponse:
     gzip = compressed is not None and _ACCEPTS_GZIP.search(
         request.headers.get("Accept-Encoding", "")
     )
-    response = HttpResponse(compressed if gzip else content, status=status)
+    body = compressed if gzip else content
+    response = HttpResponse(body, status=status)
     for key, value in headers:
         response.headers[key] = value
+    response.headers["Content-Length"] = str(len(body))
     if compressed is not None:
         patch_vary_headers(response, ("Accept-Encoding",))
     if gzip:
@@ -242,46 +331,32 @@ def _thaw(frozen: tuple, request: HttpRequest) -> HttpResponse:
 
 
 def public_page(*scopes: str):
-    """Cache a public view's page for anonymous readers. `scopes` name what it shows, formatted
-    with the view's keyword arguments ("dokument:{pk}"); every page also depends on "alla"."""
+    """Mark a public view's page as the same for every anonymous reader. `scopes` name what it
+    shows, formatted with the view's keyword arguments ("dokument:{pk}"); every page also
+    depends on "alla". For an anonymous reader a response that is the same for everyone gets
+    `Cache-Control: public`, `Vary: Cookie` and an ETag, and is marked for the page cache
+    (`PageCacheMiddleware`, which serves it again before the session, the user, the CSRF check
+    and the messages are ever looked at)."""
 
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs):
-            if not is_anonymous_request(request):
-                return view(request, *args, **kwargs)
-            names = [ALLA, *(scope.format(**kwargs) for scope in scopes)]
-            try:
-                key = _page_key(request, names)
-                frozen = cache.get(key) if key else None
-            except DatabaseError:
-                raise  # the database cache: the database is away (a 503, styrning.errors)
-            except Exception:
-                logger.exception("Sidcachen svarar inte")
-                key = frozen = None
-            if frozen is not None:
-                response = _thaw(frozen, request)
-                response[HIT_HEADER] = "hit"
-                return response
             response = view(request, *args, **kwargs)
+            if not is_anonymous_request(request):
+                return response
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
             if not _is_public(request, response):
                 return response
             patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_MAX_AGE)
             patch_vary_headers(response, ("Cookie",))
-            if key is not None and not response.streaming:
+            if not response.streaming:
                 if not response.has_header("ETag"):
                     set_response_etag(response)
-                try:
-                    cache.set(key, _freeze(response), settings.PAGE_CACHE_SECONDS)
-                except DatabaseError:
-                    raise
-                except Exception:
-                    logger.exception("Sidcachen kunde inte spara en sida")
-                response[HIT_HEADER] = "miss"
+                setattr(response, PUBLIC_MARK, True)
             return response
 
+        wrapper.pagecache_scopes = scopes
         return wrapper
 
     return decorator

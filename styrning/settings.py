@@ -68,6 +68,8 @@ MIDDLEWARE = [
     # Permissions-Policy on every response (static files too); no-store for signed-in users.
     "styrning.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Serves an anonymous reader's cached page before the session and everything below it.
+    "styrning.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -71,6 +71,86 @@ def test_cached_anonymous_page_is_served_without_the_database(
     assert "Taxa för bygglov" in second.content.decode()
 
 
+def test_a_hit_is_answered_before_the_session_the_user_and_the_csrf_check(client, docs):
+    url = reverse("dokument:detalj", args=[docs["a"].pk])
+    first = client.get(url)
+
+    second = client.get(url)
+
+    # The middleware below the page cache never saw the hit: no session, no user, no token.
+    assert (_hit(first), _hit(second)) == ("miss", "hit")
+    assert hasattr(first.wsgi_request, "session") and hasattr(first.wsgi_request, "user")
+    assert not hasattr(second.wsgi_request, "session")
+    assert not hasattr(second.wsgi_request, "user")
+    assert "CSRF_COOKIE" not in second.wsgi_request.META
+
+
+def test_a_hit_is_one_round_trip_to_the_cache(client, docs, monkeypatch):
+    from django.core.cache import caches
+
+    url = reverse("dokument:detalj", args=[docs["a"].pk])
+    client.get(url)
+    backend = caches["default"]
+    calls, depth = [], [0]
+
+    def counted(name, real):
+        def call(*args, **kwargs):
+            if not depth[0]:  # the base get_many of the test's locmem cache calls get per key
+                calls.append(name)
+            depth[0] += 1
+            try:
+                return real(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+
+        return call
+
+    for name in ("get", "get_many", "add", "set", "set_many", "has_key"):
+        monkeypatch.setattr(backend, name, counted(name, getattr(backend, name)))
+
+    hit = client.get(url)
+
+    assert (_hit(hit), calls) == ("hit", ["get_many"])
+
+
+def test_a_hit_carries_the_headers_the_miss_had(client, docs):
+    url = reverse("dokument:detalj", args=[docs["a"].pk])
+    first = client.get(url)
+
+    second = client.get(url)
+
+    def headers(response):
+        return {k: v for k, v in response.headers.items() if k != pagecache.HIT_HEADER}
+
+    assert headers(second) == headers(first)
+    # Those the middleware below the page cache sets, which a hit no longer passes through.
+    assert {"X-Frame-Options", "Content-Security-Policy", "Content-Language"} <= set(
+        headers(second)
+    )
+
+
+def test_a_stale_page_is_rendered_anew_and_replaces_the_stored_one(client, docs, org):
+    url = reverse("dokument:detalj", args=[docs["a"].pk])
+    client.get(url)
+
+    pagecache.invalidate([f"dokument:{docs['a'].pk}"])
+    stale = client.get(url)
+    again = client.get(url)
+
+    assert (_hit(stale), _hit(again), _stored_pages()) == ("miss", "hit", 1)
+
+
+def test_a_request_with_a_session_cookie_is_never_served_from_the_cache(client, docs):
+    url = reverse("dokument:detalj", args=[docs["a"].pk])
+    client.get(url)
+    client.cookies["sessionid"] = "en-session-som-inte-finns"
+
+    response = client.get(url)
+
+    assert (response.status_code, _hit(response)) == (200, None)
+    assert hasattr(response.wsgi_request, "user")
+
+
 def test_a_page_is_cached_per_host_it_names(client, docs, settings):
     settings.ALLOWED_HOSTS = ["testserver", "styrning.example"]
     url = reverse("dokument:detalj", args=[docs["a"].pk])

@@ -55,3 +55,26 @@ def test_anonymous_error_page_has_permissions_policy(client, org):
     assert response.status_code == 404
     assert response["Permissions-Policy"] == PERMISSIONS_POLICY
     assert response.headers.get("Cache-Control") is None
+
+
+def test_the_page_cache_answers_after_the_security_middleware_and_before_the_session(settings):
+    order = settings.MIDDLEWARE
+    cache_at = order.index("styrning.middleware.PageCacheMiddleware")
+    above = {
+        "django.middleware.security.SecurityMiddleware",
+        "styrning.middleware.AnonymousGZipMiddleware",
+        "django.middleware.http.ConditionalGetMiddleware",
+        "styrning.middleware.SecurityHeadersMiddleware",
+    }
+    below = {
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        "django.middleware.locale.LocaleMiddleware",
+        "django.middleware.csrf.CsrfViewMiddleware",
+        "django.contrib.auth.middleware.AuthenticationMiddleware",
+        "django.contrib.messages.middleware.MessageMiddleware",
+        "django.middleware.clickjacking.XFrameOptionsMiddleware",
+        "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    }
+
+    assert set(order[:cache_at]) >= above
+    assert set(order[cache_at + 1 :]) >= below
