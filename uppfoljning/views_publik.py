@@ -32,6 +32,7 @@ from uppfoljning import utdata
 from uppfoljning.filters_publik import RapportFilter
 from uppfoljning.forms_publik import AretSomGickForm
 from uppfoljning.models import AretSomGick, Rapport, Rapportversion
+from uppfoljning.rapportering import rapport_innehall
 
 PER_PAGE = 25
 RETRY_AFTER_SECONDS = 30
@@ -39,13 +40,8 @@ RETRY_AFTER_SECONDS = 30
 FROZEN = (Rapport.Status.INLAMNAD, Rapport.Status.GODKAND, Rapport.Status.ANTAGEN)
 
 
-def _live_innehall(rapport: Rapport) -> dict | None:
-    """A draft's content as it is now (U2's `rapportering.rapport_innehall`); None while that
-    part is not there."""
-    try:
-        from uppfoljning.rapportering import rapport_innehall
-    except ImportError:
-        return None
+def _live_innehall(rapport: Rapport) -> dict:
+    """A draft's content as it is now, from the data (U2's `rapportering.rapport_innehall`)."""
     return rapport_innehall(rapport)
 
 
@@ -107,12 +103,7 @@ def _shown(user, rapport: Rapport) -> tuple[Rapportversion | None, dict | None]:
                 return _load(adopted[-1]), None
         if rapport.status in FROZEN and versions:
             return _load(versions[-1]), None
-        live = _live_innehall(rapport)
-        if live is not None:
-            return None, live
-        if versions:
-            return _load(versions[-1]), None
-        return None, None
+        return None, _live_innehall(rapport)
     # A reopened report's adopted version stays a public record.
     adopted = [v for v in versions if v.slag == Rapportversion.Slag.ANTAGEN]
     if adopted:

@@ -609,3 +609,43 @@ def test_a_reopened_reports_adopted_version_stays_public(client, antagen):
     assert page.status_code == 200
     assert "Rapporten har öppnats igen efter antagandet" in page.content.decode()
     assert submitted.status_code == 404
+
+
+# --- A draft: the live content ------------------------------------------------------------------
+
+
+@pytest.fixture
+def utkast(org):
+    from uppfoljning.models import Avsnittstext
+
+    rapport = rapport_for(org["solrosen"], status=Rapport.Status.UTKAST, typ_namn="Månadsrapport")
+    Avsnittstext.objects.create(rapport=rapport, kod="handelser", text="Ny gård till våren.")
+    return rapport
+
+
+def test_a_drafts_page_shows_its_live_content(client, utkast, chef_solrosen):
+    from uppfoljning.models import Avsnittstext
+
+    client.force_login(chef_solrosen)
+    url = reverse("uppfoljning:las", args=[utkast.pk])
+    before = client.get(url).content.decode()
+    Avsnittstext.objects.filter(rapport=utkast).update(text="Gården blev klar i mars.")
+
+    after = client.get(url).content.decode()
+
+    assert "Utkast (utkast): innehållet som det ser ut nu." in before
+    assert ("Ny gård till våren." in before, "Gården blev klar i mars." in after) == (True, True)
+    assert f'href="/uppfoljning/rapporter/{utkast.pk}/"' in after  # the chef's own page
+
+
+def test_a_drafts_pdf_is_rendered_in_the_request_and_kept_private(client, utkast, controller):
+    client.force_login(controller)
+
+    response = client.get(reverse("uppfoljning:pdf", args=[utkast.pk]))
+
+    pages = pdf_pages(response.content)
+    assert response["Content-Type"] == "application/pdf"
+    assert {"private", "no-cache"} <= set(response["Cache-Control"].split(", "))
+    assert "Utkast: rapporten är inte inlämnad och kan ändras." in pages[0]
+    assert "Ny gård till våren." in " ".join(pages)
+    assert not Rapportversion.objects.filter(rapport=utkast).exists()
