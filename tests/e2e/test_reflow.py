@@ -38,6 +38,10 @@ NOT_PAGES = {
     "uppfoljning:rapport_uppfoljning": "POST only: a part of the report page's forms",
     "uppfoljning:kalender_skapa": "POST only: the calendar's button that makes the periods",
     "uppfoljning:kalender_stang": "POST only: the calendar's button that closes a period",
+    "uppfoljning:sammanstallning_bilaga": "POST only: a form of the compilation page",
+    "uppfoljning:sammanstallning_balanskrav": "POST only: a form of the compilation page",
+    "uppfoljning:sammanstallning_anta": "POST only: a form of the compilation page",
+    "uppfoljning:sammanstallning_bilagefil": "the attached file itself",
 }
 # Django's admin has its own stylesheet and layout, which this project does not style.
 NOT_PAGES_NAMESPACES = {"admin"}
@@ -58,6 +62,7 @@ class Demo:
     opublicerat: int  # a registration never published (it may be withdrawn)
     rapport: int = 0  # the demo chef's open report (uppfoljning)
     kalender: tuple[int, int, int] = (0, 0, 0)  # (kind, year, period) of the 10-dagars kind
+    sammanstallning: int = 0  # a förvaltning's report compiling its units' (uppfoljning)
 
     @classmethod
     def load(cls) -> "Demo":
@@ -104,6 +109,7 @@ class Demo:
             .pk,
             rapport=_open_report(),
             kalender=_tiodagars_period(),
+            sammanstallning=_compiled_report(),
         )
 
 
@@ -124,6 +130,18 @@ def _open_report() -> int:
     return (
         Rapport.objects.filter(organisation__kod="BUF-FSK-01", status__in=Rapport.OPPNA)
         .order_by("-rapportperiod__ar", "-rapportperiod__periodnummer")
+        .values_list("pk", flat=True)
+        .first()
+        or 0
+    )
+
+
+def _compiled_report() -> int:
+    from uppfoljning.models import Rapport
+
+    return (
+        Rapport.objects.filter(organisation__kod="BUF")
+        .order_by("-rapportperiod__ar", "-rapportperiod__periodnummer", "pk")
         .values_list("pk", flat=True)
         .first()
         or 0
@@ -212,6 +230,12 @@ def pages(d: Demo) -> list[tuple[str, str | None, str, int]]:
             200,
         ),
         ("uppfoljning:status", "admin", "/uppfoljning/status/", 200),
+        (
+            "uppfoljning:sammanstallning",
+            "admin",
+            f"/uppfoljning/sammanstallning/{d.sammanstallning}/",
+            200,
+        ),
     ]
 
 
