@@ -481,14 +481,10 @@ def spara_prognos(
         },
     )
     # Every write of the report page ends by updating how much of the report is ready (and
-    # starts a draft): the report page's part (U2) does it. Imported here, since that module
-    # reads this one for the report's content.
-    try:
-        from uppfoljning.rapportering import uppdatera_andel_klar
-    except ImportError:  # the report page's part is not in this checkout yet
-        uppdatera_andel_klar = None
-    if uppdatera_andel_klar is not None:
-        uppdatera_andel_klar(rapport=locked, user=user)
+    # starts a draft). Imported here: `rapportering` reads this module for the content.
+    from uppfoljning.rapportering import uppdatera_andel_klar
+
+    uppdatera_andel_klar(rapport=locked, user=user)
     return current
 
 

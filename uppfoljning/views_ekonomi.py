@@ -158,11 +158,18 @@ def prognos(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, f"Prognosen för {organisation} är sparad.")
                 return redirect(f"{rapport_url(rapport)}#ekonomi")
-    context = {
-        "rapport": rapport,
-        "tillbaka": rapport_url(rapport),
-        **prognos_context(rapport, request.user, bound=bound),
-    }
+    context = prognos_context(rapport, request.user, bound=bound)
+    if bound is not None and context["prognos_oppen"]:
+        # A refusal is shown on the report page itself, the form with its errors in place.
+        # Imported here: the report page's views include this module's context.
+        from uppfoljning.views_rapport import _page_context
+
+        page = _page_context(rapport, request.user, {})
+        page.update(context)
+        return render(request, "uppfoljning/rapport/sida.html", page, status=400)
+    # This part's own page: the table and the forms (also where the report page shows no
+    # form, a report no longer open, so that the refusal is seen).
+    context.update({"rapport": rapport, "tillbaka": rapport_url(rapport)})
     return render(
         request, "uppfoljning/ekonomi/rapport.html", context, status=400 if bound else 200
     )

@@ -186,6 +186,7 @@ def test_refusal_shows_the_error_at_the_field_and_keeps_the_text(client, rapport
     html = response.content.decode()
     prefix = f"id_prognos-{rapport.organisation_id}"
     assert response.status_code == 400
+    assert '<progress id="andel-klar"' in html  # on the report page itself
     assert f'id="{prefix}-motivering_error"' in html
     assert f'aria-describedby="{prefix}-motivering_helptext {prefix}-motivering_error"' in html
     assert 'value="1 250"' in html
