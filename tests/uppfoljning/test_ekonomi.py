@@ -186,7 +186,7 @@ def test_table_partial_marks_deficit_by_text_and_shows_previous_forecast(forvalt
     assert '<th scope="row">Förskoleverksamheten</th>' in html
     assert f'1{NBSP}320 <span class="ekonomi-tabell__not">(1{NBSP}280)</span>' in html
     assert '\u2212120 <span class="ekonomi-tabell__underskott">underskott</span>' in html
-    assert f"Prognosen visar ett underskott på \u221220{NBSP}tkr mot budget." in html
+    assert f"Årsprognosen visar ett underskott på \u221220{NBSP}tkr mot budget." in html
     assert f"Hittills har 33,3{NBSP}% av årsbudgeten förbrukats, mot riktpunkten 33,3" in html
 
 
@@ -232,3 +232,13 @@ def test_organisation_without_economy_has_no_rows(forvaltning):
     assert result["rader"] == []
     assert result["total"]["budget_ar"] == "0.00"
     assert "Det finns inga budget- eller utfallsuppgifter för perioden." in html
+
+
+@pytest.mark.parametrize(
+    ("avvikelse", "ord"),
+    [("-120000.00", "underskott"), ("100000.00", "överskott"), ("0.00", "i balans"), ("", "")],
+)
+def test_deviation_in_a_word(avvikelse, ord):
+    from uppfoljning.templatetags.belopp import avvikelse_ord
+
+    assert avvikelse_ord(avvikelse) == ord

@@ -53,3 +53,16 @@ def ar_negativ(value) -> bool:
         return value not in (None, "") and Decimal(str(value)) < 0
     except InvalidOperation:
         return False
+
+
+@register.filter
+def avvikelse_ord(value) -> str:
+    """A deviation (budget − forecast) in a word: "underskott", "överskott", "i balans";
+    "" when missing. The sign is not the only mark of a deficit."""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return ""
+    if number < 0:
+        return "underskott"
+    return "överskott" if number > 0 else "i balans"
