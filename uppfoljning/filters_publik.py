@@ -7,12 +7,17 @@ from django.db.models import Q
 from dokument.filters import YearFilter
 from styrning.forms import Form
 from styrning.models import Organisation
-from uppfoljning.models import Rapport, Rapporttyp
+from uppfoljning.models import Rapport, Rapporttyp, Rapportversion
 
 
 def _organ(request):
-    """The bodies and förvaltningar whose reports are listed: everything but the units."""
-    return Organisation.objects.exclude(typ=Organisation.Typ.ENHET).order_by("ordning", "namn")
+    """The organisations with a report in the list: those whose report was adopted and the
+    bodies that adopted one (a short list, whatever the size of the organisation)."""
+    adopted = Rapportversion.objects.filter(slag=Rapportversion.Slag.ANTAGEN)
+    return Organisation.objects.filter(
+        Q(pk__in=adopted.values("rapport__organisation"))
+        | Q(pk__in=adopted.values("rapport__antagen_av"))
+    ).order_by("namn")
 
 
 class RapportFilter(django_filters.FilterSet):

@@ -100,6 +100,12 @@ def belopp(value, enhet: str) -> str:
     return format_number(number / divisor, decimals).replace("-", "−")
 
 
+def tal(value) -> str:
+    """A number of the schema (a string with a decimal point) as Swedes write it."""
+    number = decimal_or_none(value)
+    return "–" if number is None else format_number(number).replace("-", "−")
+
+
 def procent(value) -> str:
     number = decimal_or_none(value)
     return "–" if number is None else f"{format_number(number, 1)} %".replace("-", "−")
@@ -145,8 +151,8 @@ def budget_chart(rader: list[dict], enhet: str, chart_id: str) -> dict | None:
         if decimal_or_none(r.get("budget_ar")) is not None
         or decimal_or_none(r.get("prognos")) is not None
     ]
-    if not shown:
-        return None
+    if len(shown) < 2:
+        return None  # one bar pair says nothing the table does not
     values = [
         max(decimal_or_none(r.get(k)) or Decimal(0), Decimal(0))
         for r in shown
@@ -173,7 +179,9 @@ def budget_chart(rader: list[dict], enhet: str, chart_id: str) -> dict | None:
                     "h": bar_h,
                     "text_x": f"{BAR_LEFT + width + 6:.1f}",
                     "text_y": f"{by + bar_h - 3:.1f}",
-                    "text": f"{name} {belopp(rad.get(key), enhet)} {enhet}",
+                    "text": f"{name} {belopp(rad.get(key), enhet)} {enhet}"
+                    if value is not None
+                    else f"{name} saknas",
                 }
             )
         bars.append(row)
@@ -327,7 +335,14 @@ def rapport_context(innehall: dict, *, prefix: str = "r") -> dict:
                 "id_attr": f"{prefix}-mal-{goal.get('id')}",
                 "bedomning": _status(goal_status(goal)),
                 "forslag_status": _status(goal.get("forslag") or "saknas"),
-                "indikatorer": goal.get("indikatorer") or [],
+                "indikatorer": [
+                    {
+                        **i,
+                        "varde": tal(i.get("varde")),
+                        "malvarde": tal(i.get("malvarde")),
+                    }
+                    for i in goal.get("indikatorer") or []
+                ],
             }
         )
 
@@ -645,13 +660,30 @@ def hundra_chart(andelar: list[dict], chart_id: str) -> dict | None:
     }
 
 
+def verksamheter(innehall: dict) -> list[dict]:
+    """The rows the hundred kronor are shared between: the economy's rows per verksamhet;
+    when the report has only its own row, the compiled parts' totals (one per nämnd)."""
+    rader = (innehall.get("ekonomi") or {}).get("rader") or []
+    delar = innehall.get("delar") or []
+    if len(rader) >= 2 or not delar:
+        return rader
+    return [
+        {
+            "namn": ((d.get("organisation") or {}).get("namn")) or "",
+            "utfall_hittills": ((d.get("sammanfattning") or {}).get("ekonomi") or {}).get(
+                "utfall_hittills", ""
+            ),
+        }
+        for d in delar
+    ]
+
+
 def aret_som_gick_context(aret) -> dict:
     """Året som gick for the page and the PDF: the controller's words and the figures of the
     adopted årsredovisning's frozen content."""
     version = adopted_version(aret.arsredovisning)
     innehall = version.innehall if version is not None else {}
-    rader = (innehall.get("ekonomi") or {}).get("rader") or []
-    hundra = hundra_kronor(rader)
+    hundra = hundra_kronor(verksamheter(innehall))
     mal = innehall.get("mal") or []
     hogdpunkter = [
         {"titel": m.get("titel", ""), "citat": citat(m["analys"])}

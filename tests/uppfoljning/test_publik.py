@@ -267,6 +267,20 @@ def test_hundra_kronor_leave_out_rows_without_cost_and_still_sum_to_100():
     assert [(s["namn"], s["kronor"]) for s in shares] == [("A", 34), ("B", 33), ("C", 33)]
 
 
+def test_hundra_kronor_of_a_compiled_report_with_one_own_row_are_shared_by_its_parts():
+    innehall = exempel_innehall()
+    innehall["ekonomi"]["rader"] = innehall["ekonomi"]["rader"][:1]
+    innehall["delar"] = [
+        {"organisation": {"namn": namn}, "sammanfattning": {"ekonomi": {"utfall_hittills": v}}}
+        for namn, v in [("BUN", "2000.00"), ("SN", "1000.00"), ("KS", "1000.00")]
+    ]
+
+    shares = utdata.hundra_kronor(utdata.verksamheter(innehall))
+
+    # 2 000 / 1 000 / 1 000 of 4 000: 50 / 25 / 25 kronor
+    assert [(s["namn"], s["kronor"]) for s in shares] == [("BUN", 50), ("SN", 25), ("KS", 25)]
+
+
 def test_aret_som_gick_page_shows_the_year_in_plain_words(client, aret):
     response = client.get(reverse("uppfoljning:aret_som_gick", args=[2025]))
 

@@ -209,6 +209,7 @@ EXEMPEL = {
             "organisation": {"id": 5, "namn": "Barn- och utbildningsförvaltningen"},
             "status": "godkand",
             "status_label": "Godkänd",
+            "version": 2,
             "prognos": "1000000000.00",
             "avvikelse": "0.00",
         }
@@ -330,7 +331,7 @@ def test_content_template_renders_every_part_with_ids_for_the_table_of_contents(
         "Framtid Inget skrivet.",
         "Färre vikarier i förskolan Förskolechefen 2026-03-31 2 500 tkr Planerad",
         "Samordna skolskjutsarna Genomförd Klart i juni.",
-        "Barn- och utbildningsförvaltningen Godkänd 1 000 000 0",
+        "Barn- och utbildningsförvaltningen Godkänd 2 1 000 000 0",
         "Verksamhetens intäkter 120 000 115 000",
         "Bifogad fil: kassaflode.pdf.",
         "Årets resultat 45 000",
