@@ -317,17 +317,30 @@ def malstatus_per_omrade(parts: list[dict]) -> list[dict]:
 # --- Adoption ------------------------------------------------------------------------------
 
 
+# The bodies of the whole municipality: the adopting body of a report from anywhere in it.
+KOMMUNGEMENSAMMA = frozenset({Organisation.Typ.KOMMUNFULLMAKTIGE, Organisation.Typ.KOMMUNSTYRELSE})
+
+
 def antagande_organ(rapport: Rapport) -> Organisation | None:
     """The body that adopts the report: the organisation of the kind's `antas_av` type at or
-    above the report's organisation (None: the kind is not adopted, or no such body)."""
+    above the report's organisation, for kommunstyrelsen and kommunfullmäktige the
+    municipality's own (None: the kind is not adopted, or no such body)."""
     typ = rapport.rapportperiod.rapporttyp.antas_av
     if not typ:
         return None
     tree = organisation_tree()
     org = tree.nodes.get(rapport.organisation_id) or rapport.organisation
-    for node in [org, *reversed(tree.ancestors(org.pk))]:
+    chain = [org, *reversed(tree.ancestors(org.pk))]
+    for node in chain:
         if node.typ == typ:
             return node
+    if typ in KOMMUNGEMENSAMMA:
+        # The nämnder report to kommunstyrelsen, which is not above them in the tree: the
+        # municipality's own body of that type.
+        root = chain[-1].pk
+        for node, _ in tree.walk(root):
+            if node.typ == typ:
+                return node
     return None
 
 

@@ -314,3 +314,29 @@ def test_the_laws_parts_only_by_those_who_write_the_report(delarsrapport, fortro
         sammanstallning.spara_bilaga(
             rapport=delarsrapport["ks"], user=fortroendevald_bun, kod="br", tabell=TABELL
         )
+
+
+def test_the_adopting_body_is_at_or_above_or_the_municipalitys_own(delarsrapport, org):
+    """A nämnd's tertial report is adopted by kommunstyrelsen, which is beside it in the tree;
+    a förvaltning's report by the nämnd above it; a kind adopted by nobody has no body."""
+    tertial = delarsrapport["bun"]
+    typ = tertial.rapportperiod.rapporttyp
+    typ.antas_av = Organisation.Typ.KOMMUNSTYRELSE
+    typ.save()
+    assert sammanstallning.antagande_organ(tertial) == org["ks"]
+    assert sammanstallning.antagande_organ(delarsrapport["ks"]) == org["kf"]
+
+    typ.antas_av = Organisation.Typ.NAMND
+    typ.save()
+    buf = RapportFactory(rapportperiod=tertial.rapportperiod, organisation=org["buf"])
+    assert sammanstallning.antagande_organ(buf) == org["bun"]
+    assert (
+        sammanstallning.antagande_organ(
+            RapportFactory(rapportperiod=tertial.rapportperiod, organisation=org["klf"])
+        )
+        is None
+    )
+
+    typ.antas_av = ""
+    typ.save()
+    assert sammanstallning.antagande_organ(buf) is None
