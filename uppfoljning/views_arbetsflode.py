@@ -144,7 +144,9 @@ def godkann(request: HttpRequest, pk: int) -> HttpResponse:
     return _back(rapport)
 
 
-def _text_action(request, rapport, form, service, *, name, field, rubrik, done, already):
+def _text_action(
+    request, rapport, form, service, *, name, field, rubrik, done, already, already_text
+):
     """Send back or reopen: a form with one required text."""
     if form.is_valid():
         try:
@@ -155,7 +157,7 @@ def _text_action(request, rapport, form, service, *, name, field, rubrik, done, 
                 **{field: form.cleaned_data[field]},
             )
         except locking.Konflikt as conflict:
-            if _already_done(request, rapport, already, "Det är redan gjort."):
+            if _already_done(request, rapport, already, already_text):
                 return _back(rapport)
             form.add_conflict(conflict)
         except ValidationError as error:
@@ -183,6 +185,7 @@ def skicka_tillbaka(request: HttpRequest, pk: int) -> HttpResponse:
         rubrik="Rapporten kunde inte skickas tillbaka",
         done="Rapporten är skickad tillbaka med din kommentar.",
         already={Status.ATERSKICKAD},
+        already_text="Rapporten är redan skickad tillbaka.",
     )
 
 
@@ -202,4 +205,5 @@ def oppna_igen(request: HttpRequest, pk: int) -> HttpResponse:
         rubrik="Rapporten kunde inte öppnas igen",
         done="Rapporten är öppnad igen som en ny version. Den inlämnade versionen finns kvar.",
         already={Status.UTKAST},
+        already_text="Rapporten är redan öppnad igen.",
     )

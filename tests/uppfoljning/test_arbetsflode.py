@@ -754,3 +754,35 @@ def test_lamna_in_takes_a_forecast_within_the_threshold_without_an_action(
     version = arbetsflode.lamna_in(rapport=rapport, user=chef_solrosen)
 
     assert version.innehall["atgarder"] == []
+
+
+def test_view_oppna_igen_twice_says_it_is_already_done(client, rapport, chef_solrosen):
+    _submitted(rapport, chef_solrosen)
+    data = {"oppna-anledning": "Fel prognos.", "oppna-andringsmarke": locking.token(rapport)}
+    _post(client, chef_solrosen, rapport, "oppna_igen", data)
+
+    response = _post(client, chef_solrosen, rapport, "oppna_igen", data)
+
+    assert response.status_code == 302
+    assert _messages(response)[-1] == "Rapporten är redan öppnad igen."
+    assert Rapport.objects.get(pk=rapport.pk).version == 2
+
+
+@pytest.mark.parametrize("versions", [1, 3])
+def test_panel_costs_the_same_whatever_the_number_of_versions(
+    django_assert_num_queries, rapport, chef_solrosen, controller, versions
+):
+    _klar(rapport)
+    for n in range(versions):
+        if n:
+            arbetsflode.oppna_igen(rapport=rapport, user=controller, anledning=f"Rättelse {n}")
+        arbetsflode.lamna_in(rapport=rapport, user=chef_solrosen)
+    arbetsflode.panel(rapport, controller)  # the user's roles, read once a request
+    rapport = Rapport.objects.select_related(
+        "rapportperiod__rapporttyp", "inlamnad_av", "granskad_av"
+    ).get(pk=rapport.pk)
+
+    with django_assert_num_queries(2):  # the change token, the versions with who made them
+        panel = arbetsflode.panel(rapport, controller)
+
+    assert [v["nummer"] for v in panel["versioner"]] == list(range(1, versions + 1))
