@@ -42,6 +42,10 @@ NOT_PAGES = {
     "uppfoljning:sammanstallning_balanskrav": "POST only: a form of the compilation page",
     "uppfoljning:sammanstallning_anta": "POST only: a form of the compilation page",
     "uppfoljning:sammanstallning_bilagefil": "the attached file itself",
+    "uppfoljning:oversikt": "the main menu's name of uppfoljning:lista (the same page)",
+    "uppfoljning:pdf": "a PDF file (or the 202 page while it is made)",
+    "uppfoljning:version_pdf": "a PDF file (or the 202 page while it is made)",
+    "uppfoljning:aret_som_gick_pdf": "a PDF file",
 }
 # Django's admin has its own stylesheet and layout, which this project does not style.
 NOT_PAGES_NAMESPACES = {"admin"}
@@ -63,6 +67,8 @@ class Demo:
     rapport: int = 0  # the demo chef's open report (uppfoljning)
     kalender: tuple[int, int, int] = (0, 0, 0)  # (kind, year, period) of the 10-dagars kind
     sammanstallning: int = 0  # a förvaltning's report compiling its units' (uppfoljning)
+    antagen: int = 0  # an adopted report, public (uppfoljning)
+    aret_som_gick: int = 0  # the year of the demo's Året som gick
 
     @classmethod
     def load(cls) -> "Demo":
@@ -110,6 +116,7 @@ class Demo:
             rapport=_open_report(),
             kalender=_tiodagars_period(),
             sammanstallning=_compiled_report(),
+            **_adopted_report(),
         )
 
 
@@ -146,6 +153,19 @@ def _compiled_report() -> int:
         .first()
         or 0
     )
+
+
+def _adopted_report() -> dict:
+    from uppfoljning.models import AretSomGick, Rapport
+
+    return {
+        "antagen": Rapport.objects.filter(status=Rapport.Status.ANTAGEN)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+        or 0,
+        "aret_som_gick": AretSomGick.objects.values_list("ar", flat=True).first() or 0,
+    }
 
 
 # (route name, who is signed in, path, expected status). "admin" is the demo's administrator,
@@ -234,6 +254,16 @@ def pages(d: Demo) -> list[tuple[str, str | None, str, int]]:
             "uppfoljning:sammanstallning",
             "admin",
             f"/uppfoljning/sammanstallning/{d.sammanstallning}/",
+            200,
+        ),
+        ("uppfoljning:lista", None, "/uppfoljning/", 200),
+        ("uppfoljning:las", None, f"/uppfoljning/rapporter/{d.antagen}/las/", 200),
+        ("uppfoljning:version", None, f"/uppfoljning/rapporter/{d.antagen}/version/1/", 200),
+        ("uppfoljning:aret_som_gick", None, f"/uppfoljning/aret-som-gick/{d.aret_som_gick}/", 200),
+        (
+            "uppfoljning:aret_som_gick_andra",
+            "admin",
+            f"/uppfoljning/aret-som-gick/{d.aret_som_gick}/andra/",
             200,
         ),
     ]
