@@ -77,13 +77,18 @@ def _perioder_med_slut(slut) -> Q:
     return condition
 
 
-def _omfang(organisation: Organisation) -> int | None:
-    """The node whose subtree a report compiles: its own organisation, but for kommunstyrelsen
-    the whole municipality (the nämnder and bolag are not below KS in the tree). None: the
-    whole tree."""
-    if organisation.typ == Organisation.Typ.KOMMUNSTYRELSE:
+def _omfang(rapport: Rapport) -> int | None:
+    """The node whose subtree a report compiles: its own organisation; for kommunstyrelsen's
+    report to kommunfullmäktige (one that compiles another kind, or meets the law's
+    requirements, or that KF adopts) the whole municipality, since the nämnder and bolag are
+    not below KS in the tree. None: the whole tree."""
+    typ = rapport.rapportperiod.rapporttyp
+    kommunen = (
+        typ.sammanstaller_id or typ.lagkrav or typ.antas_av == Organisation.Typ.KOMMUNFULLMAKTIGE
+    )
+    if rapport.organisation.typ == Organisation.Typ.KOMMUNSTYRELSE and kommunen:
         return None
-    return organisation.pk
+    return rapport.organisation_id
 
 
 def _narmaste(tree, scope: int | None, candidates: set[int]) -> set[int]:
@@ -104,7 +109,7 @@ def delrapporter(rapport: Rapport) -> list[Rapport]:
     """The reports `rapport` compiles, in the tree's order (one query, plus the tree)."""
     typ = sammanstalld_typ(rapport)
     tree = organisation_tree()
-    scope = _omfang(rapport.organisation)
+    scope = _omfang(rapport)
     qs = (
         Rapport.objects.filter(
             _perioder_med_slut(rapport.period.slut), rapportperiod__rapporttyp=typ

@@ -286,3 +286,22 @@ def test_delar_reads_a_bounded_number_of_queries(org, period_mars, n):
     # The tree, the reports compiled, their latest frozen versions.
     assert len(queries) == 3
     assert ekonomi["total"]["utfall_hittills"] == f"{30 * n}.00"
+
+
+def test_ks_own_report_of_the_namnders_kind_compiles_only_its_forvaltning(org):
+    """KS reporting a tertial report like a nämnd compiles KLF's, not the other nämnder's."""
+    tertial = RapporttypFactory(
+        kod="tertial",
+        namn="Tertialuppföljning",
+        periodtyp=Periodtyp.TERTIAL,
+        periodnummer=[1, 2],
+        antas_av=Organisation.Typ.KOMMUNSTYRELSE,
+    )
+    t1 = RapportperiodFactory(
+        rapporttyp=tertial, periodtyp=Periodtyp.TERTIAL, periodnummer=1, ar=2026
+    )
+    ks = RapportFactory(rapportperiod=t1, organisation=org["ks"])
+    for kod in ("klf", "bun", "sn"):
+        RapportFactory(rapportperiod=t1, organisation=org[kod], status=S.INLAMNAD)
+
+    assert [p["organisation"]["kod"] for p in sammanstallning.delar(ks)] == ["KLF"]

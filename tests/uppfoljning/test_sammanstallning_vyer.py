@@ -127,15 +127,25 @@ def test_an_outsider_gets_404(client, buf_rapport, request, who):
     assert client.get(url(buf_rapport)).status_code == 404
     assert client.post(url(buf_rapport, "sammanstallning_anta"), {}).status_code == 404
     assert client.post(url(buf_rapport, "sammanstallning_bilaga"), {}).status_code == 404
+    Bilaga.objects.create(rapport=buf_rapport, kod="rr", tabell={"rubriker": ["A"], "rader": []})
+    assert client.get(url(buf_rapport, "sammanstallning_bilagefil", "rr")).status_code == 404
 
 
 def test_anonymous_is_sent_to_login(client, buf_rapport):
-    for name in ("sammanstallning", "sammanstallning_anta", "sammanstallning_bilaga"):
-        response = (
+    responses = [
+        client.get(url(buf_rapport)),
+        client.get(url(buf_rapport, "sammanstallning_bilagefil", "rr")),
+        *(
             client.post(url(buf_rapport, name))
-            if name != "sammanstallning"
-            else (client.get(url(buf_rapport)))
-        )
+            for name in (
+                "sammanstallning_anta",
+                "sammanstallning_bilaga",
+                "sammanstallning_balanskrav",
+            )
+        ),
+    ]
+
+    for response in responses:
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
 
