@@ -28,6 +28,7 @@ from styrning.actionlog import Handling, log_action
 from styrning.formatting import format_number
 from styrning.models import Handelse
 from uppfoljning import innehall as innehall_schema
+from uppfoljning import kalender
 from uppfoljning.forms_arbetsflode import (
     GodkannForm,
     LamnaInForm,
@@ -74,13 +75,6 @@ def inlamnad_sent(rapport: Rapport) -> bool:
     if rapport.inlamnad is None:
         return False
     return timezone.localdate(rapport.inlamnad) > rapport.rapportperiod.sista_dag
-
-
-def _forsenad(rapport: Rapport, today: datetime.date) -> bool:
-    """Late now: open past the last day, or submitted after it."""
-    if rapport.status in Rapport.OPPNA:
-        return today > rapport.rapportperiod.sista_dag
-    return inlamnad_sent(rapport)
 
 
 # --- The rules a submission must meet ---------------------------------------------------------
@@ -492,7 +486,7 @@ def panel(rapport: Rapport, user, *, today: datetime.date | None = None, forms=N
         "status_text": rapport.get_status_display(),
         "version": rapport.version,
         "sista_dag": period.sista_dag,
-        "forsenad": _forsenad(rapport, today),
+        "forsenad": kalender.ar_sen(rapport, today),
         "inlamnad": rapport.inlamnad if status not in Rapport.OPPNA else None,
         "inlamnad_av": rapport.inlamnad_av if status not in Rapport.OPPNA else None,
         "inlamnad_sent": inlamnad_sent(rapport) if status not in Rapport.OPPNA else False,
