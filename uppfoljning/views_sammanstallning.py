@@ -21,10 +21,17 @@ from uppfoljning.forms_sammanstallning import AntaForm, BalanskravForm, BilagaFo
 from uppfoljning.models import Balanskrav, Bilaga, Rapport
 
 
-def may_view(user, rapport: Rapport, organ=None) -> bool:
-    return (
-        permissions.can_report(user, rapport.organisation_id)
-        or rapport.organisation_id in permissions.report_reader_ids(user)
+def may_view(user, rapport: Rapport) -> bool:
+    """Those who write the report, those who read its organisation's reports, and the
+    adopting body: its politicians and those who record its decisions (the nämnder's tertial
+    reports come to kommunstyrelsen, which is not above them in the tree)."""
+    if permissions.can_report(user, rapport.organisation_id) or (
+        rapport.organisation_id in permissions.report_reader_ids(user)
+    ):
+        return True
+    organ = sammanstallning.antagande_organ(rapport)
+    return organ is not None and (
+        organ.pk in permissions.deciding_body_ids(user)
         or sammanstallning.may_adopt(user, rapport, organ)
     )
 

@@ -336,3 +336,34 @@ def test_the_page_costs_the_same_with_few_and_many_parts(client, org, buf_rappor
     # Session and user, roles and tree, the report, the reports compiled and their versions,
     # the attachments and balanskrav, the missing parts' rows, the adopted version.
     assert few == many == 13
+
+
+def test_the_politicians_of_kommunstyrelsen_read_the_namnders_tertial_reports(client, org):
+    """The tertial reports go to KS, which is beside the nämnder in the tree."""
+    typ = RapporttypFactory(
+        kod="tertial",
+        namn="Tertialuppföljning",
+        periodtyp="tertial",
+        periodnummer=[1, 2],
+        antas_av=Organisation.Typ.KOMMUNSTYRELSE,
+    )
+    period = RapportperiodFactory(rapporttyp=typ, periodtyp="tertial", periodnummer=1)
+    rapport = RapportFactory(rapportperiod=period, organisation=org["bun"], status=S.INLAMNAD)
+    ks_politiker, sn_politiker = UserFactory(), UserFactory()
+    RollFactory(anvandare=ks_politiker, organisation=org["ks"], roll=Roll.Typ.FORTROENDEVALD)
+    RollFactory(anvandare=sn_politiker, organisation=org["sn"], roll=Roll.Typ.FORTROENDEVALD)
+
+    client.force_login(ks_politiker)
+    assert client.get(url(rapport)).status_code == 200
+    assert client.post(url(rapport, "sammanstallning_anta"), {}).status_code == 403
+    client.force_login(sn_politiker)
+    assert client.get(url(rapport)).status_code == 404
+
+
+def test_a_controller_sees_the_page_with_every_form(client, buf_rapport, controller):
+    client.force_login(controller)
+
+    response = client.get(url(buf_rapport))
+
+    assert response.status_code == 200
+    assert {"bilaga_form", "balanskrav_form", "anta_form"} <= set(response.context.keys())
