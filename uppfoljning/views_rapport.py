@@ -259,6 +259,7 @@ def _page_context(rapport: Rapport, user, bound: dict) -> dict:
         "andel": done * 100 // total if total else 0,
         "klara": done,
         "delar_totalt": total,
+        "delar_inlamnade": sum(1 for d in data.delar if d.get("inlamnad")),
         "can_report": can_report,
         "can_edit": can_edit,
         "mal": mal,
