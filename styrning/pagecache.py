@@ -55,6 +55,7 @@ from django.utils.text import compress_string
 logger = logging.getLogger(__name__)
 
 ALLA = "alla"
+ORGANISATION = "organisation"  # the organisation tree (its nodes, names, parents, dates)
 HIT_HEADER = "X-Cache"
 PUBLIC_MARK = "pagecache_public"  # set by `public_page` on a response that may be stored
 _ACCEPTS_GZIP = _lazy_re_compile(r"\bgzip\b")  # as django.middleware.gzip
@@ -111,8 +112,11 @@ def register_core() -> None:
     page (StyrningConfig.ready())."""
     from styrning.models import Anvandare, Budgetar, Mandatperiod, Organisation
 
-    for model in (Organisation, Mandatperiod, Budgetar, Anvandare):
+    for model in (Mandatperiod, Budgetar, Anvandare):
         register(model, lambda obj: {ALLA})
+    # The organisation tree is also kept per process under its own generation
+    # (styrning.queries.organisation_tree).
+    register(Organisation, lambda obj: {ALLA, ORGANISATION})
 
 
 def scopes_for(obj: models.Model) -> set[str]:
@@ -173,6 +177,27 @@ def _bump(scopes: set[str]) -> None:
 
 def _gen_key(scope: str) -> str:
     return f"gen:{scope}"
+
+
+def generations(*scopes: str) -> tuple[str, ...] | None:
+    """The current generations of scopes (a fresh one made for each that is missing) in one
+    round trip, None when the cache cannot say them: for what a process keeps between
+    requests and must drop when a scope changes (the organisation tree, the goal tree's
+    shape)."""
+    keys = [_gen_key(scope) for scope in scopes]
+    try:
+        return _generations(keys, cache.get_many(keys))
+    except DatabaseError:
+        raise
+    except Exception:
+        logger.exception("Sidcachen svarar inte")
+        return None
+
+
+def generation(scope: str) -> str | None:
+    """The current generation of one scope (`generations`)."""
+    found = generations(scope)
+    return found[0] if found else None
 
 
 # --- Reading and writing pages -------------------------------------------------------------------
@@ -330,13 +355,14 @@ def _thaw(frozen: tuple, request: HttpRequest) -> HttpResponse:
     return response
 
 
-def public_page(*scopes: str):
+def public_page(*scopes: str, stored: bool = True):
     """Mark a public view's page as the same for every anonymous reader. `scopes` name what it
     shows, formatted with the view's keyword arguments ("dokument:{pk}"); every page also
     depends on "alla". For an anonymous reader a response that is the same for everyone gets
     `Cache-Control: public`, `Vary: Cookie` and an ETag, and is marked for the page cache
     (`PageCacheMiddleware`, which serves it again before the session, the user, the CSRF check
-    and the messages are ever looked at)."""
+    and the messages are ever looked at). `stored=False`: public headers only, no look-up in
+    the page cache (a streamed file, which is never stored)."""
 
     def decorator(view):
         @functools.wraps(view)
@@ -356,7 +382,7 @@ def public_page(*scopes: str):
                 setattr(response, PUBLIC_MARK, True)
             return response
 
-        wrapper.pagecache_scopes = scopes
+        wrapper.pagecache_scopes = scopes if stored else None
         return wrapper
 
     return decorator

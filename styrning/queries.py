@@ -5,6 +5,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
+from django.db import transaction
+
+from styrning import pagecache
 from styrning.models import Organisation
 
 
@@ -91,15 +94,39 @@ _request_tree: ContextVar[list[OrganisationTree | None] | None] = ContextVar(
 
 
 def organisation_tree() -> OrganisationTree:
-    """The whole organisation tree. Inside a request (`tree_per_request`) it is loaded once and
+    """The whole organisation tree. Inside a request (`tree_per_request`) it is taken once and
     shared by every view, form, service and permission check of the request; elsewhere
     (commands, tasks) it is loaded anew on each call, so it is never stale there."""
     slot = _request_tree.get()
     if slot is None:
         return OrganisationTree.load()
     if slot[0] is None:
-        slot[0] = OrganisationTree.load()
+        slot[0] = _process_tree()
     return slot[0]
+
+
+# The tree as this process last loaded it, with the generation of the organisation scope it was
+# loaded under (styrning.pagecache: every save or delete of an organisation bumps it, at once
+# and again on commit, on every server). The nodes are shared by the requests that read them:
+# read them, never change them.
+_kept: tuple[str, OrganisationTree] | None = None
+
+
+def _process_tree() -> OrganisationTree:
+    """The tree for a request: the one this process keeps while the organisation generation
+    is unchanged (one look-up in the shared cache instead of 1,700 rows at a large
+    municipality), else loaded anew. The generation is read before the tree, so a change that
+    commits in between leaves the kept tree stale at once. A tree loaded inside a transaction
+    is not kept: it may hold what the transaction rolls back."""
+    global _kept
+    current = pagecache.generation(pagecache.ORGANISATION)
+    kept = _kept
+    if current is not None and kept is not None and kept[0] == current:
+        return kept[1]
+    tree = OrganisationTree.load()
+    if current is not None and not transaction.get_connection().in_atomic_block:
+        _kept = (current, tree)
+    return tree
 
 
 @contextmanager
@@ -112,7 +139,7 @@ def tree_per_request():
 
 
 class OrganisationTreeMiddleware:
-    """Scopes `organisation_tree()` to the request: one load per request at most."""
+    """Scopes `organisation_tree()` to the request: one look-up per request at most."""
 
     def __init__(self, get_response):
         self.get_response = get_response
