@@ -3,7 +3,9 @@ Same access rules as the HTML pages: what the user may not see is a 404.
 
 A published version's PDF is the file stored when it was published (served with ETag and
 Last-Modified, 304 when the reader has it); until it is there, a page says "PDF:en skapas".
-A draft is rendered in the request (it changes), with an ETag of its content.
+A draft is rendered in the request (it changes), with an ETag of its content. A PDF is never
+kept in the page cache (a stored file is streamed from the storage; `public_page(stored=False)`
+spares it the look-up).
 """
 
 import hashlib
@@ -16,7 +18,7 @@ from django.utils.http import http_date
 from dokument.models import Dokumentversion
 from dokument.pdf import content_etag, pdf_filename, render_document_html, render_document_pdf
 from dokument.queries import dokument_for_user, versions_for_user
-from styrning.pagecache import public_page
+from styrning.pagecache import is_anonymous_request, public_page
 
 RETRY_AFTER_SECONDS = 30
 
@@ -102,9 +104,33 @@ def _versions(request: HttpRequest, pk: int):
     return dokument, versions.prefetch_related("giltighetsomrade")
 
 
-@public_page("dokument:{pk}")
+def _published_current(request: HttpRequest, pk: int) -> Dokumentversion | None:
+    """For an anonymous reader, the document's current version when it is published and its
+    PDF stored, in one query: what the general path below finds for such a reader (a document
+    with a published version is public, and its published current version is the one shown),
+    without reading the document, its other versions or the reader's roles."""
+    if not is_anonymous_request(request):
+        return None
+    return (
+        Dokumentversion.objects.filter(
+            dokument_id=pk, ar_aktuell=True, status=Dokumentversion.Status.PUBLICERAD
+        )
+        .exclude(pdf="")
+        .only("pk", "dokument_id", "versionsnummer", "titel", "status", "pdf")
+        .first()
+    )
+
+
+@public_page("dokument:{pk}", stored=False)
 def pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """The current version; for staff, a document without one gives its latest version."""
+    """The current version; for staff, a document without one gives its latest version. The
+    stored PDF of a published current version is served to an anonymous reader after one
+    query."""
+    published = _published_current(request, pk)
+    if published is not None:
+        response = _stored_pdf(request, published)
+        if response is not None:
+            return response
     dokument, versions = _versions(request, pk)
     version = (
         versions.filter(ar_aktuell=True).first() or versions.order_by("-versionsnummer").first()
@@ -114,7 +140,7 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return _pdf_response(request, version)
 
 
-@public_page("dokument:{pk}")
+@public_page("dokument:{pk}", stored=False)
 def version_pdf(request: HttpRequest, pk: int, nummer: int) -> HttpResponse:
     _, versions = _versions(request, pk)
     return _pdf_response(request, get_object_or_404(versions, versionsnummer=nummer))

@@ -527,6 +527,27 @@ def test_pdf_view_answers_304_to_a_reader_who_has_the_stored_file(client, lagrad
     assert by_date.status_code == 304
 
 
+def test_stored_pdf_costs_an_anonymous_reader_one_query_and_no_page_cache_look_up(
+    client, lagrad, django_assert_num_queries, monkeypatch
+):
+    from django.core.cache import caches
+
+    url = reverse("dokument:pdf", args=[lagrad.dokument_id])
+    looked_up = []
+    backend = caches["default"]
+    real = backend.get_many
+    monkeypatch.setattr(backend, "get_many", lambda *a, **k: looked_up.append(a) or real(*a, **k))
+
+    with django_assert_num_queries(1):
+        response = client.get(url)
+        content = _content(response)
+
+    assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
+    assert response["Cache-Control"] == "public, max-age=60"
+    assert "Riktlinje för skolplaner" in _pdf_text(content)
+    assert looked_up == []
+
+
 def test_pdf_view_a_published_version_not_yet_rendered_says_pdf_en_skapas(client, publicerad):
     response = client.get(reverse("dokument:pdf", args=[publicerad.dokument_id]))
 
