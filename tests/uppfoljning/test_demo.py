@@ -6,21 +6,36 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 
 from mal.demo import load_mal
 from styrning.demo import load_organisation
-from styrning.models import Organisation
+from styrning.models import Handelse, Organisation
+from styrning.permissions import can_report
 from styrning.queries import organisation_tree
+from uppfoljning.arbetsflode import inlamnad_sent
 from uppfoljning.demo import load_uppfoljning
+from uppfoljning.innehall import checksum
 from uppfoljning.models import (
+    AretSomGick,
     Ekonomirad,
     Rapport,
     Rapporteringsval,
     Rapportperiod,
     Rapportversion,
 )
+
+H = Handelse.Handling
+FOLLOW_UP_ACTS = [
+    H.AVSNITT_SPARAT,
+    H.PROGNOS_SPARAD,
+    H.RAPPORT_INLAMNAD,
+    H.RAPPORT_GODKAND,
+    H.RAPPORT_ANTAGEN,
+]
 
 
 def _quiet(_):
@@ -32,8 +47,9 @@ def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         load_organisation(_quiet)
         load_mal(_quiet)
+        started = timezone.now()
         load_uppfoljning(_quiet)
-        yield
+        yield started
         transaction.set_rollback(True)
 
 
@@ -84,6 +100,112 @@ def test_demo_economy_has_municipal_magnitudes_and_a_deficit_in_2026(demo, db):
     assert buf_ahead < 0
     assert july.get(manad=7).utfall < Decimal("0.8") * july.get(manad=6).utfall
     assert Ekonomirad.objects.filter(ar=2026, manad=12).exclude(utfall=0).count() == 0
+
+
+def _rapport(typ: str, kod: str, ar: int, nummer: int = 0) -> Rapport:
+    return Rapport.objects.select_related("rapportperiod").get(
+        rapportperiod__rapporttyp__kod=typ,
+        organisation__kod=kod,
+        rapportperiod__ar=ar,
+        rapportperiod__periodnummer=nummer,
+    )
+
+
+def test_demo_kf_adopted_the_delarsrapport_and_arsredovisning_2025_frozen(demo, db):
+    delar = _rapport("delarsrapport", "KS", 2025, 8)
+    ars = _rapport("arsredovisning", "KS", 2025)
+    frozen = Rapportversion.objects.filter(rapport__in=[delar, ars])
+
+    assert (ars.status, ars.beslutsdatum, ars.paragraf, ars.diarienummer) == (
+        Rapport.Status.ANTAGEN,
+        datetime.date(2026, 4, 23),
+        "§ 48",
+        "KS 2026/87",
+    )
+    assert (delar.status, delar.antagen_av.kod, delar.diarienummer) == (
+        Rapport.Status.ANTAGEN,
+        "KF",
+        "KS 2025/412",
+    )
+    assert [v.kontrollsumma == checksum(v.innehall) for v in frozen] == [True] * frozen.count()
+    assert sorted(ars.versioner.values_list("nummer", "slag")) == [(1, "antagen"), (1, "inlamnad")]
+    assert ars.balanskrav.balanskravsresultat == Decimal("49400000")
+    assert sorted(ars.bilagor.values_list("kod", flat=True)) == [
+        "balansrakning",
+        "driftredovisning",
+        "investeringsredovisning",
+        "kassaflodesanalys",
+        "resultatrakning",
+    ]
+
+
+def test_demo_delarsrapport_was_reopened_after_adoption_with_a_reason(demo, db):
+    delar = _rapport("delarsrapport", "KS", 2025, 8)
+    versions = list(delar.versioner.order_by("nummer", "slag").values_list("nummer", "slag"))
+    second = delar.versioner.get(nummer=2, slag="inlamnad")
+    reopened = Handelse.objects.get(
+        handling=Handelse.Handling.RAPPORT_ATEROPPNAD, objekt_id=delar.pk
+    )
+
+    assert versions == [(1, "antagen"), (1, "inlamnad"), (2, "antagen"), (2, "inlamnad")]
+    assert second.anledning.startswith("Revisorerna har påpekat")
+    assert reopened.data["anledning"] == second.anledning
+    assert (delar.beslutsdatum, delar.paragraf) == (datetime.date(2025, 11, 20), "§ 152")
+
+
+def test_demo_has_a_report_sent_back_and_resubmitted(demo, db):
+    rapport = _rapport("manad", "BUF-FSK-01", 2026, 9)
+    versions = list(rapport.versioner.order_by("nummer").values_list("nummer", "slag"))
+    sent_back = Handelse.objects.get(
+        handling=Handelse.Handling.RAPPORT_ATERSKICKAD, objekt_id=rapport.pk
+    )
+
+    assert versions == [(1, "inlamnad"), (2, "inlamnad")]
+    assert rapport.status == Rapport.Status.GODKAND
+    assert "sjukfrånvaron" in sent_back.data["kommentar"]
+    assert rapport.aterskickad_kommentar == sent_back.data["kommentar"]
+
+
+def test_demo_most_reports_are_on_time_and_a_few_late(demo, db):
+    submitted = list(
+        Rapport.objects.filter(inlamnad__isnull=False, version=1).select_related("rapportperiod")
+    )
+    late = [r for r in submitted if inlamnad_sent(r)]
+    late_acts = Handelse.objects.filter(
+        handling=Handelse.Handling.RAPPORT_INLAMNAD, data__sen=True
+    ).count()
+
+    assert len(submitted) > 60
+    assert 3 <= len(late) <= len(submitted) // 10
+    assert late_acts >= len(late)
+
+
+def test_demo_chef_has_an_open_report_for_november_2026(demo, db):
+    chef = get_user_model().objects.get(username="chef")
+    rapport = _rapport("manad", "BUF-FSK-01", 2026, 11)
+
+    assert rapport.status == Rapport.Status.UTKAST
+    assert rapport.rapportperiod.sista_dag == datetime.date(2026, 12, 10)
+    assert 0 < rapport.andel_klar < 100
+    assert rapport.versioner.count() == 0
+    assert can_report(chef, rapport.organisation_id)
+
+
+def test_demo_aret_som_gick_2025_is_published_on_the_arsredovisning(demo, db):
+    aret = AretSomGick.objects.get(ar=2025)
+
+    assert aret.publicerad is True
+    assert aret.arsredovisning == _rapport("arsredovisning", "KS", 2025)
+    assert sum(i["belopp"] for i in aret.inkomster) == 4_695_000_000
+
+
+def test_demo_dates_the_acts_when_people_would_have_done_them(demo, db):
+    ours = Handelse.objects.filter(handling__in=FOLLOW_UP_ACTS)
+    versions = Rapportversion.objects.select_related("rapport__rapportperiod")
+
+    assert ours.count() > 500
+    assert ours.filter(tid__gte=demo).count() == 0
+    assert [v for v in versions if v.skapad.date() <= v.rapport.period.slut] == []
 
 
 def test_demo_second_run_adds_nothing(demo, db):
