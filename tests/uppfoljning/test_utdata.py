@@ -353,6 +353,10 @@ def test_content_template_draws_the_charts_with_text_alternatives(db):
         in html
     )
     assert "Budget 300 000 tkr" in html and "Prognos 306 500 tkr" in html
+    # the description is said once: the chart is described by its visible caption
+    assert html.count("Antal mål per bedömning") == 1
+    assert 'aria-describedby="r-malstatus-desc"' in html
+    assert '<figcaption id="r-malstatus-desc">' in html
 
 
 @pytest.mark.parametrize(
