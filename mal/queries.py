@@ -6,7 +6,7 @@ then runs once over the loaded graph, children before parents.
 """
 
 import datetime
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from dokument.queries import dokument_for_user
 from mal import charts, fulfilment
+from mal.cache_scopes import MAL as MAL_SCOPE
 from mal.fulfilment import SAKNAS, Input, Suggestion
 from mal.models import (
     Aktivitet,
@@ -32,7 +33,7 @@ from mal.models import (
     Vision,
 )
 from mal.rollup import is_stored, postorder, rebuild_period, refresh
-from styrning import permissions
+from styrning import pagecache, permissions
 from styrning.history import Andring, Kalla, history
 from styrning.models import Budgetar, Organisation
 from styrning.periods import Period, Periodtyp, tertials
@@ -384,7 +385,7 @@ def load_chain(
 
 MAX_CHAIN_DEPTH = 50  # far deeper than any real chain; stops the walk should a cycle slip in
 
-_RELATED_SQL = """
+_CHAIN_SQL = """
 WITH RECURSIVE
   up(id, depth) AS (
     SELECT to_mal_id, 1 FROM {table} WHERE from_mal_id = %(mal)s
@@ -398,7 +399,7 @@ WITH RECURSIVE
     UNION
     SELECT link.from_mal_id, down.depth + 1 FROM {table} link
       JOIN down ON link.to_mal_id = down.id
-      WHERE down.depth < %(depth)s
+      WHERE down.depth < %(down)s
   )
 SELECT 'up', id, MIN(depth) FROM up WHERE id <> %(mal)s GROUP BY id
 UNION ALL
@@ -406,41 +407,28 @@ SELECT 'down', id, MIN(depth) FROM down WHERE id <> %(mal)s GROUP BY id
 """
 
 
-def related_goal_ids(mal_id: int) -> tuple[list[int], set[int]]:
-    """The goals above (nearest first) and every goal below a goal: one recursive query over
-    the link table that reads only the goal's own chain."""
-    sql = _RELATED_SQL.format(table=connection.ops.quote_name(Link._meta.db_table))
+def _chain_ids(mal_id: int, down: int) -> tuple[list[int], list[int]]:
+    """The goals above a goal (nearest first) and the goals at most `down` levels below it:
+    one recursive query over the link table that reads only the goal's own chain (with
+    `down=1` the walk down stops at the first level)."""
+    sql = _CHAIN_SQL.format(table=connection.ops.quote_name(Link._meta.db_table))
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"mal": mal_id, "depth": MAX_CHAIN_DEPTH})
+        cursor.execute(sql, {"mal": mal_id, "depth": MAX_CHAIN_DEPTH, "down": down})
         rows = cursor.fetchall()
     above = [pk for _, pk, _ in sorted((d, pk, k) for k, pk, d in rows if k == "up")]
-    return above, {pk for kind, pk, _ in rows if kind == "down"}
+    return above, [pk for kind, pk, _ in rows if kind == "down"]
 
 
-_ABOVE_ONLY_SQL = """
-WITH RECURSIVE
-  up(id, depth) AS (
-    SELECT to_mal_id, 1 FROM {table} WHERE from_mal_id = %(mal)s
-    UNION
-    SELECT link.to_mal_id, up.depth + 1 FROM {table} link
-      JOIN up ON link.from_mal_id = up.id
-      WHERE up.depth < %(depth)s
-  )
-SELECT id, MIN(depth) FROM up WHERE id <> %(mal)s GROUP BY id
-UNION ALL
-SELECT from_mal_id, 0 FROM {table} WHERE to_mal_id = %(mal)s AND from_mal_id <> %(mal)s
-"""
+def related_goal_ids(mal_id: int) -> tuple[list[int], set[int]]:
+    """The goals above (nearest first) and every goal below a goal."""
+    above, below = _chain_ids(mal_id, MAX_CHAIN_DEPTH)
+    return above, set(below)
 
 
 def goal_ids_around(mal_id: int) -> tuple[list[int], list[int]]:
-    """The goals above a goal (nearest first) and the goals one level below it: one recursive
-    query up the link table (nothing further down the chain is read)."""
-    sql = _ABOVE_ONLY_SQL.format(table=connection.ops.quote_name(Link._meta.db_table))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, {"mal": mal_id, "depth": MAX_CHAIN_DEPTH})
-        rows = cursor.fetchall()
-    above = [pk for _, pk in sorted((depth, pk) for pk, depth in rows if depth > 0)]
-    return above, [pk for pk, depth in rows if depth == 0]
+    """The goals above a goal (nearest first) and the goals one level below it (nothing
+    further down the chain is read)."""
+    return _chain_ids(mal_id, 1)
 
 
 def goal_history(mal: Mal) -> list[Andring]:
@@ -635,6 +623,35 @@ def _status_counts(statuses) -> list[dict]:
     ]
 
 
+# The shape and the statuses of the tree, as this process last read them for a period and a
+# reading (the organisations whose internal material the reader reads): 20,000 goals and their
+# links at a large municipality, read again only when the goal chain or the organisation tree
+# has changed since (their generations in styrning.pagecache: every save of a goal, link,
+# indicator, value, assessment or organisation bumps them, at once and on commit) or the day
+# has turned. Never kept from inside a transaction (it may hold what is rolled back). Read
+# only, never changed: the requests share them.
+_kept_trees: OrderedDict[tuple, tuple[TreeShape, dict]] = OrderedDict()
+KEPT_TREES = 4  # readings kept per process (the public one and a few bodies')
+
+
+def _kept_tree_key(user, period: Period) -> tuple | None:
+    if transaction.get_connection().in_atomic_block:
+        return None
+    current = pagecache.generations(MAL_SCOPE, pagecache.ORGANISATION)
+    if current is None:
+        return None
+    return (*current, period, timezone.localdate(), permissions.internal_ids(user))
+
+
+def _keep_tree(key: tuple | None, shape: TreeShape, statuses: dict) -> None:
+    if key is None:
+        return
+    _kept_trees[key] = (shape, statuses)
+    _kept_trees.move_to_end(key)
+    while len(_kept_trees) > KEPT_TREES:
+        _kept_trees.popitem(last=False)
+
+
 @dataclass
 class TreePage:
     period: Period
@@ -669,13 +686,19 @@ def tree_page(
     contributing to `under`, each with its fulfilment and the number of goals below it (their
     own level is a link away). A filter keeps the goals that match and the path down to them."""
     visible = mal_for_user(user).filter(covering_year(period.ar))
-    shape = tree_shape(visible)
-    statuses = _tree_statuses(user, period, shape)
-    if statuses is None:  # not stored (or out of date): every goal's result from the chain
-        statuses = {
-            pk: (r.status, r.is_deviation)
-            for pk, r in load_chain(user, [period], goals=visible).results(period).items()
-        }
+    key = _kept_tree_key(user, period)
+    kept = _kept_trees.get(key) if key else None
+    if kept is not None:
+        shape, statuses = kept
+    else:
+        shape = tree_shape(visible)
+        statuses = _tree_statuses(user, period, shape)
+        if statuses is None:  # not stored (or out of date): every goal's result from the chain
+            statuses = {
+                pk: (r.status, r.is_deviation)
+                for pk, r in load_chain(user, [period], goals=visible).results(period).items()
+            }
+        _keep_tree(key, shape, statuses)
     organ_ids = organisation_tree().descendant_ids(organ.pk) if organ else None
     filtered = bool(malomrade or organ or status or avvikelser)
 
