@@ -78,6 +78,7 @@ PASSWORD = "bench-losenord"
 FORTROENDEVALD = "bench_fortroendevald"
 SEKRETERARE = "bench_sekreterare"
 REGISTRATOR = "bench_registrator"
+CONTROLLER = "bench_controller"
 
 T = Organisation.Typ
 H = Handelse.Handling
@@ -291,6 +292,7 @@ class Generator:
             ("Bedömningar, uppdrag och aktiviteter", self.uppfoljning),
             ("Historik och händelselogg", self.historik),
             ("Sekvenser och statistik", self.finish),
+            ("Uppföljningens rapporter", lambda: rapporter(seed=self.seed, say=self.say)),
         ]:
             began = time.monotonic()
             step()
@@ -1854,3 +1856,143 @@ def targets() -> dict:
     if row is None:
         raise LookupError("Databasen har ingen genererad testkommun: kör manage.py bench_data.")
     return dict(row.mal)
+
+
+# --- The follow-up's reports (added to a loaded municipality too) -----------------------------
+
+REPORT_YEARS = 5  # the five years ending last year, and this year
+
+
+def rapporter(*, seed: int, say: Callable[[str], None] = print, today=None) -> int:
+    """Borås' kinds of report with five years of periods (and this year's passed ones), a
+    report per reporting organisation and period, mostly submitted or approved, each submitted
+    one with a small frozen version. Idempotent: does nothing when the reports are there (a
+    database loaded before them gets them with `bench_data --reuse`). The number of reports."""
+    from uppfoljning import innehall as schema
+    from uppfoljning import kalender
+    from uppfoljning.models import Rapport, Rapportperiod, Rapportversion
+
+    if Rapport.objects.exists():
+        return 0
+    rng = random.Random(f"{seed}:rapporter")
+    today = today or timezone.localdate()
+    controller, _ = Anvandare.objects.get_or_create(
+        username=CONTROLLER, defaults={"password": make_password(PASSWORD)}
+    )
+    kommun = Organisation.objects.filter(overordnad__isnull=True).order_by("pk").first()
+    Roll.objects.get_or_create(anvandare=controller, organisation=kommun, roll=Roll.Typ.CONTROLLER)
+    typer = kalender.boras_rapporttyper()
+    perioder = []
+    for typ in typer:
+        for ar in range(today.year - REPORT_YEARS, today.year + 1):
+            for period in kalender.perioder_for(typ, ar):
+                sista_dag = kalender.frist(typ, period)
+                if period.slut >= today:
+                    continue
+                perioder.append(
+                    Rapportperiod(
+                        rapporttyp=typ,
+                        **Rapportperiod.period_lookup(period),
+                        sista_dag=sista_dag,
+                        beraknad_sista_dag=sista_dag,
+                    )
+                )
+    Rapportperiod.objects.bulk_create(perioder, ignore_conflicts=True)
+    orgs = {o.pk: o for o in Organisation.objects.all()}
+    loader = Loader(timezone.now())
+    next_id = (Rapport.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    version_id = 1
+    reports, versions = [], []
+    for rp in Rapportperiod.objects.select_related("rapporttyp").order_by("ar", "pk"):
+        period = rp.period
+        latest = period.slut >= today - datetime.timedelta(days=120)
+        for org_id in kalender.rapporterande_organisationer(
+            rp.rapporttyp, rp.ar, period
+        ).values_list("pk", flat=True):
+            status = rng.choices(
+                ["godkand", "inlamnad", "utkast", "ej_paborjad"],
+                weights=[40, 20, 25, 15] if latest else [90, 8, 2, 0],
+            )[0]
+            submitted = status in ("godkand", "inlamnad")
+            when = timezone.make_aware(
+                datetime.datetime.combine(rp.sista_dag, datetime.time(12))
+            ) - datetime.timedelta(days=rng.randint(0, 5))
+            reports.append(
+                {
+                    "id": next_id,
+                    "rapportperiod_id": rp.pk,
+                    "organisation_id": org_id,
+                    "status": status,
+                    "andel_klar": 100 if submitted else rng.randint(0, 90),
+                    "inlamnad": when if submitted else None,
+                    "inlamnad_av_id": controller.pk if submitted else None,
+                    "granskad": when if status == "godkand" else None,
+                    "granskad_av_id": controller.pk if status == "godkand" else None,
+                }
+            )
+            if submitted:
+                org = orgs[org_id]
+                content = {
+                    "schema": schema.SCHEMA,
+                    "rapport": {
+                        "id": next_id,
+                        "typ": rp.rapporttyp.pk,
+                        "typ_kod": rp.rapporttyp.kod,
+                        "typ_namn": rp.rapporttyp.namn,
+                        "beloppsenhet": rp.rapporttyp.beloppsenhet,
+                        "organisation": {
+                            "id": org.pk,
+                            "namn": org.namn,
+                            "kod": org.kod,
+                            "typ": org.typ,
+                        },
+                        "period": str(period),
+                        "period_label": period.label,
+                        "ackumulerad_label": period.ackumulerad_label,
+                        "riktpunkt": str(period.riktpunkt),
+                        "status": "inlamnad",
+                        "version": 1,
+                    },
+                    "ekonomi": {"rader": [], "total": {}},
+                    "mal": [],
+                    "uppdrag": [],
+                    "avsnitt": [
+                        {
+                            "kod": a["kod"],
+                            "rubrik": a["rubrik"],
+                            "slag": a["slag"],
+                            "obligatorisk": a.get("obligatorisk", True),
+                            "text": f"{org.namn} redovisar {a['rubrik'].lower()} för perioden.",
+                            "klar": True,
+                        }
+                        for a in (rp.rapporttyp.avsnitt or [])
+                        if a.get("slag") == "text"
+                    ],
+                    "atgarder": [],
+                    "atgardsuppfoljning": [],
+                    "delar": [],
+                    "bilagor": [],
+                    "balanskrav": None,
+                }
+                versions.append(
+                    {
+                        "id": version_id,
+                        "rapport_id": next_id,
+                        "nummer": 1,
+                        "slag": "inlamnad",
+                        "innehall": content,
+                        "kontrollsumma": schema.checksum(content),
+                        "skapad": when,
+                        "skapad_av_id": controller.pk,
+                    }
+                )
+                version_id += 1
+            next_id += 1
+    loader.copy(Rapport, reports)
+    loader.copy(Rapportversion, versions)
+    loader.reset_sequences()
+    with connection.cursor() as cursor:
+        for model in (Rapportperiod, Rapport, Rapportversion):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    say(f"Uppföljningens rapporter: {len(reports)} rapporter, {len(versions)} versioner.")
+    return len(reports)

@@ -255,3 +255,34 @@ def test_targets_name_what_the_runner_measures(db):
         (generate.SEKRETERARE, "namndsekreterare"),
     }
     assert Anvandare.objects.get(username=generate.SEKRETERARE).check_password("bench-losenord")
+
+
+@on_postgresql
+def test_the_reports_are_made_and_added_to_a_database_loaded_without_them(db):
+    from styrning.permissions import is_controller
+    from uppfoljning.innehall import checksum
+    from uppfoljning.models import Rapport, Rapportperiod, Rapportversion
+
+    load()
+
+    years = set(Rapportperiod.objects.values_list("ar", flat=True))
+    assert len(years) >= 5
+    reports = Rapport.objects.count()
+    assert reports > 0
+    submitted = Rapport.objects.filter(status__in=["inlamnad", "godkand"])
+    assert submitted.count() > reports / 2
+    assert Rapportversion.objects.count() == submitted.count()
+    version = Rapportversion.objects.order_by("pk").first()
+    assert version.kontrollsumma == checksum(version.innehall)
+    assert version.innehall["rapport"]["organisation"]["id"] == version.rapport.organisation_id
+    assert is_controller(Anvandare.objects.get(username=generate.CONTROLLER))
+
+    Rapportversion.objects.all().delete()
+    Rapport.objects.all().delete()
+    out = load(SCALE, 1, "--reuse")
+
+    assert "Uppföljningens rapporter" in out
+    assert Rapport.objects.count() == reports
+    assert Rapportversion.objects.count() > 0
+    load(SCALE, 1, "--reuse")
+    assert Rapport.objects.count() == reports

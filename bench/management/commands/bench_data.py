@@ -40,6 +40,7 @@ class Command(BaseCommand):
         if existing is not None:
             same = existing.skala == wanted and existing.seed == seed
             if same and reuse:
+                generate.rapporter(seed=seed, say=self.stdout.write)
                 self.stdout.write(
                     f"Databasen har redan testkommunen med skala {wanted} och frö {seed} "
                     f"(laddad {timezone.localtime(existing.skapad):%Y-%m-%d %H:%M}): "
