@@ -547,6 +547,36 @@ def _target(targets: dict, *names):
     return None
 
 
+def _report_pages() -> list[tuple]:
+    """The follow-up's pages, their targets found by query: a unit's submitted report (as the
+    controller), a förvaltning's compiled report, and the status board of the latest period."""
+    from styrning.models import Organisation
+    from uppfoljning.models import Rapport, Rapportperiod
+
+    T = Organisation.Typ
+    submitted = Rapport.objects.filter(status__in=["inlamnad", "godkand"]).order_by("-pk")
+    unit = submitted.filter(organisation__typ=T.ENHET).values_list("pk", flat=True).first()
+    forv = submitted.filter(organisation__typ=T.FORVALTNING).values_list("pk", flat=True).first()
+    period = Rapportperiod.objects.order_by("-sista_dag", "pk").values_list("pk", flat=True).first()
+    return [
+        ("rapport", "En enhets rapport", f"/uppfoljning/rapporter/{unit}/", "controller", unit),
+        (
+            "sammanstallning",
+            "En förvaltnings sammanställda rapport",
+            f"/uppfoljning/sammanstallning/{forv}/",
+            "controller",
+            forv,
+        ),
+        (
+            "statustavla",
+            "Statustavlan, senaste perioden",
+            f"/uppfoljning/status/?period={period}",
+            "controller",
+            period,
+        ),
+    ]
+
+
 def pages_to_measure(targets: dict) -> list[PageResult]:
     from urllib.parse import urlencode
 
@@ -584,6 +614,7 @@ def pages_to_measure(targets: dict) -> list[PageResult]:
         ("organisation_lista", "Organisationslistan", "/organisation/", ""),
         ("organisation", "En nämnds organisationssida", f"/organisation/{org}/", "", org),
         ("granskning", "Aktualitetsprövningen", "/dokument/granskning/", "sekreterare"),
+        *_report_pages(),
     ]
     pages = []
     for name, label, path, role, *needed in candidates:
@@ -602,8 +633,10 @@ def signed_in_users(targets: dict) -> dict:
     for role, key in (
         ("förtroendevald", "anvandare_fortroendevald"),
         ("sekreterare", "anvandare_sekreterare"),
+        ("controller", "anvandare_controller"),
     ):
-        user = get_user_model().objects.filter(username=targets.get(key) or "").first()
+        username = targets.get(key) or ("bench_controller" if role == "controller" else "")
+        user = get_user_model().objects.filter(username=username).first()
         if user is not None:
             users[role] = user
     return users
