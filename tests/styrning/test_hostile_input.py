@@ -28,6 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mal.models import Aktivitet
+from styrning.models import Organisation
 from styrning.forms import GuardMixin
 from tests.dokument.factories import DokumentFactory, DokumentversionFactory, published
 from tests.mal.factories import (
@@ -35,8 +36,15 @@ from tests.mal.factories import (
     MalFactory,
     UppdragFactory,
 )
+from tests.uppfoljning.factories import (
+    RapportFactory,
+    RapportperiodFactory,
+    RapporttypFactory,
+    RapportversionFactory,
+)
+from uppfoljning.models import Atgard, Bilaga
 
-PACKAGES = ("dokument", "mal", "styrning")
+PACKAGES = ("dokument", "mal", "styrning", "uppfoljning")
 
 
 # 1. Every form class on the guard ----------------------------------------------------------------
@@ -99,7 +107,14 @@ def test_every_multiple_choice_of_models_is_bounded(name):
 
 # Pages not tried: the admin (Django's own, behind is_staff) and the PDFs (no forms, slow).
 _SKIPPED_PREFIXES = ("admin/",)
-_SKIPPED_NAMES = {"dokument:pdf", "dokument:version_pdf", "halsa"}
+_SKIPPED_NAMES = {
+    "dokument:pdf",
+    "dokument:version_pdf",
+    "halsa",
+    "uppfoljning:pdf",
+    "uppfoljning:version_pdf",
+    "uppfoljning:aret_som_gick_pdf",
+}
 
 
 def _patterns(patterns=None, prefix="", namespace=None):
@@ -135,6 +150,33 @@ def _world(org):
     ind = IndikatorFactory(mal=mal, namn="Andel behöriga")
     aktivitet = Aktivitet.objects.create(mal=mal, titel="Läxhjälp")
     uppdrag = UppdragFactory(givet_av=org["bun"], givet_till=org["buf"])
+    typ = RapporttypFactory(
+        kod="manad",
+        namn="Månadsuppföljning",
+        antas_av=Organisation.Typ.NAMND,
+        avsnitt=[
+            {
+                "kod": "handelser",
+                "rubrik": "Viktiga händelser",
+                "slag": "text",
+                "obligatorisk": True,
+            },
+            {"kod": "rr", "rubrik": "Resultaträkning", "slag": "fil", "obligatorisk": True},
+            {
+                "kod": "bk",
+                "rubrik": "Balanskravsresultat",
+                "slag": "balanskrav",
+                "obligatorisk": False,
+            },
+        ],
+    )
+    period = RapportperiodFactory(rapporttyp=typ, ar=2026, periodnummer=3)
+    rapport = RapportFactory(rapportperiod=period, organisation=org["buf"])
+    RapportversionFactory(rapport=rapport, nummer=1)
+    atgard = Atgard.objects.create(
+        rapport=rapport, beskrivning="Se över bemanningen", ansvarig="Eva", datum="2026-06-30"
+    )
+    Bilaga.objects.create(rapport=rapport, kod="rr", tabell={"rader": []})
     return {
         "organisation_detalj": [org["bun"].pk],
         "dokument:detalj": [dokument.pk],
@@ -163,6 +205,35 @@ def _world(org):
         "mal:uppdrag": [uppdrag.pk],
         "mal:uppdrag_kommentar": [uppdrag.pk],
         "mal:export": ["mal", "csv"],
+        "uppfoljning:kalender_typ": [typ.pk],
+        "uppfoljning:kalender_ar": [typ.pk, 2026],
+        "uppfoljning:kalender_skapa": [typ.pk, 2026],
+        "uppfoljning:kalender_organisationer": [typ.pk, 2026],
+        "uppfoljning:kalender_frist": [period.pk],
+        "uppfoljning:kalender_stang": [period.pk],
+        "uppfoljning:las": [rapport.pk],
+        "uppfoljning:version": [rapport.pk, 1],
+        "uppfoljning:aret_som_gick": [2026],
+        "uppfoljning:aret_som_gick_andra": [2026],
+        "uppfoljning:rapport": [rapport.pk],
+        "uppfoljning:rapport_avsnitt": [rapport.pk, "handelser"],
+        "uppfoljning:rapport_bedomning": [rapport.pk, mal.pk],
+        "uppfoljning:rapport_varde": [rapport.pk, ind.pk],
+        "uppfoljning:rapport_uppdrag": [rapport.pk, uppdrag.pk],
+        "uppfoljning:rapport_atgard_ny": [rapport.pk],
+        "uppfoljning:rapport_atgard": [rapport.pk, atgard.pk],
+        "uppfoljning:rapport_uppfoljning": [rapport.pk, atgard.pk],
+        "uppfoljning:lamna_in": [rapport.pk],
+        "uppfoljning:skicka_tillbaka": [rapport.pk],
+        "uppfoljning:godkann": [rapport.pk],
+        "uppfoljning:oppna_igen": [rapport.pk],
+        "uppfoljning:ekonomi_prognos": [rapport.pk],
+        "uppfoljning:ekonomi_rad": [rapport.pk],
+        "uppfoljning:sammanstallning": [rapport.pk],
+        "uppfoljning:sammanstallning_bilaga": [rapport.pk],
+        "uppfoljning:sammanstallning_bilagefil": [rapport.pk, "rr"],
+        "uppfoljning:sammanstallning_balanskrav": [rapport.pk],
+        "uppfoljning:sammanstallning_anta": [rapport.pk],
     }
 
 
