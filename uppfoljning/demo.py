@@ -35,7 +35,13 @@ from styrning.models import Handelse, Organisation
 from styrning.periods import Period, Periodtyp
 from styrning.queries import organisation_tree, tree_per_request
 from uppfoljning import kalender
-from uppfoljning.arbetsflode import godkann, lamna_in, oppna_igen, skicka_tillbaka
+from uppfoljning.arbetsflode import (
+    atgardsplan_kravs,
+    godkann,
+    lamna_in,
+    oppna_igen,
+    skicka_tillbaka,
+)
 from uppfoljning.ekonomi import IMPORT_KOLUMNER, import_ekonomi, spara_prognos
 from uppfoljning.models import (
     AretSomGick,
@@ -52,7 +58,13 @@ from uppfoljning.models import (
     Rapporttyp,
     Rapportversion,
 )
-from uppfoljning.rapportering import bedom, folj_upp_atgard, spara_atgard, spara_avsnitt
+from uppfoljning.rapportering import (
+    bedom,
+    folj_upp_atgard,
+    rapport_innehall,
+    spara_atgard,
+    spara_avsnitt,
+)
 from uppfoljning.sammanstallning import anta, antagande_organ, spara_balanskrav, spara_bilaga
 from uppfoljning.utdata import spara_aret_som_gick
 
@@ -1180,7 +1192,7 @@ class _Rapportering:
             return False
         goals = Mal.objects.filter(
             covering_year(period.ar), agare=rapport.organisation, status=Mal.Status.ANTAGET
-        )
+        ).order_by("pk")
         ej = False
         for goal in goals:
             utfall = rng.choices(
@@ -1376,6 +1388,10 @@ class _Rapportering:
                 spara_bilaga(rapport=rapport, user=user, kod=kod, tabell=delar["tabeller"][kod])
             elif slag == "balanskrav":
                 spara_balanskrav(rapport=rapport, user=user, **BALANSKRAV[typ.lagkrav])
+        innehall = rapport_innehall(rapport)
+        if not innehall["atgarder"] and atgardsplan_kravs(rapport, innehall):
+            # a goal of KS assessed as not met in its tertial report calls for a plan here too
+            self.atgard(rapport, user, _rng("atgard", rapport.organisation.kod, rapport.period.kod))
         self.date(submit - datetime.timedelta(days=5), rapport.pk, "skriv")
         self.lamna_in(rapport, user, submit, "in")
         self.anta(rapport, (beslutsdatum, paragraf, diarienummer))
