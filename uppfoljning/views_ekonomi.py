@@ -161,12 +161,10 @@ def prognos(request: HttpRequest, pk: int) -> HttpResponse:
     context = prognos_context(rapport, request.user, bound=bound)
     if bound is not None and context["prognos_oppen"]:
         # A refusal is shown on the report page itself, the form with its errors in place.
-        # Imported here: the report page's views include this module's context.
-        from uppfoljning.views_rapport import _page_context
+        # Imported here: the report page's module imports this one (its economy partials).
+        from uppfoljning.views_rapport import render_page
 
-        page = _page_context(rapport, request.user, {})
-        page.update(context)
-        return render(request, "uppfoljning/rapport/sida.html", page, status=400)
+        return render_page(request, rapport, prognos=bound)
     # This part's own page: the table and the forms (also where the report page shows no
     # form, a report no longer open, so that the refusal is seen).
     context.update({"rapport": rapport, "tillbaka": rapport_url(rapport)})

@@ -20,6 +20,7 @@ from mal.models import Bedomning, Indikator, Mal, Uppdrag, Uppdragskommentar, Ut
 from styrning import locking, permissions, submission
 from styrning.formatting import format_number
 from uppfoljning import arbetsflode, rapportering
+from uppfoljning.forms_ekonomi import PrognosForm
 from uppfoljning.forms_rapport import (
     AtgardForm,
     AvsnittForm,
@@ -76,10 +77,13 @@ def _locked(form, token: str):
     return form
 
 
-def _page_context(rapport: Rapport, user, bound: dict) -> dict:
+def page_context(
+    rapport: Rapport, user, bound: dict, *, prognos: PrognosForm | None = None
+) -> dict:
     """Everything the page shows, in a fixed number of queries: the report's rows
     (`rapportering.las_rapport`), the change tokens of each kind of row in one query each, the
-    workflow panel and the economy partials."""
+    workflow panel and the economy partials. `bound`: refused forms of the page's parts by
+    prefix; `prognos`: a refused forecast form (`views_ekonomi.prognos`), shown in place."""
     data = rapportering.las_rapport(rapport)
     can_report = permissions.can_report(user, rapport.organisation_id)
     can_edit = can_report and _is_open(rapport)
@@ -274,23 +278,26 @@ def _page_context(rapport: Rapport, user, bound: dict) -> dict:
         ),
         "uppfoljning": uppfoljning,
         "arbetsflode": arbetsflode.panel(rapport, user),
-        **prognos_context(rapport, user),
+        **prognos_context(rapport, user, bound=prognos),
     }
 
 
-def _render_page(request, rapport: Rapport, bound: dict | None = None) -> HttpResponse:
+def render_page(
+    request, rapport: Rapport, bound: dict | None = None, *, prognos: PrognosForm | None = None
+) -> HttpResponse:
+    """The report page; with a refused form (`bound` or `prognos`) as a 400 that shows it."""
     return render(
         request,
         "uppfoljning/rapport/sida.html",
-        _page_context(rapport, request.user, bound or {}),
-        status=400 if bound else 200,
+        page_context(rapport, request.user, bound or {}, prognos=prognos),
+        status=400 if bound or prognos is not None else 200,
     )
 
 
 @login_required
 def rapport(request: HttpRequest, pk: int) -> HttpResponse:
     """The chef's report page: the parts to fill in, or for a reader the same read-only."""
-    return _render_page(request, _rapport_for_user(request.user, pk))
+    return render_page(request, _rapport_for_user(request.user, pk))
 
 
 # --- The parts' forms ----------------------------------------------------------------------------
@@ -335,7 +342,7 @@ def _post(
             else:
                 messages.info(request, ALREADY_SUBMITTED)
             return redirect(f"{rapport.get_absolute_url()}#{form.prefix}")
-    return _render_page(request, rapport, {form.prefix: form})
+    return render_page(request, rapport, {form.prefix: form})
 
 
 @login_required
