@@ -2,7 +2,9 @@
 hand entry of budget and outcome, as services and as pages."""
 
 import datetime
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -363,3 +365,55 @@ def test_hand_entry_permissions(
     client.logout()
     assert client.get(rad_url(handrapport)).status_code == 302
     assert not Ekonomirad.objects.exists()
+
+
+# The economy table's styles -------------------------------------------------------------------
+
+
+def _stylesheets(html: str) -> str:
+    """The screen stylesheets the page links, read from the static files."""
+    from django.contrib.staticfiles import finders
+
+    links = re.findall(r'<link rel="stylesheet" href="/static/([^"]+)"(?! media="print")', html)
+    return "\n".join(Path(finders.find(path)).read_text() for path in links)
+
+
+def _declarations(css: str, selector: str) -> dict[str, str]:
+    """The declarations of the rules whose selector list holds `selector` exactly, var()
+    resolved from :root."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+    root = dict(re.findall(r"--([\w-]+):\s*([^;]+);", css.split("}", 1)[0]))
+    found: dict[str, str] = {}
+    for selectors, body in re.findall(r"([^{}]+)\{([^}]*)\}", css):
+        if selector in (s.strip() for s in selectors.split(",")):
+            for name, value in re.findall(r"([\w-]+)\s*:\s*([^;]+)", body):
+                found[name] = re.sub(r"var\(--([\w-]+)\)", lambda m: root[m[1]], value.strip())
+    return found
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_deficit_and_notes_in_the_economy_table_are_styled_legibly(client, rapport, chef_solrosen):
+    client.force_login(chef_solrosen)
+    post(client, rapport, "1 320")  # over the budget of 1 200 tkr: a deficit of 120 tkr
+
+    html = client.get(reverse("uppfoljning:rapport", args=[rapport.pk])).content.decode()
+    css = _stylesheets(html)
+    underskott = _declarations(css, ".ekonomi-tabell__underskott")
+    not_ = _declarations(css, ".ekonomi-tabell__not")
+
+    # The deficit is said in words, not by colour alone (WCAG 1.4.1), and its colours have a
+    # contrast of at least 4.5:1.
+    assert '<span class="ekonomi-tabell__underskott">underskott</span>' in html
+    assert '<span class="ekonomi-tabell__not">(föregående)</span>' in html
+    assert _contrast(underskott["color"], underskott["background-color"]) >= 4.5
+    assert _contrast(not_["color"], "#ffffff") >= 4.5
