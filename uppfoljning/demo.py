@@ -1369,8 +1369,9 @@ class _Rapportering:
 
     def kommunen(self, rapport: Rapport, beslut: tuple) -> None:
         """KS' delårsrapport or årsredovisning: the förvaltningsberättelse, the statements as
-        imported tables, the balanskrav block; submitted and adopted by KF. The delårsrapport is
-        reopened after its adoption (a correction of the balance sheet) and adopted again."""
+        imported tables, the balanskrav block, KS' own forecast; submitted and adopted by KF.
+        The delårsrapport is reopened after its adoption (a correction of the balance sheet)
+        and adopted again."""
         if rapport.status != Rapport.Status.EJ_PABORJAD:
             return
         _, beslutsdatum, paragraf, diarienummer = beslut
@@ -1388,6 +1389,9 @@ class _Rapportering:
                 spara_bilaga(rapport=rapport, user=user, kod=kod, tabell=delar["tabeller"][kod])
             elif slag == "balanskrav":
                 spara_balanskrav(rapport=rapport, user=user, **BALANSKRAV[typ.lagkrav])
+        # KS' own forecast: the municipality's economy has a row for KS itself beside the
+        # nämnder's and bolagens, whose forecasts are their own reports'
+        self.prognos(rapport, user)
         innehall = rapport_innehall(rapport)
         if not innehall["atgarder"] and atgardsplan_kravs(rapport, innehall):
             # a goal of KS assessed as not met in its tertial report calls for a plan here too

@@ -207,19 +207,33 @@ def rad_organisationer(organisation: Organisation, tree=None) -> tuple[list[Orga
     return children, subtree
 
 
-def ekonomi_for_rapport(rapport: Rapport) -> dict:
-    """The schema's "ekonomi" of a report: one row per verksamhet of the organisation (its
-    child organisations of type verksamhet, avdelning or enhet with economy rows in their
-    subtree; what is booked elsewhere in the subtree, e.g. on the förvaltning itself, is a row
-    of its own named after the organisation) or else one row for the organisation itself, and
-    the total of the whole subtree. Without any economy or forecast, no rows (`rader` is
-    empty; the total is zeros).
+def ekonomi_for_rapport(rapport: Rapport, parts: list[dict] | None = None) -> dict:
+    """The schema's "ekonomi" of a report. For kommunstyrelsen's report of the whole
+    municipality (the delårsrapport, the årsredovisning: `sammanstallning.omfattar_kommunen`)
+    the municipality's, one row per organisation (`sammanstallning.summerad_ekonomi`; `parts`:
+    `sammanstallning.delar(rapport)` when the caller has it); else the organisation's own
+    (`egen_ekonomi`)."""
+    from uppfoljning import sammanstallning  # which compiles, and imports this module
+
+    if sammanstallning.omfattar_kommunen(rapport):
+        return sammanstallning.summerad_ekonomi(rapport, parts)
+    return egen_ekonomi(rapport)
+
+
+def egen_ekonomi(rapport: Rapport) -> dict:
+    """The economy of the report's organisation and its subtree: one row per verksamhet of the
+    organisation (its child organisations of type verksamhet, avdelning or enhet with economy
+    rows in their subtree; what is booked elsewhere in the subtree, e.g. on the förvaltning
+    itself, is a row of its own named after the organisation) or else one row for the
+    organisation itself, and the total of the whole subtree. Without any economy or forecast,
+    no rows (`rader` is empty; the total is zeros).
 
     Per row: budget for the year, budget to date (months 1 to the period's end), outcome to
     date, outcome to date the year before (the same months), the annual forecast of the row's
     organisation for the period and its previous one, deviation = budget − forecast (negative:
     a deficit), the share of the year's budget used (%). The total's forecast is the
-    organisation's own if given, else the sum of the rows' when every row has one.
+    organisation's own if given, else the sum of the rows' when every row has one; the total's
+    "forslag" is the system's proposal for it.
 
     Reads: the organisation tree (once per request), one aggregate over the subtree, one query
     for the forecasts; whatever the size of the subtree."""
@@ -304,9 +318,16 @@ def summa_for(organisation: Organisation, period: Period, tree=None) -> _Summa:
 
 def prognos_organisation_ids(rapport: Rapport, ekonomi: dict) -> list[int]:
     """The organisations a report gives a forecast for, from its economy table: each
-    verksamhet with a row, and the report's organisation itself (the total) last."""
+    verksamhet with a row, and the report's organisation itself (the total) last. Only its own
+    subtree: in kommunstyrelsen's report of the whole municipality the nämnder's and bolagens
+    rows are their own reports' forecasts, and kommunstyrelsen gives its own."""
     own = rapport.organisation_id
-    ids = [r["organisation_id"] for r in ekonomi["rader"] if r["organisation_id"] != own]
+    subtree = organisation_tree().descendant_ids(own)
+    ids = [
+        r["organisation_id"]
+        for r in ekonomi["rader"]
+        if r["organisation_id"] != own and r["organisation_id"] in subtree
+    ]
     return [*ids, own]
 
 

@@ -14,6 +14,10 @@ Schema 1 (every amount in kronor and every decimal as a string, "" when missing)
                              "foregaende_prognos", "avvikelse", "forbrukat_procent"}],
                   "total": {same keys but organisation_id/kod/namn},
                   "prognos_motivering": "…", "prognos_forslag": "…"},
+                # a report's organisation and its verksamheter; kommunstyrelsen's delårsrapport
+                # and årsredovisning (the whole municipality): kommunstyrelsen's own row, then
+                # one per nämnd and bolag compiled, from its frozen total, and their sum
+                # (`sammanstallning.summerad_ekonomi`)
       "mal": [{"id", "nummer", "titel", "malomrade", "forslag", "forslag_label", "utfall",
                "utfall_label", "analys",
                "indikatorer": [{"id", "namn", "enhet", "varde", "malvarde"}]}],

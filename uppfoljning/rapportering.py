@@ -47,7 +47,7 @@ from uppfoljning.models import (
     Bilaga,
     Rapport,
 )
-from uppfoljning.sammanstallning import delar
+from uppfoljning.sammanstallning import delar, omfattar_kommunen
 
 OPPNA_UPPDRAG = (Uppdrag.Status.EJ_PABORJAT, Uppdrag.Status.PAGAR)
 AVSLUTADE_ATGARDER = (Atgard.Status.KLAR, Atgard.Status.STRUKEN)
@@ -311,6 +311,7 @@ def las_rapport(rapport: Rapport) -> Rapportdata:
     `uppfoljning.sammanstallning.delar`)."""
     period = rapport.period
     mal, indikatorer = _las_mal(rapport, period)
+    parts = delar(rapport)
     return Rapportdata(
         rapport=rapport,
         period=period,
@@ -321,8 +322,8 @@ def las_rapport(rapport: Rapport) -> Rapportdata:
         atgardsuppfoljning=_las_uppfoljning(rapport),
         bilagor=list(Bilaga.objects.filter(rapport=rapport)),
         balanskrav=Balanskrav.objects.filter(rapport=rapport).first(),
-        ekonomi=ekonomi_for_rapport(rapport),
-        delar=delar(rapport),
+        ekonomi=ekonomi_for_rapport(rapport, parts),
+        delar=parts,
         indikatorer=indikatorer,
     )
 
@@ -509,7 +510,8 @@ def delar_klara(rapport: Rapport, data: Rapportdata | None = None) -> tuple[int,
     marked ready, a file or table section when its attachment is there, the balanskrav block
     when entered), each goal (when assessed, not "ej bedömt"), the forecast (when the economy
     table has rows: when the total has a forecast, the organisation's own or the sum of its
-    verksamheters') and each earlier action to follow up (when followed up in this report)."""
+    verksamheters'; in kommunstyrelsen's report of the whole municipality its own row's) and
+    each earlier action to follow up (when followed up in this report)."""
     data = data or las_rapport(rapport)
     bilagor = {b.kod for b in data.bilagor}
     done = total = 0
@@ -524,7 +526,13 @@ def delar_klara(rapport: Rapport, data: Rapportdata | None = None) -> tuple[int,
     for row in data.mal:
         total += 1
         done += row.bedomd
-    if data.ekonomi["rader"]:
+    if omfattar_kommunen(rapport):
+        # the nämnder's and bolagens forecasts are their own reports'; kommunstyrelsen gives
+        # its own (its row, when it holds economy)
+        own = [r for r in data.ekonomi["rader"] if r["organisation_id"] == rapport.organisation_id]
+        total += len(own)
+        done += sum(r["prognos"] != "" for r in own)
+    elif data.ekonomi["rader"]:
         total += 1
         done += data.ekonomi["total"]["prognos"] != ""
     for row in data.atgardsuppfoljning:

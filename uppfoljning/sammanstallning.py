@@ -5,11 +5,12 @@ KS's delårsrapport and årsredovisning from the nämnder's and bolagens reports
 for a report, the reports it compiles (the nearest reporting organisations below, the same
 kind or the kind it names as `sammanstaller`, whose period ends on the same day), each read
 from its latest frozen (submitted) version, never from the live data. `summerad_ekonomi` sums
-their economy per organisation. `saknade_delar` says what adoption still needs, `anta`
-records the adopting body's decision, and `skillnader` lists what changed after adoption.
+their economy per organisation (for KS's report of the whole municipality with KS's own
+economy first). `saknade_delar` says what adoption still needs, `anta` records the adopting
+body's decision, and `skillnader` lists what changed after adoption.
 
 Queries: the organisation tree (once per request), the reports compiled (one query) and their
-latest frozen versions (one query), whatever the number of parts.
+latest frozen versions (one query), whatever the number of parts; KS's own economy two more.
 """
 
 import datetime
@@ -25,6 +26,7 @@ from styrning.actionlog import Handling, log_action
 from styrning.models import Organisation
 from styrning.periods import Period, Periodtyp
 from styrning.queries import organisation_tree
+from uppfoljning.ekonomi import egen_ekonomi
 from uppfoljning.models import (
     Avsnittstext,
     Balanskrav,
@@ -82,13 +84,19 @@ def _omfang(rapport: Rapport) -> int | None:
     report to kommunfullmäktige (one that compiles another kind, or meets the law's
     requirements, or that KF adopts) the whole municipality, since the nämnder and bolag are
     not below KS in the tree. None: the whole tree."""
+    if rapport.organisation.typ != Organisation.Typ.KOMMUNSTYRELSE:
+        return rapport.organisation_id
     typ = rapport.rapportperiod.rapporttyp
-    kommunen = (
-        typ.sammanstaller_id or typ.lagkrav or typ.antas_av == Organisation.Typ.KOMMUNFULLMAKTIGE
-    )
-    if rapport.organisation.typ == Organisation.Typ.KOMMUNSTYRELSE and kommunen:
+    if typ.sammanstaller_id or typ.lagkrav or typ.antas_av == Organisation.Typ.KOMMUNFULLMAKTIGE:
         return None
     return rapport.organisation_id
+
+
+def omfattar_kommunen(rapport: Rapport) -> bool:
+    """Kommunstyrelsen's report of the whole municipality to kommunfullmäktige (the
+    delårsrapport, the årsredovisning): it compiles the nämnder and bolag beside it, and its
+    economy and goals are the municipality's."""
+    return _omfang(rapport) is None
 
 
 def _narmaste(tree, scope: int | None, candidates: set[int]) -> set[int]:
@@ -262,14 +270,34 @@ def _forbrukat(utfall: Decimal | None, budget: Decimal | None) -> str:
     return str((Decimal(100) * utfall / budget).quantize(Decimal("0.1"), ROUND_HALF_UP))
 
 
+def _egen_rad(rapport: Rapport) -> tuple[dict | None, dict]:
+    """Kommunstyrelsen's own economy (its subtree, live: its own report's part) as one row of
+    the municipality's table, None when it holds no economy; and its own table."""
+    own = egen_ekonomi(rapport)
+    if not own["rader"]:
+        return None, own
+    org = rapport.organisation
+    row = {"organisation_id": org.pk, "kod": org.kod, "namn": org.namn}
+    row |= {key: own["total"][key] for key in (*EKONOMI_BELOPP, "forbrukat_procent")}
+    return row, own
+
+
 def summerad_ekonomi(rapport: Rapport, parts: list[dict] | None = None) -> dict:
     """The parts' economy in the schema's "ekonomi" shape: one row per compiled organisation
     (its frozen total; a part not submitted has a row with empty amounts) and the total of the
-    rows. `parts`: the result of `delar(rapport)` when the caller has it already."""
+    rows. `parts`: the result of `delar(rapport)` when the caller has it already.
+
+    Kommunstyrelsen's report of the whole municipality (`omfattar_kommunen`) has kommunstyrelsen
+    itself first, its own subtree's total read live (`ekonomi.egen_ekonomi`): the forecast it
+    gives in this report. Its total's "forslag" is the system's proposal for that forecast."""
     if parts is None:
         parts = delar(rapport)
     rows = []
-    sums: dict[str, Decimal | None] = dict.fromkeys(EKONOMI_BELOPP)
+    own = None
+    if omfattar_kommunen(rapport):
+        egen_rad, own = _egen_rad(rapport)
+        if egen_rad is not None:
+            rows.append(egen_rad)
     for part in parts:
         total = (part["sammanfattning"] or {}).get("ekonomi") or {}
         row = {
@@ -278,21 +306,27 @@ def summerad_ekonomi(rapport: Rapport, parts: list[dict] | None = None) -> dict:
             "namn": part["organisation"]["namn"],
         }
         for key in EKONOMI_BELOPP:
-            value = _decimal(total.get(key))
-            row[key] = _text(value)
-            if value is not None:
-                sums[key] = (sums[key] or Decimal(0)) + value
+            row[key] = _text(_decimal(total.get(key)))
         row["forbrukat_procent"] = _forbrukat(
             _decimal(total.get("utfall_hittills")), _decimal(total.get("budget_ar"))
         )
         rows.append(row)
+    sums: dict[str, Decimal | None] = dict.fromkeys(EKONOMI_BELOPP)
+    for row in rows:
+        for key in EKONOMI_BELOPP:
+            value = _decimal(row[key])
+            if value is not None:
+                sums[key] = (sums[key] or Decimal(0)) + value
     total_row = {key: _text(sums[key]) for key in EKONOMI_BELOPP}
     total_row["forbrukat_procent"] = _forbrukat(sums["utfall_hittills"], sums["budget_ar"])
+    if own is not None:
+        total_row["forslag"] = own["total"]["forslag"]
+        total_row["forslag_regel"] = own["total"]["forslag_regel"]
     return {
         "rader": rows,
         "total": total_row,
-        "prognos_motivering": "",
-        "prognos_forslag": "",
+        "prognos_motivering": own["prognos_motivering"] if own else "",
+        "prognos_forslag": own["prognos_forslag"] if own else "",
         "riktpunkt": f"{rapport.period.riktpunkt:f}",
         "ackumulerad_label": rapport.period.ackumulerad_label,
     }

@@ -214,3 +214,26 @@ def test_demo_second_run_adds_nothing(demo, db):
     load_uppfoljning(_quiet)
 
     assert _counts() == first
+
+
+def _adopted(rapport: Rapport) -> dict:
+    return rapport.versioner.filter(slag="antagen").order_by("-nummer").first().innehall
+
+
+def test_demo_municipal_reports_show_the_whole_municipalitys_economy(demo, db):
+    """KS' delårsrapport and årsredovisning: KS' own row first, then one row per nämnd and
+    bolag compiled (their frozen totals), summed; not KS' own economy alone."""
+    for rapport in (_rapport("delarsrapport", "KS", 2025, 8),):
+        innehall = _adopted(rapport)
+        rader = innehall["ekonomi"]["rader"]
+        delar = [d["organisation"]["kod"] for d in innehall["delar"]]
+
+        assert [r["kod"] for r in rader] == ["KS", *delar]
+        assert {"BUN", "SN", "KFN", "TN", "MBN", "ABO"} <= set(delar)
+        assert rader[0]["prognos"] != ""
+        assert Decimal(innehall["ekonomi"]["total"]["budget_ar"]) == sum(
+            Decimal(r["budget_ar"]) for r in rader
+        )
+        assert Decimal(innehall["ekonomi"]["total"]["budget_ar"]) > 10 * Decimal(
+            rader[0]["budget_ar"]
+        )

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from styrning.models import Organisation
 from styrning.periods import Periodtyp
+from styrning.queries import tree_per_request
 from tests.factories import OrganisationFactory
 from tests.uppfoljning.factories import (
     RapportFactory,
@@ -16,8 +17,10 @@ from tests.uppfoljning.factories import (
     RapporttypFactory,
     RapportversionFactory,
 )
+from uppfoljning import ekonomi as ekonomi_module
 from uppfoljning import sammanstallning
-from uppfoljning.models import Prognos, Rapport
+from uppfoljning.models import Ekonomirad, Prognos, Rapport
+from uppfoljning.rapportering import delar_klara, rapport_innehall
 
 S = Rapport.Status
 
@@ -305,3 +308,121 @@ def test_ks_own_report_of_the_namnders_kind_compiles_only_its_forvaltning(org):
         RapportFactory(rapportperiod=t1, organisation=org[kod], status=S.INLAMNAD)
 
     assert [p["organisation"]["kod"] for p in sammanstallning.delar(ks)] == ["KLF"]
+
+
+@pytest.fixture
+def kommunens_delarsrapport(org):
+    """KS's delårsrapport per August 2026 compiling the nämnder's tertial reports per August:
+    BUN's and SN's submitted with frozen totals; KS's own economy booked on KLF (below KS),
+    with KS's own forecast; economy booked on BUF is BUN's, not counted twice."""
+    tertial = RapporttypFactory(
+        kod="tertial",
+        namn="Tertialuppföljning",
+        periodtyp=Periodtyp.TERTIAL,
+        periodnummer=[1, 2],
+        rapporterande_nivaer=[Organisation.Typ.NAMND],
+    )
+    typ = RapporttypFactory(
+        kod="delarsrapport",
+        namn="Delårsrapport",
+        periodnummer=[8],
+        sammanstaller=tertial,
+        antas_av=Organisation.Typ.KOMMUNFULLMAKTIGE,
+        lagkrav="delarsrapport",
+    )
+    t2 = RapportperiodFactory(
+        rapporttyp=tertial, periodtyp=Periodtyp.TERTIAL, periodnummer=2, ar=2026
+    )
+    augusti = RapportperiodFactory(
+        rapporttyp=typ, periodnummer=8, sista_dag=datetime.date(2026, 10, 1)
+    )
+    for kod, total in (
+        ("bun", ekonomi_total("3000000.00", "2100000.00", "3100000.00", "-100000.00")),
+        ("sn", ekonomi_total("2000000.00", "1300000.00", "1950000.00", "50000.00")),
+    ):
+        part = RapportFactory(rapportperiod=t2, organisation=org[kod], status=S.GODKAND)
+        RapportversionFactory(rapport=part, innehall=innehall(total))
+    for manad in range(1, 13):
+        # KLF: 50 000 a month budget, 40 000 outcome Jan–Aug; BUF: the nämnd's own economy.
+        for kod, budget, utfall in (("klf", 50_000, 40_000), ("buf", 999_000, 999_000)):
+            Ekonomirad.objects.create(
+                organisation=org[kod],
+                kontogrupp="Personalkostnader",
+                ar=2026,
+                manad=manad,
+                budget=budget,
+                utfall=utfall if manad <= 8 else 0,
+            )
+    Prognos.objects.create(
+        organisation=org["ks"],
+        ar=2026,
+        periodtyp=Periodtyp.MANAD,
+        periodnummer=8,
+        arsprognos="580000",
+        motivering="Vakanser på kansliet.",
+    )
+    ks = RapportFactory(rapportperiod=augusti, organisation=org["ks"], status=S.UTKAST)
+    return Rapport.objects.select_related("rapportperiod__rapporttyp", "organisation").get(pk=ks.pk)
+
+
+def test_ks_municipal_report_economy_is_the_whole_municipality(org, kommunens_delarsrapport):
+    """KS's delårsrapport shows the municipality's economy: KS's own row (its subtree, live,
+    with its own forecast), then one row per nämnd from its frozen tertial report, and the
+    sum; the report's content (what is frozen, shown and published) carries the same."""
+    ks = kommunens_delarsrapport
+
+    ekonomi = sammanstallning.summerad_ekonomi(ks)
+
+    assert [
+        (r["kod"], r["budget_ar"], r["utfall_hittills"], r["prognos"]) for r in ekonomi["rader"]
+    ] == [
+        # 12 × 50 000; 8 × 40 000; KS's own forecast.
+        ("KS", "600000.00", "320000.00", "580000.00"),
+        ("BUN", "3000000.00", "2100000.00", "3100000.00"),
+        ("SN", "2000000.00", "1300000.00", "1950000.00"),
+    ]
+    # 600 000 + 3 000 000 + 2 000 000; 320 000 + 2 100 000 + 1 300 000;
+    # 580 000 + 3 100 000 + 1 950 000; 20 000 − 100 000 + 50 000.
+    assert ekonomi["total"]["budget_ar"] == "5600000.00"
+    assert ekonomi["total"]["utfall_hittills"] == "3720000.00"
+    assert ekonomi["total"]["prognos"] == "5630000.00"
+    assert ekonomi["total"]["avvikelse"] == "-30000.00"
+    # 3 720 000 / 5 600 000 = 66,4 %.
+    assert ekonomi["total"]["forbrukat_procent"] == "66.4"
+    assert ekonomi["prognos_motivering"] == "Vakanser på kansliet."
+    # The proposal for the one forecast KS gives here, its own: 320 000 / 8 × 12.
+    assert ekonomi["total"]["forslag"] == "480000.00"
+    assert ekonomi_module.ekonomi_for_rapport(ks) == ekonomi
+    assert rapport_innehall(ks)["ekonomi"] == ekonomi
+    with tree_per_request():
+        assert ekonomi_module.prognos_organisation_ids(ks, ekonomi) == [org["ks"].pk]
+
+
+def test_ks_municipal_report_counts_its_own_forecast_as_a_part(org, kommunens_delarsrapport):
+    ks = kommunens_delarsrapport
+    done, total = delar_klara(ks)
+
+    Prognos.objects.filter(organisation=org["ks"]).delete()
+
+    assert delar_klara(ks) == (done - 1, total)
+
+
+@pytest.mark.parametrize("n", [1, 12])
+def test_municipal_economy_reads_a_bounded_number_of_queries(org, kommunens_delarsrapport, n):
+    t2 = Rapport.objects.get(organisation=org["bun"]).rapportperiod
+    for i in range(n):
+        namnd = OrganisationFactory(
+            kod=f"N{i}", namn=f"Nämnd {i}", typ=Organisation.Typ.NAMND, overordnad=org["kf"]
+        )
+        part = RapportFactory(rapportperiod=t2, organisation=namnd, status=S.INLAMNAD)
+        RapportversionFactory(
+            rapport=part, innehall=innehall(ekonomi_total("100.00", "25.00", "100.00", "0.00"))
+        )
+
+    with tree_per_request(), CaptureQueriesContext(connection) as queries:
+        ekonomi = sammanstallning.summerad_ekonomi(kommunens_delarsrapport)
+
+    # The kind compiled (the tertial), the tree, the reports compiled, their latest frozen
+    # versions; KS's own economy: the aggregate over its subtree, its forecasts.
+    assert len(queries) == 6
+    assert len(ekonomi["rader"]) == 3 + n
