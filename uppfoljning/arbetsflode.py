@@ -28,7 +28,6 @@ from styrning.actionlog import Handling, log_action
 from styrning.formatting import format_number
 from styrning.models import Handelse
 from uppfoljning import innehall as innehall_schema
-from uppfoljning import kalender
 from uppfoljning.forms_arbetsflode import (
     GodkannForm,
     LamnaInForm,
@@ -67,14 +66,36 @@ def may_reopen(user, rapport: Rapport) -> bool:
     return may_submit(user, rapport) or may_review(user, rapport)
 
 
-# --- Lateness ---------------------------------------------------------------------------------
+# --- Lateness and the closed period -------------------------------------------------------------
+#
+# `Rapport.inlamnad` is when the report first came in for its period. A report sent back (or
+# reopened) and submitted again keeps it: the on-time judgement belongs to the first
+# submission, and a correction the reviewer asked for is not a late submission, whenever it
+# comes. Each submission's own time is its frozen version's (`Rapportversion.skapad`).
 
 
 def inlamnad_sent(rapport: Rapport) -> bool:
-    """Whether the report was submitted after the period's last day."""
+    """Whether the report first came in after the period's last day."""
     if rapport.inlamnad is None:
         return False
     return timezone.localdate(rapport.inlamnad) > rapport.rapportperiod.sista_dag
+
+
+def ar_sen(rapport: Rapport, today: datetime.date) -> bool:
+    """Late: first submitted after the last day, or never submitted and the last day has
+    passed. A report sent back or reopened after an on-time submission is not late."""
+    if rapport.inlamnad is not None:
+        return inlamnad_sent(rapport)
+    return today > rapport.rapportperiod.sista_dag
+
+
+def tar_emot_andringar(rapport: Rapport) -> bool:
+    """Whether the report may be written and submitted: it is open (not started, draft, sent
+    back) and its period is open, or it has been submitted before: closing a period stops new
+    first submissions, not the corrections of a report sent back or reopened."""
+    if rapport.status not in Rapport.OPPNA:
+        return False
+    return not rapport.rapportperiod.stangd or rapport.inlamnad is not None
 
 
 # --- The rules a submission must meet ---------------------------------------------------------
@@ -251,9 +272,11 @@ def _anledning(oppning: Handelse | None) -> str:
 def lamna_in(*, rapport: Rapport, user, andringsmarke: str | None = None) -> Rapportversion:
     """Submit the report: freeze its content as the version worked on and mark it submitted
     (approved at once when the kind is not reviewed). Refused, with every reason, when the
-    report is not open, the period is closed, a required section is not ready, or the
-    åtgärdsplan the forecast or a goal calls for has no action. A late submission is taken and
-    marked late. `andringsmarke`: the change token of the page's form (None: no check)."""
+    report is not open, the period is closed to it (`tar_emot_andringar`: a report submitted
+    before may come in again), a required section is not ready, or the åtgärdsplan the
+    forecast or a goal calls for has no action. A late first submission is taken and marked
+    late; a later one keeps the first one's time and judgement (`ar_sen`). `andringsmarke`:
+    the change token of the page's form (None: no check)."""
     if not may_submit(user, rapport):
         raise PermissionDenied("Du får inte lämna in den här rapporten.")
     current = _locked(rapport, andringsmarke)
@@ -262,7 +285,7 @@ def lamna_in(*, rapport: Rapport, user, andringsmarke: str | None = None) -> Rap
             f"Rapporten är redan {current.get_status_display().lower()} och kan inte lämnas in "
             "igen. Öppna den igen om den behöver ändras."
         )
-    if current.rapportperiod.stangd:
+    if not tar_emot_andringar(current):
         raise ValidationError(
             "Perioden är stängd och tar inte emot fler inlämningar. Be controllern öppna "
             "perioden om rapporten behöver lämnas in."
@@ -290,8 +313,9 @@ def lamna_in(*, rapport: Rapport, user, andringsmarke: str | None = None) -> Rap
         anledning=_anledning(senaste_oppning(current)),
         innehall=innehall,
     )
-    current.inlamnad = version.skapad
-    current.inlamnad_av = user
+    if current.inlamnad is None:  # the first submission; a later one keeps its time
+        current.inlamnad = version.skapad
+        current.inlamnad_av = user
     current._history_user = user
     current.save(update_fields=["status", "inlamnad", "inlamnad_av", "andrad"])
     log_action(
@@ -456,7 +480,7 @@ def panel(rapport: Rapport, user, *, today: datetime.date | None = None, forms=N
     status = rapport.status
     reviewer = may_review(user, rapport)
     flags = {
-        "can_submit": status in Rapport.OPPNA and not period.stangd and may_submit(user, rapport),
+        "can_submit": tar_emot_andringar(rapport) and may_submit(user, rapport),
         "can_send_back": status in KAN_SKICKAS_TILLBAKA and reviewer,
         "can_approve": status in KAN_GODKANNAS and typ.granskas and reviewer,
         "can_reopen": status in KAN_OPPNAS_IGEN and may_reopen(user, rapport),
@@ -480,21 +504,29 @@ def panel(rapport: Rapport, user, *, today: datetime.date | None = None, forms=N
         }
         for v in rapport.versioner.select_related("skapad_av").order_by("nummer", "skapad")
     ]
+    # The latest submission, when it is not the first (a report sent back or reopened and
+    # submitted again): the facts say when the report first came in and when this version did.
+    senaste = next(
+        (v for v in reversed(versioner) if v["slag"] == Rapportversion.Slag.INLAMNAD), None
+    )
+    if status in Rapport.OPPNA or senaste is None or senaste["skapad"] == rapport.inlamnad:
+        senaste = None
     return {
         "rapport": rapport,
         "status": status,
         "status_text": rapport.get_status_display(),
         "version": rapport.version,
         "sista_dag": period.sista_dag,
-        "forsenad": kalender.ar_sen(rapport, today),
+        "forsenad": ar_sen(rapport, today),
         "inlamnad": rapport.inlamnad if status not in Rapport.OPPNA else None,
         "inlamnad_av": rapport.inlamnad_av if status not in Rapport.OPPNA else None,
-        "inlamnad_sent": inlamnad_sent(rapport) if status not in Rapport.OPPNA else False,
+        "inlamnad_sent": inlamnad_sent(rapport),
+        "senast_inlamnad": senaste,
         "granskad": rapport.granskad,
         "granskad_av": rapport.granskad_av if rapport.granskad_av_id else None,
         "granskas": typ.granskas,
         "stangd": period.stangd,
-        "stangd_for_inlamning": period.stangd and status in Rapport.OPPNA,
+        "stangd_for_inlamning": status in Rapport.OPPNA and not tar_emot_andringar(rapport),
         "aterskickad_kommentar": (
             rapport.aterskickad_kommentar if status == Status.ATERSKICKAD else ""
         ),

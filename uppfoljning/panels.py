@@ -6,7 +6,7 @@ import datetime
 from django.utils import timezone
 
 from styrning import permissions
-from uppfoljning.kalender import ar_sen
+from uppfoljning.arbetsflode import ar_sen
 from uppfoljning.models import Rapport
 
 VISADE = 10

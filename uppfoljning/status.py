@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from styrning import permissions
-from uppfoljning.kalender import ar_sen
+from uppfoljning.arbetsflode import ar_sen
 from uppfoljning.models import Rapport, Rapportperiod
 
 # How many days after a deadline its period is still the board's default ("the deadline is
@@ -97,12 +97,12 @@ def sammanfattning(user, rapportperiod: Rapportperiod, today: datetime.date) -> 
         .aggregate(
             totalt=Count("pk"),
             ej_klara=Count("pk", filter=Q(status__in=oppna)),
-            # As `ar_sen`: a submitted report by when it was submitted, any other by today.
+            # As `ar_sen`: a report submitted once by when it first came in (also when it was
+            # sent back or reopened since), any other by today.
             sena=Count(
                 "pk",
-                filter=(Q(status__in=oppna) | Q(inlamnad__isnull=True))
-                & Q(rapportperiod__sista_dag__lt=today)
-                | (~Q(status__in=oppna) & Q(inlamnad__date__gt=rapportperiod.sista_dag)),
+                filter=Q(inlamnad__isnull=True, rapportperiod__sista_dag__lt=today)
+                | Q(inlamnad__date__gt=rapportperiod.sista_dag),
             ),
             **{
                 status.value: Count("pk", filter=Q(status=status.value))

@@ -58,7 +58,7 @@ def _rapport_to_report(user, pk: int) -> Rapport:
 
 
 def _is_open(rapport: Rapport) -> bool:
-    return rapport.status in Rapport.OPPNA and not rapport.rapportperiod.stangd
+    return arbetsflode.tar_emot_andringar(rapport)
 
 
 # --- The page ------------------------------------------------------------------------------------

@@ -786,3 +786,96 @@ def test_panel_costs_the_same_whatever_the_number_of_versions(
         panel = arbetsflode.panel(rapport, controller)
 
     assert [v["nummer"] for v in panel["versioner"]] == list(range(1, versions + 1))
+
+
+# --- A resubmission after a sending back: on time by the first submission, also in a closed
+# period ---------------------------------------------------------------------------------------
+
+
+def _at(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
+
+
+def _submitted_on_time_then_sent_back(rapport, chef_solrosen, chef_buf):
+    """Submitted on its last day (five days ago), sent back since: a resubmission today comes
+    in after the last day."""
+    _klar(rapport)
+    arbetsflode.lamna_in(rapport=rapport, user=chef_solrosen)
+    arbetsflode.skicka_tillbaka(rapport=rapport, user=chef_buf, kommentar="Analys saknas.")
+    rapport.rapportperiod.sista_dag = timezone.localdate() - datetime.timedelta(days=5)
+    rapport.rapportperiod.save()
+    Rapport.objects.filter(pk=rapport.pk).update(inlamnad=_at(rapport.rapportperiod.sista_dag))
+    rapport.refresh_from_db()
+    return rapport
+
+
+def test_a_resubmission_after_a_sending_back_is_not_late(rapport, chef_solrosen, chef_buf):
+    rapport = _submitted_on_time_then_sent_back(rapport, chef_solrosen, chef_buf)
+    idag = timezone.localdate()
+    forsta = rapport.inlamnad
+
+    assert arbetsflode.ar_sen(rapport, idag) is False  # sent back: with the chef, not late
+    second = arbetsflode.lamna_in(rapport=rapport, user=chef_solrosen)
+
+    rapport.refresh_from_db()
+    assert (rapport.status, rapport.inlamnad, second.nummer) == ("inlamnad", forsta, 2)
+    assert [act["sen"] for act in _acts(rapport, Handling.RAPPORT_INLAMNAD)] == [False, False]
+    assert arbetsflode.ar_sen(rapport, idag) is False
+    panel = arbetsflode.panel(rapport, chef_solrosen)
+    assert (panel["forsenad"], panel["inlamnad_sent"]) == (False, False)
+    assert panel["senast_inlamnad"]["nummer"] == 2
+    html = render_to_string("uppfoljning/arbetsflode/_panel.html", {"arbetsflode": panel})
+    assert "<dt>Först inlämnad</dt>" in html
+    assert "<dt>Version 2 inlämnad</dt>" in html
+    assert "Inlämnad för sent" not in html
+
+
+def test_a_late_first_submission_stays_late_after_a_resubmission(rapport, chef_solrosen, chef_buf):
+    rapport = _submitted_on_time_then_sent_back(rapport, chef_solrosen, chef_buf)
+    sen = _at(rapport.rapportperiod.sista_dag + datetime.timedelta(days=1))
+    Rapport.objects.filter(pk=rapport.pk).update(inlamnad=sen)
+    rapport.refresh_from_db()
+
+    arbetsflode.lamna_in(rapport=rapport, user=chef_solrosen)
+
+    rapport.refresh_from_db()
+    assert rapport.inlamnad == sen
+    second = Handelse.objects.filter(objekt_id=rapport.pk, handling=Handling.RAPPORT_INLAMNAD)
+    assert second.order_by("pk").last().data["sen"] is True
+    assert arbetsflode.ar_sen(rapport, timezone.localdate()) is True
+
+
+def test_a_report_sent_back_is_resubmitted_in_a_closed_period(rapport, chef_solrosen, chef_buf):
+    rapport = _submitted_on_time_then_sent_back(rapport, chef_solrosen, chef_buf)
+    rapport.rapportperiod.stangd = True
+    rapport.rapportperiod.save()
+
+    panel = arbetsflode.panel(rapport, chef_solrosen)
+    assert (panel["can_submit"], panel["stangd_for_inlamning"]) == (True, False)
+    version = arbetsflode.lamna_in(rapport=rapport, user=chef_solrosen)
+
+    rapport.refresh_from_db()
+    assert (rapport.status, version.nummer) == ("inlamnad", 2)
+
+
+def test_view_resubmits_a_report_sent_back_in_a_closed_period(
+    client, rapport, chef_solrosen, chef_buf
+):
+    rapport = _submitted_on_time_then_sent_back(rapport, chef_solrosen, chef_buf)
+    rapport.rapportperiod.stangd = True
+    rapport.rapportperiod.save()
+    client.force_login(chef_solrosen)
+
+    page = client.get(reverse("uppfoljning:rapport", args=[rapport.pk]))
+    response = _post(
+        client,
+        chef_solrosen,
+        rapport,
+        "lamna_in",
+        {"inlamning-andringsmarke": locking.token(rapport)},
+    )
+
+    assert f'action="/uppfoljning/rapporter/{rapport.pk}/lamna-in/"' in page.content.decode()
+    assert response.status_code == 302
+    rapport.refresh_from_db()
+    assert rapport.status == "inlamnad"

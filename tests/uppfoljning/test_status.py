@@ -89,6 +89,41 @@ def test_controller_sees_every_report_with_status_and_lateness(client, controlle
     assert '<progress max="100" value="40"' in html
 
 
+def test_a_report_first_submitted_on_time_is_not_late_after_a_sending_back(
+    client, controller, org, period
+):
+    """Sent back after an on-time submission: on the board it is not late while the chef
+    corrects it, nor once it comes in again after the last day (`inlamnad` stays the first
+    submission's, as the workflow keeps it)."""
+    i_tid = _inlamnad(period.sista_dag)
+    RapportFactory(
+        rapportperiod=period, organisation=org["buf"], status=S.ATERSKICKAD, inlamnad=i_tid
+    )
+    RapportFactory(
+        rapportperiod=period,
+        organisation=org["solrosen"],
+        status=S.INLAMNAD,
+        version=2,
+        inlamnad=i_tid,
+    )
+    RapportFactory(
+        rapportperiod=period,
+        organisation=org["forskola"],
+        status=S.ATERSKICKAD,
+        inlamnad=_inlamnad(period.sista_dag + datetime.timedelta(days=1)),
+    )
+    client.force_login(controller)
+
+    response = client.get(URL, {"period": period.pk})
+
+    assert sorted(_rows(response)) == [
+        ("BUF", "Återskickad", False),
+        ("FSK", "Återskickad", True),
+        ("SOL", "Inlämnad", False),
+    ]
+    assert response.context["summering"]["sena"] == 1
+
+
 def test_filter_shows_only_the_reports_not_ready(client, controller, rapporter, period):
     client.force_login(controller)
     response = client.get(URL, {"period": period.pk, "ej_klara": "1"})
