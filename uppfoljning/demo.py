@@ -1185,16 +1185,25 @@ class _Rapportering:
 
     def bedom(self, rapport: Rapport, user, rng: random.Random) -> bool:
         """Assess the organisation's own goals (where the goal demo has any) in the tertial
-        reports and in the units' reports per april, augusti and november; whether a goal is
-        not met (which calls for an action plan)."""
+        reports, the årsrapporter and the units' reports per april, augusti and november;
+        whether a goal is not met (which calls for an action plan). A goal the goal demo has
+        assessed for the period (the years that have ended) keeps its assessment: the report
+        shows the goal chain's own."""
         period = rapport.period
         if period.typ == Periodtyp.MANAD and period.nummer not in (4, 8, 11):
             return False
         goals = Mal.objects.filter(
             covering_year(period.ar), agare=rapport.organisation, status=Mal.Status.ANTAGET
         ).order_by("pk")
-        ej = False
+        assessed = dict(
+            Bedomning.objects.filter(mal__in=goals, **Bedomning.period_lookup(period))
+            .exclude(utfall=Utfall.EJ_BEDOMT)
+            .values_list("mal_id", "utfall")
+        )
+        ej = Utfall.EJ_UPPFYLLT in assessed.values()
         for goal in goals:
+            if goal.pk in assessed:
+                continue
             utfall = rng.choices(
                 [Utfall.UPPFYLLT, Utfall.DELVIS, Utfall.EJ_UPPFYLLT],
                 weights=[45, 47, 8 if period.typ == Periodtyp.TERTIAL else 0],
@@ -1326,6 +1335,14 @@ class _Rapportering:
                 if manad == 8 and month.kod == DELARSRAPPORT[0]:
                     self.kommunen(reports[("delarsrapport", "KS", month)], DELARSRAPPORT)
                 if manad == 12 and str(ar) == ARSREDOVISNING[0]:
+                    # the nämnder's and bolagens årsrapporter first: KS compiles them
+                    arsrapporter = [
+                        rapport
+                        for (typ, _, period), rapport in reports.items()
+                        if typ == "arsrapport" and period == Period.year(ar)
+                    ]
+                    for rapport in sorted(arsrapporter, key=lambda r: r.organisation.kod):
+                        self.arsrapport(rapport)
                     self.kommunen(
                         reports[("arsredovisning", "KS", Period.year(ar))], ARSREDOVISNING
                     )
@@ -1342,6 +1359,31 @@ class _Rapportering:
             and antagande_organ(rapport) is not None
         ):
             self.anta(rapport, beslut)
+
+    def arsrapport(self, rapport: Rapport) -> None:
+        """A nämnd's (or the bolag's) årsrapport: written, submitted and approved in February,
+        and adopted by the nämnd itself at its meeting a few days after the approval (the
+        bolag's årsredovisning is approved by the general meeting, outside the system)."""
+        self.fyll(rapport)
+        if rapport.status != Rapport.Status.GODKAND or antagande_organ(rapport) is None:
+            return
+        org, ar = rapport.organisation, rapport.period.ar
+        rng = _rng("arsrapport", org.kod, ar)
+        _, _, approve = self.dagar(rapport)
+        day = max(approve + datetime.timedelta(days=2), datetime.date(ar + 1, 2, 17))
+        day += datetime.timedelta(days=rng.randint(0, 6))
+        while day.weekday() >= 5:
+            day += datetime.timedelta(days=1)
+        if day > self.idag:
+            return
+        self.anta(
+            rapport,
+            (
+                day,
+                f"§ {rng.randint(8, 30)}",
+                f"{org.forkortning or org.kod} {ar + 1}/{rng.randint(20, 140)}",
+            ),
+        )
 
     def anta(self, rapport: Rapport, beslut: tuple) -> None:
         day, paragraf, diarienummer = beslut

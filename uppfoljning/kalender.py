@@ -520,6 +520,50 @@ def _boras() -> list[dict]:
             "ordning": 40,
         },
         {
+            "kod": "arsrapport",
+            "namn": "Årsrapport",
+            "beskrivning": "Nämndernas och bolagens redovisning av det gångna året till "
+            "Kommunstyrelsen: hur de följt Kommunfullmäktiges inriktning, om målen och "
+            "uppdragen i budgeten uppnåtts och genomförts och hur resurserna använts. "
+            "Nämnden antar sin egen; bolagets årsredovisning godkänns av årsstämman. "
+            "Kommunstyrelsen sammanställer dem i kommunens årsredovisning.",
+            "periodtyp": Periodtyp.AR,
+            "periodnummer": [],
+            "rapporterande_nivaer": [T.NAMND, T.BOLAGSSTYRELSE],
+            "endast_valda": False,
+            "avsnitt": [
+                _avsnitt("handelser", "Viktiga händelser under året"),
+                _avsnitt("utveckling", "Verksamhetens utveckling"),
+                _avsnitt(
+                    "analys_ekonomi",
+                    "Analys av årets ekonomiska resultat",
+                    hjalptext="Resultatet mot budget, orsakerna till avvikelserna och hur "
+                    "anvisade resurser använts.",
+                ),
+                _avsnitt(
+                    "analys_maluppfyllelse",
+                    "Måluppfyllelse och uppdrag",
+                    hjalptext="Hur nämnden följt Kommunfullmäktiges inriktning och vilka mål "
+                    "och uppdrag i budgeten som uppnåtts och genomförts.",
+                ),
+                _avsnitt(
+                    "djupanalys",
+                    "Djupanalys",
+                    obligatorisk=False,
+                    hjalptext="De perspektiv Kommunfullmäktige valt i budgeten, t.ex. barn och "
+                    "unga, äldre, funktionsnedsättning, integration eller miljö.",
+                ),
+                _avsnitt("personal", "Personal", obligatorisk=False),
+                _avsnitt("framtid", "Framtid"),
+            ],
+            "frist_manader": 2,
+            "frist_dag": 15,
+            "helgregel": Rapporttyp.Helgregel.FORE,
+            "granskas": True,
+            "antas_av": T.NAMND,
+            "ordning": 45,
+        },
+        {
             "kod": "arsredovisning",
             "namn": "Årsredovisning",
             "beskrivning": "Kommunens årsredovisning: ett analyserande beslutsunderlag för "
@@ -564,7 +608,10 @@ def boras_rapporttyper() -> list[Rapporttyp]:
         data = dict(data)
         kod = data.pop("kod")
         typer[kod], _ = Rapporttyp.objects.get_or_create(kod=kod, defaults=data)
-    if typer["delarsrapport"].sammanstaller_id is None:
-        typer["delarsrapport"].sammanstaller = typer["tertial"]
-        typer["delarsrapport"].save(update_fields=["sammanstaller"])
+    # What KS compiles for KF: the nämnder's and bolagens tertial reports per August into the
+    # delårsrapport, their årsrapporter into the årsredovisning.
+    for kod, delar in (("delarsrapport", "tertial"), ("arsredovisning", "arsrapport")):
+        if typer[kod].sammanstaller_id is None:
+            typer[kod].sammanstaller = typer[delar]
+            typer[kod].save(update_fields=["sammanstaller"])
     return list(typer.values())

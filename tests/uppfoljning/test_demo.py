@@ -27,6 +27,7 @@ from uppfoljning.models import (
     Rapportperiod,
     Rapportversion,
 )
+from uppfoljning.utdata import aret_som_gick_context
 
 H = Handelse.Handling
 FOLLOW_UP_ACTS = [
@@ -223,7 +224,10 @@ def _adopted(rapport: Rapport) -> dict:
 def test_demo_municipal_reports_show_the_whole_municipalitys_economy(demo, db):
     """KS' delårsrapport and årsredovisning: KS' own row first, then one row per nämnd and
     bolag compiled (their frozen totals), summed; not KS' own economy alone."""
-    for rapport in (_rapport("delarsrapport", "KS", 2025, 8),):
+    for rapport in (
+        _rapport("delarsrapport", "KS", 2025, 8),
+        _rapport("arsredovisning", "KS", 2025),
+    ):
         innehall = _adopted(rapport)
         rader = innehall["ekonomi"]["rader"]
         delar = [d["organisation"]["kod"] for d in innehall["delar"]]
@@ -237,3 +241,32 @@ def test_demo_municipal_reports_show_the_whole_municipalitys_economy(demo, db):
         assert Decimal(innehall["ekonomi"]["total"]["budget_ar"]) > 10 * Decimal(
             rader[0]["budget_ar"]
         )
+
+
+def test_demo_namnderna_adopted_their_arsrapporter_before_ks_compiled_them(demo, db):
+    ars = _rapport("arsredovisning", "KS", 2025)
+    arsrapporter = Rapport.objects.filter(
+        rapportperiod__rapporttyp__kod="arsrapport", rapportperiod__ar=2025
+    ).select_related("organisation", "antagen_av")
+    delar = _adopted(ars)["delar"]
+
+    assert len(delar) == arsrapporter.count() == 8
+    assert [d["inlamnad"] and d["godkand"] for d in delar] == [True] * 8
+    for rapport in arsrapporter:
+        if rapport.organisation.typ == Organisation.Typ.NAMND:
+            # adopted by the nämnd itself, before KS submitted the årsredovisning
+            assert rapport.status == Rapport.Status.ANTAGEN
+            assert rapport.antagen_av == rapport.organisation
+            assert rapport.beslutsdatum < timezone.localdate(ars.inlamnad)
+        else:
+            # a bolag's årsredovisning goes to its general meeting, outside the system
+            assert rapport.status == Rapport.Status.GODKAND
+
+
+def test_demo_aret_som_gick_shares_the_hundred_kronor_between_the_namnder(demo, db):
+    context = aret_som_gick_context(AretSomGick.objects.get(ar=2025))
+    hundra = {h["namn"]: h["kronor"] for h in context["hundra"]}
+
+    assert sum(hundra.values()) == 100
+    assert {"Kommunstyrelsen", "Barn- och utbildningsnämnden", "Socialnämnden"} <= set(hundra)
+    assert hundra["Kommunstyrelsen"] < 20

@@ -117,12 +117,13 @@ def test_boras_rapporttyper_is_idempotent_and_keeps_the_controllers_changes():
         "manad",
         "tertial",
         "delarsrapport",
+        "arsrapport",
         "arsredovisning",
     ]
     Rapporttyp.objects.filter(kod="manad").update(frist_dag=12)
     andra = kalender.boras_rapporttyper()
     assert [t.pk for t in andra] == [t.pk for t in forsta]
-    assert Rapporttyp.objects.count() == 5
+    assert Rapporttyp.objects.count() == 6
     assert Rapporttyp.objects.get(kod="manad").frist_dag == 12
     delars = Rapporttyp.objects.get(kod="delarsrapport")
     assert delars.sammanstaller.kod == "tertial"
@@ -138,6 +139,31 @@ def test_boras_rapporttyper_is_idempotent_and_keeps_the_controllers_changes():
     assert {"kassaflodesanalys", "driftredovisning", "investeringsredovisning"} <= {
         a["kod"] for a in ar.avsnitt
     }
+    # KS compiles the nämnder's and bolagens årsrapporter, which each nämnd adopts itself
+    # (a bolag's årsredovisning goes to its general meeting) after KS' controllers approved it.
+    assert ar.sammanstaller.kod == "arsrapport"
+    arsrapport = ar.sammanstaller
+    assert (arsrapport.periodtyp, arsrapport.rapporterande_nivaer, arsrapport.antas_av) == (
+        "ar",
+        [Organisation.Typ.NAMND, Organisation.Typ.BOLAGSSTYRELSE],
+        Organisation.Typ.NAMND,
+    )
+    assert arsrapport.granskas is True
+    assert arsrapport.lagkrav == ""
+    assert kalender.frist(arsrapport, Period.year(2025)) == D(2026, 2, 13)  # 15th a Sunday
+
+
+@pytest.mark.django_db
+def test_boras_rapporttyper_sets_what_the_arsredovisning_compiles_in_an_older_database():
+    """A database made before the årsrapport existed: the årsredovisning compiled its own
+    kind. A second call adds the kind and sets it, as it does for the delårsrapport."""
+    kalender.boras_rapporttyper()
+    Rapporttyp.objects.filter(kod="arsredovisning").update(sammanstaller=None)
+    Rapporttyp.objects.filter(kod="arsrapport").delete()
+
+    kalender.boras_rapporttyper()
+
+    assert Rapporttyp.objects.get(kod="arsredovisning").sammanstaller.kod == "arsrapport"
 
 
 @pytest.mark.django_db

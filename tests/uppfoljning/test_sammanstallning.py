@@ -18,7 +18,7 @@ from tests.uppfoljning.factories import (
     RapportversionFactory,
 )
 from uppfoljning import ekonomi as ekonomi_module
-from uppfoljning import sammanstallning
+from uppfoljning import kalender, sammanstallning
 from uppfoljning.models import Ekonomirad, Prognos, Rapport
 from uppfoljning.rapportering import delar_klara, rapport_innehall
 
@@ -426,3 +426,21 @@ def test_municipal_economy_reads_a_bounded_number_of_queries(org, kommunens_dela
     # versions; KS's own economy: the aggregate over its subtree, its forecasts.
     assert len(queries) == 6
     assert len(ekonomi["rader"]) == 3 + n
+
+
+def test_ks_arsredovisning_compiles_the_namnders_arsrapporter(org, controller):
+    """Borås' kinds: the årsredovisning compiles the nämnder's and bolagens årsrapporter of the
+    year (not its own kind), each adopted by its own nämnd."""
+    typer = {t.kod: t for t in kalender.boras_rapporttyper()}
+    for kod in ("arsrapport", "arsredovisning"):
+        kalender.skapa_perioder(rapporttyp=typer[kod], ar=2025, user=controller)
+    ars = Rapport.objects.get(rapportperiod__rapporttyp__kod="arsredovisning")
+    bun = Rapport.objects.get(rapportperiod__rapporttyp__kod="arsrapport", organisation=org["bun"])
+
+    assert ars.organisation == org["ks"]
+    assert [p["organisation"]["kod"] for p in sammanstallning.delar(ars)] == ["BUN", "SN"]
+    assert sammanstallning.antagande_organ(bun) == org["bun"]
+    assert sammanstallning.saknade_delar(ars)[1:3] == [
+        "inlämnad rapport från Barn- och utbildningsnämnden (ej påbörjad)",
+        "inlämnad rapport från Socialnämnden (ej påbörjad)",
+    ]
