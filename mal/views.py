@@ -356,8 +356,8 @@ def bedomning(request: HttpRequest, pk: int) -> HttpResponse:
     mal = _get_mal_for_user(request.user, pk)
     if not permissions.can_report(request.user, mal.agare_id):
         raise PermissionDenied("Du kan inte bedöma det här målet.")
-    latest = queries.default_period()
-    period = latest if mal.covers_year(latest.ar) else Period.year(mal.sista_ar)
+    asked = _period_param(request)  # the start page's panel asks for the year to assess
+    period = asked if mal.covers_year(asked.ar) else Period.year(mal.sista_ar)
     existing = (
         Bedomning.objects.filter(mal=mal, **Bedomning.period_lookup(period))
         .select_related("bedomd_av")

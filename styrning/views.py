@@ -12,7 +12,7 @@ from styrning.context_processors import public_sections
 from styrning.pagecache import public_page
 from styrning.pagination import paginate
 from styrning.queries import organisation_tree
-from styrning.startsida import panels_for
+from styrning.startsida import panels_for, role_tasks_for
 
 
 @never_cache
@@ -43,14 +43,16 @@ ORGANISATION_PER_PAGE = 100
 
 @login_required
 def min_sida(request: HttpRequest) -> HttpResponse:
-    roles = request.user.roller.select_related("organisation").order_by(
-        "organisation__namn", "roll"
+    roles = list(
+        request.user.roller.select_related("organisation").order_by("organisation__namn", "roll")
     )
+    tasks = role_tasks_for(request, roles)
     return render(
         request,
         "styrning/min_sida.html",
         {
             "roles": roles,
+            "role_rows": [{"role": role, "tasks": tasks.get(role.pk, [])} for role in roles],
             "panels": panels_for(request),
             "is_administrator": permissions.is_administrator(request.user),
             "is_controller": permissions.is_controller(request.user),

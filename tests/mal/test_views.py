@@ -1,14 +1,17 @@
+import datetime
 import re
 from decimal import Decimal
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from django.utils import timezone
 
 from mal.models import Aktivitet, Bedomning, Mal, Malvarde, Uppdragskommentar, Utfall, Varde
 from styrning import locking
+from styrning.periods import Period
 from tests.dokument.factories import DokumentFactory, published
-from tests.factories import OrganisationFactory
+from tests.factories import MandatperiodFactory, OrganisationFactory
 from tests.mal.factories import (
     BedomningFactory,
     IndikatorFactory,
@@ -530,6 +533,41 @@ def test_start_page_panel_lists_goals_the_chef_has_not_assessed(client, chain, c
     html = response.content.decode()
     assert "Mål att bedöma för" in html
     assert "Barnen känner sig trygga" in html
+
+
+def test_the_year_to_assess_is_the_year_before_until_the_annual_report_is_done():
+    from mal.panels import bedomningsar
+
+    days = [
+        datetime.date(2026, 12, 5),
+        datetime.date(2027, 2, 15),
+        datetime.date(2027, 3, 31),
+        datetime.date(2027, 4, 1),
+    ]
+
+    assert [bedomningsar(day) for day in days] == [2026, 2026, 2026, 2027]
+
+
+def test_start_page_panel_heads_and_links_the_year_to_assess_now(client, org, chef_solrosen):
+    from mal.panels import bedomningsar
+
+    ar = bedomningsar(timezone.localdate())
+    mal = MalFactory(
+        agare=org["solrosen"],
+        titel="Barnen leker ute varje dag",
+        mandatperiod=MandatperiodFactory(start_ar=ar - 1, slut_ar=ar + 2),
+    )
+    BedomningFactory(mal=mal, ar=ar - 1, utfall=Utfall.UPPFYLLT)  # last year's is done
+
+    response = login(client, chef_solrosen).get(reverse("min_sida"))
+
+    [panel] = [p for p in response.context["panels"] if p["template"] == "mal/_panel.html"]
+    url = f"{reverse('mal:bedomning', args=[mal.pk])}?period={ar}"
+    html = response.content.decode()
+    assert (panel["ar"], [m.pk for m in panel["goals"]]) == (ar, [mal.pk])
+    assert f"Mål att bedöma för {ar}</h2>" in html
+    assert f'<a href="{url}">' in html
+    assert client.get(url).context["period"] == Period.year(ar)
 
 
 # Indicators and activities ---------------------------------------------------------------------

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from styrning.models import Organisation, Roll
 from tests.factories import OrganisationFactory, RollFactory, UserFactory
@@ -277,3 +278,116 @@ def test_start_page_panel_costs_the_same_for_few_and_many_reports(client, org):
     panel = next(p for p in response.context["panels"] if "rader" in p)
     assert (len(panel["rader"]), panel["antal"]) == (10, 16)
     assert len(few.captured_queries) == len(many.captured_queries)
+
+
+# The chef's line under "Det här kan du göra" -------------------------------------------------
+
+
+def _manad(dag: datetime.date) -> dict:
+    return {"ar": dag.year, "periodtyp": "manad", "periodnummer": dag.month}
+
+
+def _forra_manaden(idag: datetime.date) -> datetime.date:
+    return idag.replace(day=1) - datetime.timedelta(days=1)
+
+
+def _typ():
+    from tests.uppfoljning.factories import RapporttypFactory
+
+    return RapporttypFactory(namn="Månadsuppföljning", kod="manad")
+
+
+def test_chefs_line_leads_to_the_open_report_of_the_period_just_ended(
+    client, org, chef_solrosen, idag
+):
+    typ = _typ()
+    forra = RapportperiodFactory(
+        rapporttyp=typ, **_manad(_forra_manaden(idag)), sista_dag=idag + datetime.timedelta(days=5)
+    )
+    oppen = RapportFactory(rapportperiod=forra, organisation=org["solrosen"], status=S.UTKAST)
+    # This month's report is not open yet: its period has not ended.
+    RapportFactory(
+        rapportperiod=RapportperiodFactory(
+            rapporttyp=typ, **_manad(idag), sista_dag=idag + datetime.timedelta(days=40)
+        ),
+        organisation=org["solrosen"],
+    )
+    client.force_login(chef_solrosen)
+
+    html = client.get("/min-sida/").content.decode()
+
+    assert (
+        "<li>Rapportera värden, prognoser, målbedömningar och analyser för Solrosens förskola: "
+        f'<a href="/uppfoljning/rapporter/{oppen.pk}/">Månadsuppföljning '
+        f"{forra.period.ackumulerad_label}</a> (sista dag "
+        f"{date_format(forra.sista_dag, 'j F Y')}).</li>"
+    ) in html
+
+
+def test_chefs_line_marks_a_late_report_and_keeps_one_sent_back_in_a_closed_period(
+    client, org, chef_solrosen, idag
+):
+    forra = RapportperiodFactory(
+        rapporttyp=_typ(),
+        **_manad(_forra_manaden(idag)),
+        sista_dag=idag - datetime.timedelta(days=1),
+        stangd=True,
+    )
+    rapport = RapportFactory(
+        rapportperiod=forra,
+        organisation=org["solrosen"],
+        status=S.ATERSKICKAD,
+        inlamnad=_inlamnad(idag - datetime.timedelta(days=2)),
+    )
+    client.force_login(chef_solrosen)
+
+    html = client.get("/min-sida/").content.decode()
+
+    assert f'<a href="/uppfoljning/rapporter/{rapport.pk}/">' in html
+    assert f"(återskickad, sista dag {date_format(forra.sista_dag, 'j F Y')})." in html
+    Rapport.objects.filter(pk=rapport.pk).update(status=S.UTKAST, inlamnad=None)
+    html = client.get("/min-sida/").content.decode()
+    assert f'<a href="/uppfoljning/rapporter/{rapport.pk}/">' not in html  # closed, never in
+
+
+def test_chefs_line_says_when_the_next_report_opens(client, org, chef_solrosen, idag):
+    manad = RapportperiodFactory(
+        rapporttyp=_typ(), **_manad(idag), sista_dag=idag + datetime.timedelta(days=40)
+    )
+    RapportFactory(rapportperiod=manad, organisation=org["solrosen"])
+    client.force_login(chef_solrosen)
+
+    html = client.get("/min-sida/").content.decode()
+
+    oppnar = manad.period.slut + datetime.timedelta(days=1)
+    assert (
+        "för Solrosens förskola. Ingen rapport är öppen just nu: nästa, månadsuppföljning "
+        f"{manad.period.ackumulerad_label}, öppnar den {date_format(oppnar, 'j F Y')} "
+        f"(sista dag {date_format(manad.sista_dag, 'j F Y')}).</li>"
+    ) in html
+
+
+def test_chefs_line_costs_the_same_for_few_and_many_reports(client, org, chef_solrosen, idag):
+    typ = _typ()
+    client.force_login(chef_solrosen)
+    forra = _forra_manaden(idag)
+    RapportFactory(
+        rapportperiod=RapportperiodFactory(rapporttyp=typ, **_manad(forra), sista_dag=idag),
+        organisation=org["solrosen"],
+    )
+    client.get("/min-sida/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/min-sida/")
+    for ar in range(forra.year - 1, forra.year + 1):
+        for manad in range(1, 13):
+            if (ar, manad) != (forra.year, forra.month):
+                RapportFactory(
+                    rapportperiod=RapportperiodFactory(
+                        rapporttyp=typ, ar=ar, periodnummer=manad, sista_dag=idag
+                    ),
+                    organisation=org["solrosen"],
+                )
+    with CaptureQueriesContext(connection) as many:
+        client.get("/min-sida/")
+
+    assert len(many.captured_queries) == len(few.captured_queries)
