@@ -233,6 +233,12 @@ def report_reader_ids(user) -> frozenset[int]:
     return internal_ids(user) | roles.covered(frozenset({Typ.FORTROENDEVALD}))
 
 
+def has_status_board(user) -> bool:
+    """The follow-up's status board: controllers (every report) and chefs (the reports of
+    the organisations they report for or review: their unit and below)."""
+    return is_controller(user) or Typ.CHEF in role_types(user)
+
+
 def can_view_report(user, *, organisation_id: int, adopted: bool, submitted: bool) -> bool:
     """An adopted report is public; a submitted or approved one is read by `report_reader_ids`;
     a draft (not started, draft, sent back) by those who read the organisation's internal

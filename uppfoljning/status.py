@@ -31,8 +31,7 @@ def synliga_ids(user) -> frozenset[int] | None:
 
 
 def har_statustavla(user) -> bool:
-    ids = synliga_ids(user)
-    return ids is None or bool(ids)
+    return permissions.has_status_board(user)
 
 
 def _rapporter(ids: frozenset[int] | None) -> QuerySet[Rapport]:

@@ -170,6 +170,37 @@ def test_navigation_marks_the_current_section(client, org):
 
 
 @pytest.mark.django_db
+def test_staff_navigation_links_the_tools_each_role_may_use(
+    client, controller, chef_solrosen, fortroendevald_bun
+):
+    def tools(user):
+        client.force_login(user)
+        response = client.get(reverse("min_sida"))
+        return [(i["label"], i["url"]) for i in response.context["nav_tools"]], response
+
+    controller_tools, response = tools(controller)
+    chef_tools, _ = tools(chef_solrosen)
+    politician_tools, politician_page = tools(fortroendevald_bun)
+    client.logout()
+    anonymous = client.get(reverse("start"))
+
+    assert controller_tools == [
+        ("Statustavlan", reverse("uppfoljning:status")),
+        ("Rapportkalendern", reverse("uppfoljning:kalender")),
+        ("Läs in ekonomi", reverse("uppfoljning:ekonomi_import")),
+    ]
+    assert chef_tools == [("Statustavlan", reverse("uppfoljning:status"))]
+    assert politician_tools == []
+    html = response.content.decode()
+    assert '<nav class="staff-nav" aria-label="Dina verktyg">' in html
+    assert f'<a href="{reverse("uppfoljning:ekonomi_import")}">Läs in ekonomi</a>' in html
+    assert 'class="staff-nav"' not in politician_page.content.decode()
+    assert 'class="staff-nav"' not in anonymous.content.decode()
+    client.force_login(controller)
+    assert [client.get(url).status_code for _, url in controller_tools] == [200, 200, 200]
+
+
+@pytest.mark.django_db
 def test_every_aria_describedby_points_at_an_element_of_the_page(client, chef_solrosen):
     import re
 
