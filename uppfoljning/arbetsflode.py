@@ -28,6 +28,7 @@ from styrning.actionlog import Handling, log_action
 from styrning.formatting import format_number
 from styrning.models import Handelse
 from uppfoljning import innehall as innehall_schema
+from uppfoljning import utdata
 from uppfoljning.forms_arbetsflode import (
     GodkannForm,
     LamnaInForm,
@@ -187,7 +188,9 @@ def frys(
     """Freeze the report's content as it is now as version `rapport.version` of `slag`
     (inlämnad, antagen), with the SHA-256 of its canonical form. `innehall` is the content
     the caller has just read and checked (read here when not given), so what was checked is
-    what is frozen. The caller logs the act (submitting, adopting)."""
+    what is frozen. The caller logs the act (submitting, adopting). Once the transaction
+    commits, the version's PDF is enqueued for the worker (`utdata.enqueue_pdf`), so the stored
+    file is there when a reader asks for it."""
     if slag not in Rapportversion.Slag.values:
         raise ValueError(f"Okänt slag av version: {slag}")
     if Rapportversion.objects.filter(rapport=rapport, nummer=rapport.version, slag=slag).exists():
@@ -199,7 +202,7 @@ def frys(
         from uppfoljning.rapportering import rapport_innehall
 
         innehall = rapport_innehall(rapport)
-    return Rapportversion.objects.create(
+    version = Rapportversion.objects.create(
         rapport=rapport,
         nummer=rapport.version,
         slag=slag,
@@ -209,6 +212,10 @@ def frys(
         skapad_av=user if user is not None and user.is_authenticated else None,
         anledning=anledning,
     )
+    # After the commit: a version rolled back is never rendered, and the mark that it was
+    # enqueued (kept against a second enqueue from the PDF link) is set only for one that is.
+    transaction.on_commit(lambda: utdata.enqueue_pdf(version))
+    return version
 
 
 # --- The actions ------------------------------------------------------------------------------

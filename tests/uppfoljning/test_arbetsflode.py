@@ -879,3 +879,47 @@ def test_view_resubmits_a_report_sent_back_in_a_closed_period(
     assert response.status_code == 302
     rapport.refresh_from_db()
     assert rapport.status == "inlamnad"
+
+
+# --- The stored PDF of a frozen version --------------------------------------------------------
+
+
+def test_a_submitted_version_has_its_pdf_stored_once_the_submission_commits(
+    client, rapport, chef_solrosen, settings, django_capture_on_commit_callbacks
+):
+    from pypdf import PdfReader
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": []}
+    }
+    _klar(rapport)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        version = arbetsflode.lamna_in(rapport=rapport, user=chef_solrosen)
+
+    version.refresh_from_db()
+    assert version.pdf.name.endswith(".pdf")
+    with version.pdf.open("rb") as stored:
+        text = "".join(page.extract_text() for page in PdfReader(stored).pages)
+    assert "Två nya avdelningar öppnade i mars." in text
+    client.force_login(chef_solrosen)
+    response = client.get(reverse("uppfoljning:version_pdf", args=[rapport.pk, 1]))
+    assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
+
+
+def test_a_submission_rolled_back_enqueues_no_pdf(
+    rapport, chef_solrosen, settings, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+    from django.tasks import task_backends
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    _klar(rapport)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            arbetsflode.lamna_in(rapport=rapport, user=chef_solrosen)
+            raise RuntimeError("something after the submission failed")
+        arbetsflode.lamna_in(rapport=rapport, user=chef_solrosen)
+
+    assert [r.args for r in task_backends["default"].results] == [[rapport.versioner.get().pk]]
