@@ -27,8 +27,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from mal.demo import ANALYSES  # (importing it registers its step first: reports gather goals)
-from mal.models import Bedomning, Mal, Utfall
-from mal.queries import covering_year
+from mal.models import Bedomning, Maluppfyllelse, Utfall
 from styrning.actionlog import Handling
 from styrning.demo import register_demo_step
 from styrning.models import Handelse, Organisation
@@ -61,7 +60,9 @@ from uppfoljning.models import (
 from uppfoljning.rapportering import (
     bedom,
     folj_upp_atgard,
+    forslagsperiod,
     rapport_innehall,
+    rapportens_mal,
     spara_atgard,
     spara_avsnitt,
 )
@@ -1183,22 +1184,33 @@ class _Rapportering:
         # A little inside the threshold: the budget here is rounded, the report's is exact.
         return (budget - prognos) / budget * 100 < grans + Decimal("0.05")
 
-    def bedom(self, rapport: Rapport, user, rng: random.Random) -> bool:
-        """Assess the organisation's own goals (where the goal demo has any) in the tertial
-        reports, the årsrapporter and the units' reports per april, augusti and november;
+    def bedom(
+        self, rapport: Rapport, user, rng: random.Random, *, som_forslaget: bool = False
+    ) -> bool:
+        """Assess the report's goals (the organisation's own, where the goal demo has any; in
+        KS' delårsrapport and årsredovisning KF's too) in the tertial reports, the
+        årsrapporter, KS' reports to KF and the units' reports per april, augusti and november;
         whether a goal is not met (which calls for an action plan). A goal the goal demo has
         assessed for the period (the years that have ended) keeps its assessment: the report
-        shows the goal chain's own."""
+        shows the goal chain's own. `som_forslaget`: a goal with a computed suggestion for the
+        period is assessed as suggested (KS' reports to KF, read by many)."""
         period = rapport.period
         if period.typ == Periodtyp.MANAD and period.nummer not in (4, 8, 11):
             return False
-        goals = Mal.objects.filter(
-            covering_year(period.ar), agare=rapport.organisation, status=Mal.Status.ANTAGET
-        ).order_by("pk")
+        goals = rapportens_mal(rapport).order_by("pk")
         assessed = dict(
             Bedomning.objects.filter(mal__in=goals, **Bedomning.period_lookup(period))
             .exclude(utfall=Utfall.EJ_BEDOMT)
             .values_list("mal_id", "utfall")
+        )
+        forslag = (
+            dict(
+                Maluppfyllelse.objects.filter(
+                    mal__in=goals, **Maluppfyllelse.period_lookup(forslagsperiod(period))
+                ).values_list("mal_id", "forslag")
+            )
+            if som_forslaget
+            else {}
         )
         ej = Utfall.EJ_UPPFYLLT in assessed.values()
         for goal in goals:
@@ -1208,6 +1220,8 @@ class _Rapportering:
                 [Utfall.UPPFYLLT, Utfall.DELVIS, Utfall.EJ_UPPFYLLT],
                 weights=[45, 47, 8 if period.typ == Periodtyp.TERTIAL else 0],
             )[0]
+            if forslag.get(goal.pk) in (Utfall.UPPFYLLT, Utfall.DELVIS, Utfall.EJ_UPPFYLLT):
+                utfall = forslag[goal.pk]
             ej |= utfall == Utfall.EJ_UPPFYLLT
             bedom(
                 rapport=rapport,
@@ -1434,6 +1448,14 @@ class _Rapportering:
         # KS' own forecast: the municipality's economy has a row for KS itself beside the
         # nämnder's and bolagens, whose forecasts are their own reports'
         self.prognos(rapport, user)
+        # KF's goals (those for god ekonomisk hushållning among them) and KS' own, with
+        # analyses; the year's assessments of the goal chain stand in the årsredovisning
+        self.bedom(
+            rapport,
+            user,
+            _rng("bedom", rapport.organisation.kod, rapport.period.kod),
+            som_forslaget=True,
+        )
         innehall = rapport_innehall(rapport)
         if not innehall["atgarder"] and atgardsplan_kravs(rapport, innehall):
             # a goal of KS assessed as not met in its tertial report calls for a plan here too

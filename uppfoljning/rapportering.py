@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Case, IntegerField, Max, Q, QuerySet, When
 
 from mal import fulfilment
 from mal import services as mal_services
@@ -36,6 +36,7 @@ from mal.models import (
 from mal.queries import covering_year
 from styrning import locking, permissions
 from styrning.actionlog import Handling, log_action
+from styrning.models import Organisation
 from styrning.periods import Period, Periodtyp
 from uppfoljning.ekonomi import ekonomi_for_rapport
 from uppfoljning.innehall import SCHEMA
@@ -164,19 +165,48 @@ def forslagsperiod(period: Period) -> Period:
     return period
 
 
-def _egna_mal(rapport: Rapport, period: Period) -> QuerySet[Mal]:
-    """The adopted goals the organisation owns that are in force in the period's year."""
+def _med_kf(rapport: Rapport) -> bool:
+    """A report with the law's requirements (the delårsrapport, the årsredovisning) assesses
+    kommunfullmäktige's goals, those for god ekonomisk hushållning among them, besides the
+    organisation's own."""
+    return bool(rapport.rapportperiod.rapporttyp.lagkrav)
+
+
+def rapportens_mal(rapport: Rapport, period: Period | None = None) -> QuerySet[Mal]:
+    """The adopted goals in force in the period's year that the report follows up: those the
+    organisation owns, and in a report with the law's requirements kommunfullmäktige's too
+    (first, as the law's assessment of KF's goals comes first)."""
+    period = period or rapport.period
+    agare = Q(agare=rapport.organisation_id)
+    if _med_kf(rapport):
+        agare |= Q(agare__typ=Organisation.Typ.KOMMUNFULLMAKTIGE)
     return (
-        Mal.objects.filter(covering_year(period.ar), agare=rapport.organisation_id)
+        Mal.objects.filter(covering_year(period.ar), agare)
         .filter(status=Mal.Status.ANTAGET)
         .select_related("malomrade", "budgetar", "mandatperiod")
-        .order_by("ordning", "nummer", "titel", "pk")
+        .annotate(
+            kf_forst=Case(
+                When(agare__typ=Organisation.Typ.KOMMUNFULLMAKTIGE, then=0),
+                default=1,
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("kf_forst", "ordning", "nummer", "titel", "pk")
     )
+
+
+def i_rapporten(rapport: Rapport, mal: Mal) -> bool:
+    """Whether the report follows up the goal (`rapportens_mal`)."""
+    if not mal.covers_year(rapport.period.ar) or mal.status != Mal.Status.ANTAGET:
+        return False
+    if mal.agare_id == rapport.organisation_id:
+        return True
+    return _med_kf(rapport) and mal.agare.typ == Organisation.Typ.KOMMUNFULLMAKTIGE
 
 
 def _las_mal(rapport: Rapport, period: Period) -> tuple[list[Malrad], dict[int, Indikator]]:
     """Goals with their suggestion, assessment and indicators: six queries in all."""
-    goals = list(_egna_mal(rapport, period))
+    goals = list(rapportens_mal(rapport, period))
     ids = [m.pk for m in goals]
     org_id = rapport.organisation_id
     indicators: dict[int, list[Indikator]] = {}
@@ -346,7 +376,7 @@ def andringsmarken(model, ids) -> dict[int, str]:
 def egna_indikatorer(rapport: Rapport) -> list[Indikator]:
     """The indicators of the goals the report shows (an action's effect is measured in one)."""
     return list(
-        Indikator.objects.filter(mal__in=_egna_mal(rapport, rapport.period).values("pk"))
+        Indikator.objects.filter(mal__in=rapportens_mal(rapport).values("pk"))
         .select_related("mal")
         .order_by("mal__ordning", "mal__nummer", "ordning", "namn", "pk")
     )
@@ -492,7 +522,8 @@ def innehall_av(data: Rapportdata) -> dict:
 def rapport_innehall(rapport: Rapport) -> dict:
     """A report's content (`uppfoljning.innehall`, schema 1), live from the data.
 
-    "mal": the adopted goals the organisation owns that are in force in the period's year,
+    "mal": the adopted goals the organisation owns that are in force in the period's year (in
+    the delårsrapport and the årsredovisning kommunfullmäktige's first: `rapportens_mal`),
     each with the stored computed suggestion (`Maluppfyllelse.forslag`, the insiders' reading:
     a report is written by those who read the organisation's internal material, preliminary
     values included) of the period, or for a month of the tertial it falls in
@@ -599,6 +630,7 @@ def _rakna_om(rapport: Rapport, user) -> None:
 
 
 def _eget_mal(rapport: Rapport, mal: Mal) -> None:
+    """The organisation's own goal in the report's year (its indicators take its values)."""
     if mal.agare_id != rapport.organisation_id or not mal.covers_year(rapport.period.ar):
         raise ValidationError(
             f"Målet ”{mal}” hör inte till {rapport.organisation} {rapport.period.ar}.",
@@ -663,11 +695,18 @@ def spara_avsnitt(
 def bedom(
     *, rapport: Rapport, mal: Mal, utfall: str, analys: str, andringsmarke: str = "", user
 ) -> Bedomning:
-    """The chef's assessment of one of the organisation's goals for the report's period:
-    written through the goal chain's own service (`mal.services.bedom_mal`), so the goal's
+    """The chef's assessment of one of the report's goals (`rapportens_mal`: the
+    organisation's own; in the delårsrapport and the årsredovisning kommunfullmäktige's too)
+    for the report's period: written through the goal chain's own service
+    (`mal.services.bedom_mal`, which checks who may assess the goal's owner), so the goal's
     pages show the same assessment."""
     rapport = _oppen_rapport(rapport, user)
-    _eget_mal(rapport, mal)
+    if not i_rapporten(rapport, mal):
+        raise ValidationError(
+            f"Målet ”{mal}” följs inte upp i rapporten för {rapport.organisation} "
+            f"{rapport.period.ar}.",
+            code="annat_mal",
+        )
     bedomning = mal_services.bedom_mal(
         mal=mal,
         period=rapport.period,
@@ -761,11 +800,8 @@ def _check_atgard(beskrivning, ansvarig, indikator, effekt_varde, rapport) -> No
         errors["ansvarig"] = "Ange vem som ansvarar för åtgärden."
     if effekt_varde is not None and indikator is None:
         errors["indikator"] = "Välj den indikator vars enhet effekten anges i."
-    if indikator is not None and (
-        indikator.mal.agare_id != rapport.organisation_id
-        or not indikator.mal.covers_year(rapport.period.ar)
-    ):
-        errors["indikator"] = "Välj en indikator för ett av organisationens mål."
+    if indikator is not None and not i_rapporten(rapport, indikator.mal):
+        errors["indikator"] = "Välj en indikator för ett av rapportens mål."
     if errors:
         raise ValidationError(errors, code="atgard")
 

@@ -12,6 +12,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from mal.demo import load_mal
+from mal.models import Mal
 from styrning.demo import load_organisation
 from styrning.models import Handelse, Organisation
 from styrning.permissions import can_report
@@ -270,3 +271,24 @@ def test_demo_aret_som_gick_shares_the_hundred_kronor_between_the_namnder(demo, 
     assert sum(hundra.values()) == 100
     assert {"Kommunstyrelsen", "Barn- och utbildningsnämnden", "Socialnämnden"} <= set(hundra)
     assert hundra["Kommunstyrelsen"] < 20
+
+
+def test_demo_kf_reports_assess_kfs_goals_and_aret_som_gick_agrees(demo, db):
+    """KS' delårsrapport and årsredovisning assess KF's goals (god ekonomisk hushållning among
+    them) and KS' own, each with an analysis; Året som gick counts the same statuses."""
+    kf_goals = set(
+        Mal.objects.filter(agare__kod="KF", status=Mal.Status.ANTAGET).values_list("pk", flat=True)
+    )
+    for rapport in (
+        _rapport("delarsrapport", "KS", 2025, 8),
+        _rapport("arsredovisning", "KS", 2025),
+    ):
+        mal = _adopted(rapport)["mal"]
+
+        # KF's goals first, then KS' own
+        assert {m["id"] for m in mal[: len(kf_goals)]} == kf_goals
+        assert [m["utfall"] for m in mal if m["utfall"] == "ej_bedomt" or not m["analys"]] == []
+    context = aret_som_gick_context(AretSomGick.objects.get(ar=2025))
+    mal = _adopted(_rapport("arsredovisning", "KS", 2025))["mal"]
+    assert context["mal_antal"] == len(mal) == len(kf_goals) + 4
+    assert context["mal_uppfyllda"] == sum(m["utfall"] == "uppfyllt" for m in mal)

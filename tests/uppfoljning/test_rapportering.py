@@ -528,3 +528,67 @@ def test_a_stale_section_save_is_refused_with_who_saved_and_nothing_is_overwritt
 
     assert exc.value.messages[0].startswith(f"Ändrat av {controller} kl. ")
     assert Avsnittstext.objects.get(rapport=tertial).text == "Controllerns text"
+
+
+@pytest.fixture
+def ks_rapporter(org):
+    """KS' delårsrapport per augusti 2026 (a kind with the law's requirements) and a monthly
+    report of KS per augusti (none), with two goals of KF (one for god ekonomisk hushållning),
+    one of KS and one of a nämnd, in force in 2026."""
+    mandat = MandatperiodFactory(start_ar=2023, slut_ar=2026)
+    kf_ekonomi = MalFactory(agare=org["kf"], mandatperiod=mandat, titel="Ekonomi i balans")
+    kf_trygg = MalFactory(agare=org["kf"], mandatperiod=mandat, titel="Trygga invånare")
+    MalFactory(agare=org["kf"], mandatperiod=mandat, titel="Utkast", status="utkast")
+    MalFactory(agare=org["ks"], mandatperiod=mandat, titel="Service i tid")
+    MalFactory(agare=org["bun"], mandatperiod=mandat, titel="Nämndens mål")
+    rapporter = {}
+    for kod, lagkrav in (("delarsrapport", "delarsrapport"), ("manad", "")):
+        typ = RapporttypFactory(kod=kod, namn=kod, periodnummer=[8], lagkrav=lagkrav)
+        rapporter[kod] = rapportering.rapporter().get(
+            pk=RapportFactory(
+                rapportperiod=RapportperiodFactory(rapporttyp=typ, ar=2026, periodnummer=8),
+                organisation=org["ks"],
+            ).pk
+        )
+    return {**rapporter, "kf_ekonomi": kf_ekonomi, "kf_trygg": kf_trygg}
+
+
+def test_a_report_with_the_laws_requirements_gathers_kfs_goals_first(org, ks_rapporter):
+    """The law asks the delårsrapport and the årsredovisning for the assessment of KF's goals
+    and those for god ekonomisk hushållning: KS' report to KF gathers KF's adopted goals of the
+    year besides its own; KS' other reports only its own."""
+    delar = [m["titel"] for m in _content(ks_rapporter["delarsrapport"])["mal"]]
+    manad = [m["titel"] for m in _content(ks_rapporter["manad"])["mal"]]
+
+    assert delar == ["Ekonomi i balans", "Trygga invånare", "Service i tid"]
+    assert manad == ["Service i tid"]
+
+
+def test_ks_assesses_kfs_goal_in_its_report_through_the_goal_chain(org, ks_rapporter, controller):
+    rapport = ks_rapporter["delarsrapport"]
+
+    rapportering.bedom(
+        rapport=rapport,
+        mal=ks_rapporter["kf_ekonomi"],
+        utfall=Utfall.DELVIS,
+        analys="Resultatet når inte två procent av skatteintäkterna.",
+        user=controller,
+    )
+
+    bedomning = Bedomning.objects.get(mal=ks_rapporter["kf_ekonomi"])
+    assert (bedomning.period.kod, bedomning.utfall) == ("2026M08", Utfall.DELVIS)
+    [ekonomi] = [m for m in _content(rapport)["mal"] if m["titel"] == "Ekonomi i balans"]
+    assert (ekonomi["utfall"], ekonomi["analys"]) == (
+        "delvis",
+        "Resultatet når inte två procent av skatteintäkterna.",
+    )
+    assert rapportering.delar_klara(rapport)[0] == 1  # one of the three goals assessed
+    with pytest.raises(ValidationError, match="följs inte upp i rapporten"):
+        rapportering.bedom(
+            rapport=ks_rapporter["manad"],
+            mal=ks_rapporter["kf_trygg"],
+            utfall=Utfall.DELVIS,
+            analys="Inte KS' mål i månadsrapporten.",
+            user=controller,
+        )
+    assert not Bedomning.objects.filter(mal=ks_rapporter["kf_trygg"]).exists()
