@@ -27,7 +27,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from mal.demo import ANALYSES  # (importing it registers its step first: reports gather goals)
-from mal.models import Bedomning, Maluppfyllelse, Utfall
+from mal.models import Bedomning, Mal, Maluppfyllelse, Utfall
 from styrning.actionlog import Handling
 from styrning.demo import register_demo_step
 from styrning.models import Handelse, Organisation
@@ -1434,17 +1434,6 @@ class _Rapportering:
         typ = rapport.rapportperiod.rapporttyp
         user = self.controller
         submit = rapport.rapportperiod.sista_dag - datetime.timedelta(days=2)
-        delar = _kommunens_delar(typ.lagkrav, rapport.period)
-        for avsnitt in typ.avsnitt:
-            kod, slag = avsnitt["kod"], avsnitt.get("slag", "text")
-            if slag == "text":
-                spara_avsnitt(
-                    rapport=rapport, kod=kod, text=delar["texter"][kod], klar=True, user=user
-                )
-            elif slag in ("fil", "tabell"):
-                spara_bilaga(rapport=rapport, user=user, kod=kod, tabell=delar["tabeller"][kod])
-            elif slag == "balanskrav":
-                spara_balanskrav(rapport=rapport, user=user, **BALANSKRAV[typ.lagkrav])
         # KS' own forecast: the municipality's economy has a row for KS itself beside the
         # nämnder's and bolagens, whose forecasts are their own reports'
         self.prognos(rapport, user)
@@ -1457,6 +1446,19 @@ class _Rapportering:
             som_forslaget=True,
         )
         innehall = rapport_innehall(rapport)
+        delar = _kommunens_delar(typ.lagkrav, rapport.period)
+        # what the section on KF's goals says is what the report's assessments say
+        delar["texter"]["maluppfyllelse_kf"] = _maluppfyllelse_kf(innehall["mal"], rapport)
+        for avsnitt in typ.avsnitt:
+            kod, slag = avsnitt["kod"], avsnitt.get("slag", "text")
+            if slag == "text":
+                spara_avsnitt(
+                    rapport=rapport, kod=kod, text=delar["texter"][kod], klar=True, user=user
+                )
+            elif slag in ("fil", "tabell"):
+                spara_bilaga(rapport=rapport, user=user, kod=kod, tabell=delar["tabeller"][kod])
+            elif slag == "balanskrav":
+                spara_balanskrav(rapport=rapport, user=user, **BALANSKRAV[typ.lagkrav])
         if not innehall["atgarder"] and atgardsplan_kravs(rapport, innehall):
             # a goal of KS assessed as not met in its tertial report calls for a plan here too
             self.atgard(rapport, user, _rng("atgard", rapport.organisation.kod, rapport.period.kod))
@@ -1474,6 +1476,32 @@ class _Rapportering:
         self.date(day + datetime.timedelta(days=1), rapport.pk, "rattad")
         self.lamna_in(rapport, user, day + datetime.timedelta(days=2), "igen")
         self.anta(rapport, (OPPNAD_BESLUT, andra_paragraf, diarienummer))
+
+
+def _maluppfyllelse_kf(mal: list[dict], rapport: Rapport) -> str:
+    """The section on KF's goals in plain words, counted from the report's assessments."""
+    kf = set(
+        Mal.objects.filter(
+            pk__in=[m["id"] for m in mal], agare__typ=Organisation.Typ.KOMMUNFULLMAKTIGE
+        ).values_list("pk", flat=True)
+    )
+    goals = [m for m in mal if m["id"] in kf]
+    antal = {s: sum(m["utfall"] == s for m in goals) for s in Utfall.values}
+    when = "" if rapport.period.typ == Periodtyp.AR else f" {rapport.period.ackumulerad_label}"
+    text = (
+        f"Av fullmäktiges {len(goals)} mål bedöms{when} {antal[Utfall.UPPFYLLT]} vara "
+        f"uppfyllda, {antal[Utfall.DELVIS]} delvis uppfyllda och {antal[Utfall.EJ_UPPFYLLT]} "
+        "inte uppfyllda."
+    )
+    ej = [f"”{m['titel']}”" for m in goals if m["utfall"] == Utfall.EJ_UPPFYLLT]
+    if len(ej) == 1:
+        text += f" Målet {ej[0]} är inte uppfyllt; åtgärderna står i åtgärdsplanen."
+    elif ej:
+        text += (
+            f" Målen {', '.join(ej[:-1])} och {ej[-1]} är inte uppfyllda; åtgärderna står i "
+            "åtgärdsplanen."
+        )
+    return text
 
 
 def _rattad(tabell: dict) -> dict:

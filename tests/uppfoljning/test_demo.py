@@ -292,3 +292,20 @@ def test_demo_kf_reports_assess_kfs_goals_and_aret_som_gick_agrees(demo, db):
     mal = _adopted(_rapport("arsredovisning", "KS", 2025))["mal"]
     assert context["mal_antal"] == len(mal) == len(kf_goals) + 4
     assert context["mal_uppfyllda"] == sum(m["utfall"] == "uppfyllt" for m in mal)
+
+
+def test_demo_the_text_on_kfs_goals_says_what_the_assessments_say(demo, db):
+    for rapport in (
+        _rapport("delarsrapport", "KS", 2025, 8),
+        _rapport("arsredovisning", "KS", 2025),
+    ):
+        innehall = _adopted(rapport)
+        kf = set(Mal.objects.filter(agare__kod="KF").values_list("pk", flat=True))
+        utfall = [m["utfall"] for m in innehall["mal"] if m["id"] in kf]
+        [text] = [a["text"] for a in innehall["avsnitt"] if a["kod"] == "maluppfyllelse_kf"]
+
+        assert text.startswith(f"Av fullmäktiges {len(utfall)} mål bedöms")
+        assert (
+            f"{utfall.count('uppfyllt')} vara uppfyllda, {utfall.count('delvis')} delvis "
+            f"uppfyllda och {utfall.count('ej_uppfyllt')} inte uppfyllda." in text
+        )
