@@ -1,7 +1,10 @@
 """Demo step "uppfoljning": the follow-up of Ådalens kommun, 2024 to November 2026.
 
 Borås' kinds of report (`kalender.boras_rapporttyper`), the two förvaltningar chosen each year
-for the 10-dagarsuppföljning, the periods of 2024–2026 with their deadlines
+for the 10-dagarsuppföljning, the organisations chosen each year for the månadsuppföljning
+(taken into the system in steps: Solrosen's pilot in 2024–2025, every organisation on its
+levels from 2026, so that the past periods hold the reports made then, filled in, and not
+hundreds never started), the periods of 2024–2026 with their deadlines
 (`kalender.skapa_perioder`, which also makes every reporting organisation's report), and the
 economy of every organisation that reports: budget per account group and month, outcome with
 the seasons of a municipality (personnel costs dip in July, December peaks), Socialförvaltningen
@@ -793,18 +796,32 @@ def _kalender(orgs, controller, clock: _Clock) -> dict[str, Rapporttyp]:
     """Borås' kinds, the chosen förvaltningar and each year's periods, made by the controller
     in December before the year."""
     typer = {t.kod: t for t in kalender.boras_rapporttyper()}
+    manad = typer["manad"]
+    if not manad.endast_valda:
+        # The månadsuppföljning came into the system in steps (`MANAD_FRAN`): the controller
+        # made it a kind of chosen organisations and chooses them per year.
+        manad.endast_valda = True
+        kalender.spara_rapporttyp(rapporttyp=manad, user=controller)
     clock.date(clock.at(datetime.date(2023, 12, 1), "rapporttyper"), Rapporttyp)
+    alla = list(Organisation.objects.filter(typ__in=manad.rapporterande_nivaer).order_by("pk"))
     for ar in AR:
-        valda = [orgs[kod] for kod in TIODAGARS[ar]]
-        have = set(
-            Rapporteringsval.objects.filter(rapporttyp=typer["tiodagars"], ar=ar).values_list(
-                "organisation_id", flat=True
+        val = {
+            "tiodagars": [orgs[kod] for kod in TIODAGARS[ar]],
+            # Solrosen's pilot in 2024–2025, every organisation on the levels from 2026
+            "manad": alla
+            if ar >= MANAD_ALLA_FRAN
+            else [orgs[kod] for kod, fran in MANAD_FRAN.items() if fran.ar <= ar],
+        }
+        for kod, valda in val.items():
+            have = set(
+                Rapporteringsval.objects.filter(rapporttyp=typer[kod], ar=ar).values_list(
+                    "organisation_id", flat=True
+                )
             )
-        )
-        if have != {o.pk for o in valda}:
-            kalender.valj_organisationer(
-                rapporttyp=typer["tiodagars"], ar=ar, organisationer=valda, user=controller
-            )
+            if have != {o.pk for o in valda}:
+                kalender.valj_organisationer(
+                    rapporttyp=typer[kod], ar=ar, organisationer=valda, user=controller
+                )
         for typ in typer.values():
             if typ.periodtyp == "ar" and ar == SISTA_MANAD[0]:
                 continue  # the year has not ended: its årsredovisning comes next year
@@ -932,11 +949,13 @@ MANAD_FRAN = {
     **{kod: Period(2026, Periodtyp.MANAD, 10) for kod in ("KFF", "TF", "SBF", "KLF")},
     **{f"BUF-FSK-{n:02d}": Period(2026, Periodtyp.MANAD, 11) for n in range(2, 9)},
 }
+# Every organisation on the månadsuppföljning's levels reports it in the system from this
+# year; before it, only those that had started (`MANAD_FRAN`: Solrosen's pilot).
+MANAD_ALLA_FRAN = 2026
 # The 10-dagarsuppföljning is filled in from this year.
-TIODAGARS_FRAN = 2026
-# The nämnder's tertial reports that are filled in: per augusti 2025 (the delårsrapport
-# compiles them) and per augusti this year.
-TERTIAL = [Period(2025, Periodtyp.TERTIAL, 2), Period(2026, Periodtyp.TERTIAL, 2)]
+TIODAGARS_FRAN = 2024
+# The nämnder's tertial reports that are filled in: every tertial that has ended.
+TERTIAL = [Period(ar, Periodtyp.TERTIAL, n) for ar in AR for n in (1, 2)]
 # Submitted after the deadline (besides a few by chance).
 SENA = {
     ("SOF", "2026M03"),
@@ -972,8 +991,17 @@ BESLUT_KS = {
     "2026T1": (datetime.date(2026, 6, 8), "§ 101", "KS 2026/219"),
     "2026T2": (datetime.date(2026, 10, 5), "§ 160", "KS 2026/388"),
 }
-DELARSRAPPORT = ("2025M08", datetime.date(2025, 10, 23), "§ 131", "KS 2025/412")
-ARSREDOVISNING = ("2025", datetime.date(2026, 4, 23), "§ 48", "KS 2026/87")
+# KF's decisions on KS' delårsrapporter and årsredovisningar: period -> (day, paragraph, case
+# number). The delårsrapport 2025 is the one reopened (`OPPNAD`); Året som gick is 2025's.
+BESLUT_KF = {
+    "2024M08": (datetime.date(2024, 10, 24), "§ 127", "KS 2024/405"),
+    "2024": (datetime.date(2025, 4, 24), "§ 51", "KS 2025/92"),
+    "2025M08": (datetime.date(2025, 10, 23), "§ 131", "KS 2025/412"),
+    "2025": (datetime.date(2026, 4, 23), "§ 48", "KS 2026/87"),
+    "2026M08": (datetime.date(2026, 10, 22), "§ 129", "KS 2026/409"),
+}
+OPPNAD_PERIOD = "2025M08"
+ARET_SOM_GICK_AR = 2025
 
 
 def _kategori(org: Organisation) -> str:
@@ -1346,9 +1374,9 @@ class _Rapportering:
                     for (typ, _, period), rapport in reports.items():
                         if typ == "tertial" and period == tertial:
                             self.tertial(rapport)
-                if manad == 8 and month.kod == DELARSRAPPORT[0]:
-                    self.kommunen(reports[("delarsrapport", "KS", month)], DELARSRAPPORT)
-                if manad == 12 and str(ar) == ARSREDOVISNING[0]:
+                if manad == 8 and month.kod in BESLUT_KF:
+                    self.kommunen(reports[("delarsrapport", "KS", month)], BESLUT_KF[month.kod])
+                if manad == 12 and str(ar) in BESLUT_KF:
                     # the nämnder's and bolagens årsrapporter first: KS compiles them
                     arsrapporter = [
                         rapport
@@ -1358,7 +1386,7 @@ class _Rapportering:
                     for rapport in sorted(arsrapporter, key=lambda r: r.organisation.kod):
                         self.arsrapport(rapport)
                     self.kommunen(
-                        reports[("arsredovisning", "KS", Period.year(ar))], ARSREDOVISNING
+                        reports[("arsredovisning", "KS", Period.year(ar))], BESLUT_KF[str(ar)]
                     )
 
     def tertial(self, rapport: Rapport) -> None:
@@ -1426,11 +1454,11 @@ class _Rapportering:
     def kommunen(self, rapport: Rapport, beslut: tuple) -> None:
         """KS' delårsrapport or årsredovisning: the förvaltningsberättelse, the statements as
         imported tables, the balanskrav block, KS' own forecast; submitted and adopted by KF.
-        The delårsrapport is reopened after its adoption (a correction of the balance sheet)
-        and adopted again."""
+        The delårsrapport 2025 is reopened after its adoption (a correction of the balance
+        sheet) and adopted again."""
         if rapport.status != Rapport.Status.EJ_PABORJAD:
             return
-        _, beslutsdatum, paragraf, diarienummer = beslut
+        beslutsdatum, paragraf, diarienummer = beslut
         typ = rapport.rapportperiod.rapporttyp
         user = self.controller
         submit = rapport.rapportperiod.sista_dag - datetime.timedelta(days=2)
@@ -1466,7 +1494,10 @@ class _Rapportering:
         self.lamna_in(rapport, user, submit, "in")
         self.anta(rapport, (beslutsdatum, paragraf, diarienummer))
         if typ.lagkrav == Rapporttyp.Lagkrav.ARSREDOVISNING:
-            self.aret_som_gick(rapport)
+            if rapport.period.ar == ARET_SOM_GICK_AR:
+                self.aret_som_gick(rapport)
+            return
+        if rapport.period.kod != OPPNAD_PERIOD:
             return
         day, andra_paragraf = OPPNAD
         oppna_igen(rapport=rapport, user=user, anledning=OPPNAD_ANLEDNING)

@@ -75,7 +75,9 @@ def test_demo_has_the_periods_of_2024_to_2026_with_deadlines(demo, db):
         Rapportperiod.objects.filter(rapporttyp__kod="arsredovisning").values_list("ar", flat=True)
     ) == [2025, 2024]
     assert sorted(
-        Rapporteringsval.objects.filter(ar=2026).values_list("organisation__kod", flat=True)
+        Rapporteringsval.objects.filter(ar=2026, rapporttyp__kod="tiodagars").values_list(
+            "organisation__kod", flat=True
+        )
     ) == ["BUF", "SOF"]
 
 
@@ -309,3 +311,32 @@ def test_demo_the_text_on_kfs_goals_says_what_the_assessments_say(demo, db):
             f"{utfall.count('uppfyllt')} vara uppfyllda, {utfall.count('delvis')} delvis "
             f"uppfyllda och {utfall.count('ej_uppfyllt')} inte uppfyllda." in text
         )
+
+
+def test_demo_past_years_hold_the_reports_made_then_not_hundreds_never_started(demo, db):
+    """2024–2025: the månadsuppföljning was Solrosen's pilot (the controller's choice of
+    organisations per year), and every report of those years was filled in; every KS report
+    to KF whose meeting has passed is adopted; Året som gick is 2025's only."""
+    past = Rapport.objects.filter(rapportperiod__ar__lte=2025)
+    manad = Rapporteringsval.objects.filter(rapporttyp__kod="manad")
+
+    assert past.filter(status=Rapport.Status.EJ_PABORJAD).count() == 0
+    assert past.count() > 100  # 106: every kind of 2024–2025, filled in
+    assert sorted(manad.filter(ar__lte=2025).values_list("ar", "organisation__kod")) == [
+        (2024, "BUF-FSK-01"),
+        (2025, "BUF-FSK-01"),
+    ]
+    assert manad.filter(ar=2026).count() > 50
+    assert sorted(
+        Rapport.objects.filter(
+            rapportperiod__rapporttyp__kod__in=["delarsrapport", "arsredovisning"],
+            status=Rapport.Status.ANTAGEN,
+        ).values_list("rapportperiod__rapporttyp__kod", "rapportperiod__ar")
+    ) == [
+        ("arsredovisning", 2024),
+        ("arsredovisning", 2025),
+        ("delarsrapport", 2024),
+        ("delarsrapport", 2025),
+        ("delarsrapport", 2026),
+    ]
+    assert list(AretSomGick.objects.values_list("ar", flat=True)) == [2025]
