@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from mal.models import Bedomning, Indikator, Mal, Uppdrag, Uppdragskommentar, Utfall, Varde
+from mal.models import Bedomning, Indikator, Uppdrag, Uppdragskommentar, Utfall, Varde
 from styrning import locking, permissions, submission
 from styrning.formatting import format_number
 from uppfoljning import arbetsflode, rapportering
@@ -380,7 +380,8 @@ def avsnitt(request: HttpRequest, pk: int, kod: str) -> HttpResponse:
 @require_POST
 def bedomning(request: HttpRequest, pk: int, mal_id: int) -> HttpResponse:
     rapport = _rapport_to_report(request.user, pk)
-    mal = Mal.objects.filter(pk=mal_id, agare=rapport.organisation_id).first()
+    # the goals the report follows up: its organisation's, and KF's in the law's reports
+    mal = rapportering.rapportens_mal(rapport).filter(pk=mal_id).first()
     if mal is None:
         raise Http404("Målet finns inte i rapporten.")
     form = BedomningForm(request.POST, prefix=f"mal-{mal.pk}")

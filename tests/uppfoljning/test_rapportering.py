@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from mal.models import Bedomning, Indikator, Mal, Uppdrag, Uppdragskommentar, Utfall, Varde
 from styrning import locking
@@ -592,3 +593,26 @@ def test_ks_assesses_kfs_goal_in_its_report_through_the_goal_chain(org, ks_rappo
             user=controller,
         )
     assert not Bedomning.objects.filter(mal=ks_rapporter["kf_trygg"]).exists()
+
+
+def test_ks_assesses_kfs_goal_from_the_report_page(client, org, ks_rapporter, controller):
+    """The report page's form for a KF goal in KS' delårsrapport saves (it is one of the goals
+    the report follows up); the same goal posted to KS' monthly report is not found there."""
+    mal = ks_rapporter["kf_ekonomi"]
+    client.force_login(controller)
+    data = {
+        f"mal-{mal.pk}-utfall": "delvis",
+        f"mal-{mal.pk}-analys": "Resultatet når inte två procent.",
+        f"mal-{mal.pk}-andringsmarke": "",
+    }
+
+    other = client.post(
+        reverse("uppfoljning:rapport_bedomning", args=[ks_rapporter["manad"].pk, mal.pk]), data
+    )
+    answer = client.post(
+        reverse("uppfoljning:rapport_bedomning", args=[ks_rapporter["delarsrapport"].pk, mal.pk]),
+        data,
+    )
+
+    assert (other.status_code, answer.status_code) == (404, 302)
+    assert Bedomning.objects.get(mal=mal).analys == "Resultatet når inte två procent."
