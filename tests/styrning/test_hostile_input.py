@@ -28,8 +28,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mal.models import Aktivitet
-from styrning.models import Organisation
 from styrning.forms import GuardMixin
+from styrning.models import Organisation
 from tests.dokument.factories import DokumentFactory, DokumentversionFactory, published
 from tests.mal.factories import (
     IndikatorFactory,
