@@ -90,15 +90,6 @@ def ar_sen(rapport: Rapport, today: datetime.date) -> bool:
     return today > rapport.rapportperiod.sista_dag
 
 
-def tar_emot_andringar(rapport: Rapport) -> bool:
-    """Whether the report may be written and submitted: it is open (not started, draft, sent
-    back) and its period is open, or it has been submitted before: closing a period stops new
-    first submissions, not the corrections of a report sent back or reopened."""
-    if rapport.status not in Rapport.OPPNA:
-        return False
-    return not rapport.rapportperiod.stangd or rapport.inlamnad is not None
-
-
 # --- The rules a submission must meet ---------------------------------------------------------
 
 
@@ -279,7 +270,7 @@ def _anledning(oppning: Handelse | None) -> str:
 def lamna_in(*, rapport: Rapport, user, andringsmarke: str | None = None) -> Rapportversion:
     """Submit the report: freeze its content as the version worked on and mark it submitted
     (approved at once when the kind is not reviewed). Refused, with every reason, when the
-    report is not open, the period is closed to it (`tar_emot_andringar`: a report submitted
+    report is not open, the period is closed to it (`Rapport.tar_emot_andringar`: a report submitted
     before may come in again), a required section is not ready, or the åtgärdsplan the
     forecast or a goal calls for has no action. A late first submission is taken and marked
     late; a later one keeps the first one's time and judgement (`ar_sen`). `andringsmarke`:
@@ -292,7 +283,7 @@ def lamna_in(*, rapport: Rapport, user, andringsmarke: str | None = None) -> Rap
             f"Rapporten är redan {current.get_status_display().lower()} och kan inte lämnas in "
             "igen. Öppna den igen om den behöver ändras."
         )
-    if not tar_emot_andringar(current):
+    if not current.tar_emot_andringar:
         raise ValidationError(
             "Perioden är stängd och tar inte emot fler inlämningar. Be controllern öppna "
             "perioden om rapporten behöver lämnas in."
@@ -487,7 +478,7 @@ def panel(rapport: Rapport, user, *, today: datetime.date | None = None, forms=N
     status = rapport.status
     reviewer = may_review(user, rapport)
     flags = {
-        "can_submit": tar_emot_andringar(rapport) and may_submit(user, rapport),
+        "can_submit": rapport.tar_emot_andringar and may_submit(user, rapport),
         "can_send_back": status in KAN_SKICKAS_TILLBAKA and reviewer,
         "can_approve": status in KAN_GODKANNAS and typ.granskas and reviewer,
         "can_reopen": status in KAN_OPPNAS_IGEN and may_reopen(user, rapport),
@@ -533,7 +524,7 @@ def panel(rapport: Rapport, user, *, today: datetime.date | None = None, forms=N
         "granskad_av": rapport.granskad_av if rapport.granskad_av_id else None,
         "granskas": typ.granskas,
         "stangd": period.stangd,
-        "stangd_for_inlamning": status in Rapport.OPPNA and not tar_emot_andringar(rapport),
+        "stangd_for_inlamning": status in Rapport.OPPNA and not rapport.tar_emot_andringar,
         "aterskickad_kommentar": (
             rapport.aterskickad_kommentar if status == Status.ATERSKICKAD else ""
         ),

@@ -392,7 +392,7 @@ def _check_report_open(rapport: Rapport, user, organisation: Organisation) -> Ra
             "förrän rapporten öppnas igen.",
             code="inte_oppen",
         )
-    if locked.rapportperiod.stangd:
+    if not locked.tar_emot_andringar:
         raise ValidationError(
             f"Perioden {locked.period.ackumulerad_label} är stängd; prognosen kan inte ändras.",
             code="period_stangd",

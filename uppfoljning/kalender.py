@@ -16,7 +16,6 @@ import holidays
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from styrning import locking
@@ -360,14 +359,6 @@ def stang_period(*, rapportperiod: Rapportperiod, user, stangd: bool = True) -> 
         data={"stangd": stangd},
     )
     return current
-
-
-def ar_sen(rapport: Rapport, today: datetime.date) -> bool:
-    """Late: submitted after the deadline, or not submitted and the deadline has passed."""
-    sista_dag = rapport.rapportperiod.sista_dag
-    if rapport.inlamnad is not None and rapport.status not in Rapport.OPPNA:
-        return timezone.localdate(rapport.inlamnad) > sista_dag
-    return today > sista_dag
 
 
 def _avsnitt(kod, rubrik, slag="text", obligatorisk=True, hjalptext=""):

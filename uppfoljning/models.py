@@ -304,6 +304,15 @@ class Rapport(models.Model):
     def period(self) -> Period:
         return self.rapportperiod.period
 
+    @property
+    def tar_emot_andringar(self) -> bool:
+        """Whether the report may be written and submitted: it is open (not started, draft,
+        sent back) and its period is open, or it has been submitted before: closing a period
+        stops new first submissions, not the corrections of a report sent back or reopened."""
+        if self.status not in self.OPPNA:
+            return False
+        return not self.rapportperiod.stangd or self.inlamnad is not None
+
 
 class Rapportversion(models.Model):
     """A frozen version of a report: what was submitted or adopted, as a snapshot (JSON of the

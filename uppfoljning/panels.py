@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from styrning import permissions
 from styrning.models import Roll
-from uppfoljning.arbetsflode import ar_sen, tar_emot_andringar
+from uppfoljning.arbetsflode import ar_sen
 from uppfoljning.models import Rapport
 
 VISADE = 10
@@ -77,7 +77,7 @@ def rapporter_att_skriva(request, roles: list) -> dict[int, dict]:
         nu = [
             {"rapport": r, "sen": ar_sen(r, today)}
             for r in egna
-            if r.rapportperiod.period.is_ended(today) and tar_emot_andringar(r)
+            if r.rapportperiod.period.is_ended(today) and r.tar_emot_andringar
         ]
         kommande = [r for r in egna if not r.rapportperiod.period.is_ended(today)]
         nasta = min(kommande, key=lambda r: r.rapportperiod.period.slut, default=None)

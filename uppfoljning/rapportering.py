@@ -598,7 +598,7 @@ def _oppen_rapport(rapport: Rapport, user) -> Rapport:
         )
     if locked.status not in Rapport.OPPNA:
         raise ValidationError(f"{STANGD}.", code="inte_oppen")
-    if locked.rapportperiod.stangd:
+    if not locked.tar_emot_andringar:
         raise ValidationError(
             f"Perioden {locked.period.ackumulerad_label} är stängd; rapporten kan inte ändras.",
             code="period_stangd",

@@ -750,7 +750,7 @@ def _oppen(rapport: Rapport, user) -> Rapport:
             f"Rapporten är {current.get_status_display().lower()}; öppna den igen för att "
             "ändra bilagor och balanskravsresultat."
         )
-    if current.rapportperiod.stangd:
+    if not current.tar_emot_andringar:
         raise ValidationError(
             f"Perioden {current.period.ackumulerad_label} är stängd; rapporten kan inte ändras."
         )

@@ -17,7 +17,7 @@ from django.urls import NoReverseMatch, reverse
 
 from styrning import locking, permissions
 from styrning.queries import organisation_tree
-from uppfoljning import arbetsflode, ekonomi
+from uppfoljning import ekonomi
 from uppfoljning.forms_ekonomi import (
     EkonomiradForm,
     ForhandsgranskadImportForm,
@@ -81,7 +81,7 @@ def prognos_context(rapport: Rapport, user, *, bound: PrognosForm | None = None)
         "ekonomi": data,
         "beloppsenhet": enhet,
         "prognos_url": reverse("uppfoljning:ekonomi_prognos", args=[rapport.pk]),
-        "prognos_oppen": arbetsflode.tar_emot_andringar(rapport),
+        "prognos_oppen": rapport.tar_emot_andringar,
         "prognos_formular": [],
         "ekonomi_rad_url": reverse("uppfoljning:ekonomi_rad", args=[rapport.pk]),
     }

@@ -58,7 +58,7 @@ def _rapport_to_report(user, pk: int) -> Rapport:
 
 
 def _is_open(rapport: Rapport) -> bool:
-    return arbetsflode.tar_emot_andringar(rapport)
+    return rapport.tar_emot_andringar
 
 
 # --- The page ------------------------------------------------------------------------------------

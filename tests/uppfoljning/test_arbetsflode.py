@@ -31,7 +31,7 @@ from uppfoljning.models import (
     Rapport,
     Rapportversion,
 )
-from uppfoljning.rapportering import rapport_innehall
+from uppfoljning.rapportering import rapport_innehall, spara_avsnitt
 
 
 @pytest.fixture
@@ -852,10 +852,20 @@ def test_a_report_sent_back_is_resubmitted_in_a_closed_period(rapport, chef_solr
 
     panel = arbetsflode.panel(rapport, chef_solrosen)
     assert (panel["can_submit"], panel["stangd_for_inlamning"]) == (True, False)
+    kod = rapport.rapportperiod.rapporttyp.avsnitt[0]["kod"]
+    spara_avsnitt(
+        rapport=rapport,
+        kod=kod,
+        text="Rättat efter återkomsten.",
+        klar=True,
+        andringsmarke=None,
+        user=chef_solrosen,
+    )
     version = arbetsflode.lamna_in(rapport=rapport, user=chef_solrosen)
 
     rapport.refresh_from_db()
     assert (rapport.status, version.nummer) == ("inlamnad", 2)
+    assert Avsnittstext.objects.get(rapport=rapport, kod=kod).text == "Rättat efter återkomsten."
 
 
 def test_view_resubmits_a_report_sent_back_in_a_closed_period(

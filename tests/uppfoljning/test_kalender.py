@@ -314,19 +314,21 @@ def test_stang_period_closes_and_logs(org, controller):
 
 
 @pytest.mark.django_db
-def test_ar_sen(org):
+def test_ar_sen_on_the_deadlines_boundary(org):
+    """A report is late the day after its deadline, judged in Swedish time."""
     from django.utils import timezone
 
     from tests.uppfoljning.factories import RapportFactory
+    from uppfoljning.arbetsflode import ar_sen
 
     rapport = RapportFactory(organisation=org["solrosen"])  # deadline 2026-04-10
-    assert kalender.ar_sen(rapport, D(2026, 4, 10)) is False
-    assert kalender.ar_sen(rapport, D(2026, 4, 11)) is True
+    assert ar_sen(rapport, D(2026, 4, 10)) is False
+    assert ar_sen(rapport, D(2026, 4, 11)) is True
     rapport.status = Rapport.Status.INLAMNAD
     rapport.inlamnad = timezone.make_aware(datetime.datetime(2026, 4, 10, 23, 30))
-    assert kalender.ar_sen(rapport, D(2026, 5, 1)) is False
+    assert ar_sen(rapport, D(2026, 5, 1)) is False
     rapport.inlamnad = timezone.make_aware(datetime.datetime(2026, 4, 11, 8, 0))
-    assert kalender.ar_sen(rapport, D(2026, 5, 1)) is True
+    assert ar_sen(rapport, D(2026, 5, 1)) is True
 
 
 # The controller's pages ----------------------------------------------------------------------
