@@ -803,14 +803,11 @@ def _kalender(orgs, controller, clock: _Clock) -> dict[str, Rapporttyp]:
         manad.endast_valda = True
         kalender.spara_rapporttyp(rapporttyp=manad, user=controller)
     clock.date(clock.at(datetime.date(2023, 12, 1), "rapporttyper"), Rapporttyp)
-    alla = list(Organisation.objects.filter(typ__in=manad.rapporterande_nivaer).order_by("pk"))
     for ar in AR:
         val = {
             "tiodagars": [orgs[kod] for kod in TIODAGARS[ar]],
-            # Solrosen's pilot in 2024–2025, every organisation on the levels from 2026
-            "manad": alla
-            if ar >= MANAD_ALLA_FRAN
-            else [orgs[kod] for kod, fran in MANAD_FRAN.items() if fran.ar <= ar],
+            # Solrosen's pilot in 2024–2025, the förvaltningar and units taken in during 2026
+            "manad": [orgs[kod] for kod, fran in MANAD_FRAN.items() if fran.ar <= ar],
         }
         for kod, valda in val.items():
             have = set(
@@ -949,9 +946,6 @@ MANAD_FRAN = {
     **{kod: Period(2026, Periodtyp.MANAD, 10) for kod in ("KFF", "TF", "SBF", "KLF")},
     **{f"BUF-FSK-{n:02d}": Period(2026, Periodtyp.MANAD, 11) for n in range(2, 9)},
 }
-# Every organisation on the månadsuppföljning's levels reports it in the system from this
-# year; before it, only those that had started (`MANAD_FRAN`: Solrosen's pilot).
-MANAD_ALLA_FRAN = 2026
 # The 10-dagarsuppföljning is filled in from this year.
 TIODAGARS_FRAN = 2024
 # The nämnder's tertial reports that are filled in: every tertial that has ended.
