@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "dokument",
     "mal",
     "uppfoljning",
+    "insyn",
+    "oppnadata",
     "bench",
 ]
 

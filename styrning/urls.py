@@ -32,6 +32,8 @@ urlpatterns = [
     path("dokument/", include("dokument.urls")),
     path("mal/", include("mal.urls")),
     path("uppfoljning/", include("uppfoljning.urls")),
+    path("", include("insyn.urls")),
+    path("", include("oppnadata.urls")),
     path("admin/", admin.site.urls),
 ]
 

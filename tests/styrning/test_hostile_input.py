@@ -44,7 +44,7 @@ from tests.uppfoljning.factories import (
 )
 from uppfoljning.models import Atgard, Bilaga
 
-PACKAGES = ("dokument", "mal", "styrning", "uppfoljning")
+PACKAGES = ("dokument", "mal", "styrning", "uppfoljning", "insyn", "oppnadata")
 
 
 # 1. Every form class on the guard ----------------------------------------------------------------

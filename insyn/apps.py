@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class InsynConfig(AppConfig):
+    name = "insyn"
+    verbose_name = "Insyn"
