@@ -24,6 +24,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.http import require_safe
 
 from oppnadata import oparl
+from styrning.forms import Form
 
 LIST_PARAMETERS = (
     "page",
@@ -90,8 +91,9 @@ def _parse_time(value: str) -> datetime.datetime:
     return parsed
 
 
-class ListParameters(forms.Form):
-    """The query parameters of an OParl list."""
+class ListParameters(Form):
+    """The query parameters of an OParl list, on the guard every form stands on (no control
+    characters, dates between 1850 and 2200)."""
 
     page = forms.IntegerField(
         required=False,
@@ -165,13 +167,20 @@ def _unknown_or_repeated(request: HttpRequest, allowed: tuple[str, ...]) -> dict
     return errors
 
 
+def _named(name: str, message: str) -> str:
+    """A message that names its parameter (Django's own, e.g. for a null character, do not)."""
+    return message if message.startswith("Parametern") else f"Parametern {name}: {message}"
+
+
 def _parameters(request: HttpRequest) -> tuple[dict | None, JsonResponse | None]:
     errors = _unknown_or_repeated(request, LIST_PARAMETERS)
     if errors:
         return None, _bad_request(errors)
     form = ListParameters(request.GET)
     if not form.is_valid():
-        return None, _bad_request({name: " ".join(msgs) for name, msgs in form.errors.items()})
+        return None, _bad_request(
+            {name: _named(name, " ".join(msgs)) for name, msgs in form.errors.items()}
+        )
     return form.cleaned_data, None
 
 
