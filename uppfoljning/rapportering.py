@@ -482,6 +482,24 @@ def _balanskrav_dict(b: Balanskrav | None) -> dict | None:
     }
 
 
+def _bilagor_dict(data: Rapportdata, rubriker: dict[str, str]) -> list[dict]:
+    """Every file or table part the kind asks for, in the kind's order, with its attachment
+    or without one (the page and the PDF then say "Saknas"), then any attachment whose part
+    the kind no longer has."""
+    attached = {b.kod: b for b in data.bilagor}
+    slots = [a.kod for a in data.avsnitt if a.slag in ("fil", "tabell")]
+    koder = slots + [kod for kod in attached if kod not in slots]
+    return [
+        {
+            "kod": kod,
+            "rubrik": rubriker.get(kod, kod),
+            "filnamn": attached[kod].filnamn if kod in attached else "",
+            "tabell": attached[kod].tabell if kod in attached else None,
+        }
+        for kod in koder
+    ]
+
+
 def innehall_av(data: Rapportdata) -> dict:
     """The content dict of rows already read."""
     rapport, period = data.rapport, data.period
@@ -506,15 +524,7 @@ def innehall_av(data: Rapportdata) -> dict:
         "atgarder": [_atgard_dict(a) for a in data.atgarder],
         "atgardsuppfoljning": [_uppfoljning_dict(row) for row in data.atgardsuppfoljning],
         "delar": data.delar,
-        "bilagor": [
-            {
-                "kod": b.kod,
-                "rubrik": rubriker.get(b.kod, b.kod),
-                "filnamn": b.filnamn,
-                "tabell": b.tabell,
-            }
-            for b in data.bilagor
-        ],
+        "bilagor": _bilagor_dict(data, rubriker),
         "balanskrav": _balanskrav_dict(data.balanskrav),
     }
 

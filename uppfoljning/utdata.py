@@ -306,6 +306,10 @@ def rapport_context(innehall: dict, *, prefix: str = "r") -> dict:
     delar = innehall.get("delar") or []
     bilagor = innehall.get("bilagor") or []
     balanskrav = innehall.get("balanskrav") or None
+    # the kind asks for a balanskrav block that is not there yet: the part is listed as missing
+    balanskrav_saknas = not balanskrav and any(
+        a.get("slag") == "balanskrav" for a in innehall.get("avsnitt") or []
+    )
 
     sektioner = []
     if rader or ekonomi.get("total"):
@@ -324,7 +328,7 @@ def rapport_context(innehall: dict, *, prefix: str = "r") -> dict:
         sektioner.append(("delar", "Sammanställda rapporter"))
     if bilagor:
         sektioner.append(("bilagor", "Räkenskaper och bilagor"))
-    if balanskrav:
+    if balanskrav or balanskrav_saknas:
         sektioner.append(("balanskrav", "Balanskravsresultat"))
 
     goals = []
@@ -400,6 +404,7 @@ def rapport_context(innehall: dict, *, prefix: str = "r") -> dict:
         "delar": [_del(d, enhet) for d in delar],
         "bilagor": bilagor,
         "balanskrav": balans,
+        "balanskrav_saknas": balanskrav_saknas,
     }
 
 

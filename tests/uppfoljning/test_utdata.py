@@ -654,3 +654,43 @@ def test_a_drafts_pdf_is_rendered_in_the_request_and_kept_private(client, utkast
     assert "Utkast: rapporten är inte inlämnad och kan ändras." in pages[0]
     assert "Ny gård till våren." in " ".join(pages)
     assert not Rapportversion.objects.filter(rapport=utkast).exists()
+
+
+def test_the_laws_parts_still_missing_are_listed_in_the_contents_and_say_so(
+    client, org, controller
+):
+    """A file or table part without its attachment and a balanskrav block not yet written are
+    in the table of contents and the body as "Saknas", so the reader sees what adoption waits
+    for, in the page and in the PDF alike."""
+    from uppfoljning import rapportering
+    from uppfoljning.models import Bilaga
+
+    rapport = rapport_for(org["ks"], status=Rapport.Status.UTKAST)
+    rapport.rapportperiod.rapporttyp.avsnitt = [
+        {"kod": "resultatrakning", "rubrik": "Resultaträkning", "slag": "tabell"},
+        {"kod": "kassaflode", "rubrik": "Kassaflödesanalys", "slag": "fil"},
+        {"kod": "balanskrav", "rubrik": "Balanskravsresultat", "slag": "balanskrav"},
+    ]
+    rapport.rapportperiod.rapporttyp.save(update_fields=["avsnitt"])
+    Bilaga.objects.create(
+        rapport=rapport,
+        kod="resultatrakning",
+        tabell={"rubriker": [], "rader": [["Intäkter", "9"]]},
+    )
+
+    context = utdata.rapport_context(rapportering.rapport_innehall(rapport))
+    client.force_login(controller)
+    pages = pdf_pages(client.get(reverse("uppfoljning:pdf", args=[rapport.pk])).content)
+
+    assert [s["rubrik"] for s in context["sektioner"]][-2:] == [
+        "Räkenskaper och bilagor",
+        "Balanskravsresultat",
+    ]
+    assert [(b["kod"], bool(b["tabell"] or b["filnamn"])) for b in context["bilagor"]] == [
+        ("resultatrakning", True),
+        ("kassaflode", False),
+    ]
+    assert context["balanskrav_saknas"] is True
+    body = " ".join(pages[1:])
+    assert "Kassaflödesanalys Saknas." in body
+    assert "Balanskravsresultat Saknas." in body
