@@ -39,6 +39,52 @@ def published_documents() -> QuerySet[Dokument]:
     )
 
 
+def forfattningar() -> QuerySet[Dokument]:
+    """The statute book: the published documents with a number, by number, with the links of
+    what replaced or repealed each (`ersatt_av`) and its published versions oldest first
+    (`publicerade`, for `anslagsdatum`). The page and its CSV read it alike."""
+    from dokument.models import Dokumentlank
+
+    return (
+        published_documents()
+        .exclude(kfs_nummer="")
+        .order_by("kfs_ar", "kfs_lopnummer")
+        .prefetch_related(
+            Prefetch(
+                "lankar_till",
+                queryset=Dokumentlank.objects.exclude(typ=Dokumentlank.Typ.KONKRETISERAR)
+                .select_related("fran")
+                .prefetch_related(
+                    Prefetch(
+                        "fran__versioner",
+                        queryset=Dokumentversion.objects.filter(ar_aktuell=True),
+                        to_attr="aktuella",
+                    )
+                ),
+                to_attr="ersatt_av",
+            ),
+            Prefetch(
+                "versioner",
+                queryset=Dokumentversion.objects.filter(
+                    status=Dokumentversion.Status.PUBLICERAD
+                ).order_by("versionsnummer"),
+                to_attr="publicerade",
+            ),
+        )
+    )
+
+
+def anslagsdatum(dokument: Dokument) -> tuple[datetime.datetime | None, datetime.datetime | None]:
+    """A rule's dates of posting (of a `forfattningar()` row): (the first publication
+    when the document was revised since, else None; the current version's own publication)."""
+    current = dokument.aktuell_version
+    first = dokument.publicerade[0] if dokument.publicerade else None
+    return (
+        first.publicerad_tid if first and current and first.pk != current.pk else None,
+        current.publicerad_tid if current else None,
+    )
+
+
 def dokument_for_user(user) -> QuerySet[Dokument]:
     """Documents the user may see: those with at least one version the user may read
     (`versions_for_user`, after `permissions.can_view_version`). A document whose only

@@ -31,8 +31,10 @@ from dokument.forms import (
 from dokument.markdown import render_markdown
 from dokument.models import Dokument, Dokumentlank, Dokumentversion, Granskning
 from dokument.queries import (
+    anslagsdatum,
     audit_trail,
     dokument_for_user,
+    forfattningar,
     granskning_counts,
     granskning_querysets,
     published_documents,
@@ -292,29 +294,7 @@ def fil(request: HttpRequest, pk: int, nummer: int) -> FileResponse:
 def forfattningssamling(request: HttpRequest) -> HttpResponse:
     """The statute book: the rules in force by number, and the repealed ones with their
     repeal history, each list paged on its own."""
-    base = published_documents().exclude(kfs_nummer="").order_by("kfs_ar", "kfs_lopnummer")
-    base = base.prefetch_related(
-        Prefetch(
-            "lankar_till",
-            queryset=Dokumentlank.objects.exclude(typ=Dokumentlank.Typ.KONKRETISERAR)
-            .select_related("fran")
-            .prefetch_related(
-                Prefetch(
-                    "fran__versioner",
-                    queryset=Dokumentversion.objects.filter(ar_aktuell=True),
-                    to_attr="aktuella",
-                )
-            ),
-            to_attr="ersatt_av",
-        ),
-        Prefetch(
-            "versioner",
-            queryset=Dokumentversion.objects.filter(
-                status=Dokumentversion.Status.PUBLICERAD
-            ).order_by("versionsnummer"),
-            to_attr="publicerade",
-        ),
-    )
+    base = forfattningar()
     gallande = paginate(
         request,
         base.filter(status=Dokument.Status.GALLANDE),
@@ -331,12 +311,7 @@ def forfattningssamling(request: HttpRequest) -> HttpResponse:
     for dok in [*gallande.object_list, *upphavda.object_list]:
         # The row shows the current version: its decision and its own publication date
         # (anslagsdatum); the first publication is shown apart when the document was revised.
-        current = dok.aktuell_version
-        dok.anslagsdatum = current.publicerad_tid if current else None
-        first = dok.publicerade[0] if dok.publicerade else None
-        dok.forsta_anslagsdatum = (
-            first.publicerad_tid if first and current and first.pk != current.pk else None
-        )
+        dok.forsta_anslagsdatum, dok.anslagsdatum = anslagsdatum(dok)
     return render(
         request,
         "dokument/forfattningssamling.html",

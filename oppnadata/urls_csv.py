@@ -1,3 +1,21 @@
-from django.urls import path  # noqa: F401
+"""The CSV downloads of the public lists, each beside its list (as `/mal/export/<kind>.<fmt>`
+beside the goal tree). Included at the site root (oppnadata/urls.py), so each path is whole."""
 
-urlpatterns = []
+from django.urls import path
+
+from oppnadata import views_csv
+
+urlpatterns = [
+    path("dokument/export/dokument.csv", views_csv.dokument, name="csv_dokument"),
+    path(
+        "dokument/export/forfattningssamling.csv",
+        views_csv.forfattningssamling,
+        name="csv_forfattningssamling",
+    ),
+    path(
+        "organisation/export/organisationer.csv",
+        views_csv.organisationer,
+        name="csv_organisationer",
+    ),
+    path("uppfoljning/export/rapporter.csv", views_csv.rapporter, name="csv_rapporter"),
+]

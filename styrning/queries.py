@@ -88,6 +88,27 @@ class OrganisationTree:
             stack.extend((c, level + 1) for c in reversed(self.children.get(current, [])))
 
 
+def organisation_list_rows(tree: OrganisationTree, today, *, show_all: bool) -> list[dict]:
+    """The public organisation list's rows: the tree in its order as {org, depth, active};
+    without `show_all`, an organisation no longer active is left out with everything below it.
+    The page and its CSV read it alike."""
+    rows = [
+        {"org": org, "depth": depth, "active": org.is_active_on(today)}
+        for org, depth in tree.walk()
+    ]
+    if show_all:
+        return rows
+    hidden: set[int] = set()
+    visible = []
+    for row in rows:
+        org = row["org"]
+        if org.overordnad_id in hidden or not row["active"]:
+            hidden.add(org.pk)
+            continue
+        visible.append(row)
+    return visible
+
+
 _request_tree: ContextVar[list[OrganisationTree | None] | None] = ContextVar(
     "styrning_organisation_tree", default=None
 )

@@ -11,7 +11,7 @@ from styrning import errors, permissions
 from styrning.context_processors import public_sections
 from styrning.pagecache import public_page
 from styrning.pagination import paginate
-from styrning.queries import organisation_tree
+from styrning.queries import organisation_list_rows, organisation_tree
 from styrning.startsida import panels_for, role_tasks_for
 
 
@@ -70,20 +70,7 @@ def organisation_lista(request: HttpRequest) -> HttpResponse:
     show_all = request.GET.get("visa") == "alla"
     today = timezone.localdate()
     tree = organisation_tree()
-    rows = [
-        {"org": org, "depth": depth, "active": org.is_active_on(today)}
-        for org, depth in tree.walk()
-    ]
-    if not show_all:
-        hidden: set[int] = set()
-        visible = []
-        for row in rows:
-            org = row["org"]
-            if org.overordnad_id in hidden or not row["active"]:
-                hidden.add(org.pk)
-                continue
-            visible.append(row)
-        rows = visible
+    rows = organisation_list_rows(tree, today, show_all=show_all)
     # The tree in pages of its walk (1,500 units at a large municipality); a page that begins
     # inside a branch says where (the chain above its first row, from the tree in memory).
     page = paginate(request, rows, ORGANISATION_PER_PAGE)

@@ -1,0 +1,90 @@
+"""The public lists as CSV downloads (`oppnadata.csv_listor`), each beside its list as mal's
+export is (`/mal/export/mal.csv`): `/dokument/export/dokument.csv`,
+`/dokument/export/forfattningssamling.csv`, `/organisation/export/organisationer.csv` and
+`/uppfoljning/export/rapporter.csv`. A list's link carries its query string, so the file holds
+the rows the filtered list holds, on every page of it.
+
+Each view reads through the same public query and filter as its page (only published
+documents, only adopted reports: the same for every visitor, signed in or not). A filter value
+the list would show as an error is a 400 with the form's Swedish message here: a file with
+other rows than the reader asked for would be worse than none.
+"""
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from dokument.filters import DokumentFilter
+from dokument.queries import forfattningar, published_documents
+from oppnadata import csv_listor
+from styrning.queries import organisation_list_rows, organisation_tree
+from uppfoljning.filters_publik import RapportFilter
+from uppfoljning.views_publik import adopted_reports
+
+
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").removesuffix("/")
+
+
+def _bad_filter(filterset) -> HttpResponse | None:
+    """A 400 naming each refused filter value, or None when the filters are valid."""
+    if not filterset.is_bound or filterset.is_valid():
+        return None
+    lines = ["Filtret kunde inte användas, så ingen fil skapades:"]
+    for name, errors in filterset.form.errors.items():
+        label = filterset.form.fields[name].label if name in filterset.form.fields else ""
+        lines.extend(f"{label}: {error}" if label else error for error in errors)
+    return HttpResponse(
+        "\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8"
+    )
+
+
+@require_safe
+def dokument(request: HttpRequest) -> HttpResponse:
+    """The document list (`dokument:lista`) with its filters, search and sorting."""
+    filterset = DokumentFilter(request.GET or None, queryset=published_documents())
+    if bad := _bad_filter(filterset):
+        return bad
+    return csv_listor.csv_response(
+        "styrdokument",
+        csv_listor.DOKUMENT_KOLUMNER,
+        csv_listor.dokument_rows(filterset.qs, _base_url(request)),
+    )
+
+
+@require_safe
+def forfattningssamling(request: HttpRequest) -> HttpResponse:
+    """The statute book (`dokument:forfattningssamling`): in force, then repealed or
+    replaced."""
+    return csv_listor.csv_response(
+        "forfattningssamling",
+        csv_listor.FORFATTNING_KOLUMNER,
+        csv_listor.forfattning_rows(forfattningar(), _base_url(request)),
+    )
+
+
+@require_safe
+def organisationer(request: HttpRequest) -> HttpResponse:
+    """The organisation list (`organisation_lista`); `?visa=alla` takes in those no longer
+    active, as on the page."""
+    rows = organisation_list_rows(
+        organisation_tree(), timezone.localdate(), show_all=request.GET.get("visa") == "alla"
+    )
+    return csv_listor.csv_response(
+        "organisationer",
+        csv_listor.ORGANISATION_KOLUMNER,
+        csv_listor.organisation_rows(rows, _base_url(request)),
+    )
+
+
+@require_safe
+def rapporter(request: HttpRequest) -> HttpResponse:
+    """The public list of adopted follow-up reports (`uppfoljning:lista`) with its filters."""
+    filterset = RapportFilter(request.GET or None, queryset=adopted_reports())
+    if bad := _bad_filter(filterset):
+        return bad
+    return csv_listor.csv_response(
+        "antagna-rapporter",
+        csv_listor.RAPPORT_KOLUMNER,
+        csv_listor.rapport_rows(filterset.qs, _base_url(request)),
+    )
