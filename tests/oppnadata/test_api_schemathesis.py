@@ -7,6 +7,8 @@ import collections
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error, positive_data_acceptance
 from schemathesis.generation import GenerationMode
@@ -42,8 +44,21 @@ def _run(operation, mode: GenerationMode, counts: collections.Counter) -> None:
     check()
 
 
+@pytest.fixture
+def keep_the_test_connection():
+    """The WSGI application closes the database connection when a request ends (Django's test
+    client turns that off the same way); the test's transaction needs it open."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db
-def test_the_api_holds_to_its_description_for_every_generated_input(org, capsys):
+def test_the_api_holds_to_its_description_for_every_generated_input(
+    org, capsys, keep_the_test_connection
+):
     build_world(org)
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
     operations = [result.ok() for result in schema.get_all_operations()]
