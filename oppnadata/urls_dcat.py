@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+"""The DCAT-AP-SE catalogue at the address Sweden's data portal harvests (/datasets/dcat)."""
 
-urlpatterns = []
+from django.urls import path
+
+from oppnadata import views_dcat
+
+urlpatterns = [
+    path("datasets/dcat", views_dcat.katalog, name="dcat_katalog"),
+]

@@ -278,6 +278,10 @@ TASKS = {
 # The municipality this installation serves.
 KOMMUN_NAMN = os.environ.get("KOMMUN_NAMN", "Ådalens kommun")
 KOMMUN_KOD = os.environ.get("KOMMUN_KOD", "2299")
+# The municipality's organisation number (Swedish municipalities' begin 212000-): the publisher
+# of its open data in the DCAT-AP-SE catalogue (http://dataportal.se/organisation/SE<number>).
+# The demo's is made up, with a valid check digit.
+ORGANISATIONSNUMMER = os.environ.get("ORGANISATIONSNUMMER", "212000-2296")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 FORFATTNINGSSAMLING_PREFIX = os.environ.get("FORFATTNINGSSAMLING_PREFIX", "KFS")
 DOKUMENT_PAMINNELSE_DAGAR = int(os.environ.get("DOKUMENT_PAMINNELSE_DAGAR", "30"))
