@@ -285,6 +285,10 @@ ORGANISATIONSNUMMER = os.environ.get("ORGANISATIONSNUMMER", "212000-2296")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 FORFATTNINGSSAMLING_PREFIX = os.environ.get("FORFATTNINGSSAMLING_PREFIX", "KFS")
 DOKUMENT_PAMINNELSE_DAGAR = int(os.environ.get("DOKUMENT_PAMINNELSE_DAGAR", "30"))
+# Subscriptions by mail (insyn): how long a confirmation link works (seconds) and how many
+# subscriptions one client may ask for in an hour before it is refused (429).
+INSYN_BEKRAFTELSE_GILTIG = int(os.environ.get("INSYN_BEKRAFTELSE_GILTIG", str(48 * 3600)))
+INSYN_PRENUMERATIONER_PER_TIMME = int(os.environ.get("INSYN_PRENUMERATIONER_PER_TIMME", "10"))
 
 # The benchmark's floors (bench/urls.py: a trivial view and a 50-row table) are mounted under
 # /bench/ only when BENCH=1, as `make bench` sets it; never in production.

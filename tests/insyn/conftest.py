@@ -2,3 +2,4 @@
 services) shared with the dokument tests."""
 
 from tests.dokument.conftest import beslut, make_dokument, media_root, typer  # noqa: F401
+from tests.insyn.smtp import smtp_server  # noqa: F401, E402

@@ -1,0 +1,64 @@
+"""Background work of the subscriptions (Django's tasks framework, run by `manage.py db_worker`).
+
+- `skicka_bekraftelse`: the confirmation mail of a new subscription, enqueued when it commits.
+- `skicka_prenumerationer`: fill the outbox (direct mails, digests of complete windows) and send
+  it. `manage.py insyn_prenumerationer` enqueues it; run that every few minutes (cron, a
+  systemd timer). When the mail server is down the task fails, the unsent rows stay in the
+  outbox and the task puts itself in the queue again a few minutes later.
+- `rensa_prenumerationer`: delete subscriptions never confirmed within a week
+  (`manage.py insyn_rensa`, daily).
+"""
+
+import datetime
+
+from django.tasks import task
+from django.utils import timezone
+
+from insyn import prenumeration as tjanst
+from insyn.models import Prenumeration
+
+# How long a failed send waits before the task tries again.
+NYTT_FORSOK = datetime.timedelta(minutes=5)
+
+
+class SmtpFel(Exception):
+    """The mail server did not accept a mail; the outbox keeps it for the next run."""
+
+
+@task()
+def skicka_bekraftelse(prenumeration_id: int) -> bool:
+    """Mail the confirmation link of an unconfirmed subscription (gone or confirmed: nothing)."""
+    from insyn.mail import bekraftelse_meddelande
+
+    prenumeration = Prenumeration.objects.filter(
+        pk=prenumeration_id, bekraftad__isnull=True
+    ).first()
+    if prenumeration is None or not prenumeration.bekraftelse_nyckel:
+        return False
+    bekraftelse_meddelande(prenumeration).send()
+    return True
+
+
+def kor(nu: datetime.datetime | None = None) -> tjanst.Resultat:
+    """Fill the outbox and send it; raise SmtpFel (after enqueuing a later retry) when the
+    server refused or was down."""
+    tjanst.forbered(nu)
+    resultat = tjanst.skicka()
+    if resultat.fel:
+        skicka_prenumerationer.using(run_after=timezone.now() + NYTT_FORSOK).enqueue()
+        raise SmtpFel(
+            f"{resultat.skickade} brev skickade, {tjanst.ej_skickade()} kvar: {resultat.fel}"
+        )
+    return resultat
+
+
+@task()
+def skicka_prenumerationer() -> int:
+    """Send what the subscriptions have due; the number of mails sent."""
+    return kor().skickade
+
+
+@task()
+def rensa_prenumerationer() -> int:
+    """Delete the subscriptions not confirmed within a week; how many."""
+    return tjanst.rensa_obekraftade()
