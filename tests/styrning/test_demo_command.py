@@ -4,11 +4,12 @@ only with DEBUG on and on an empty database or the demo's own, unless told other
 import io
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from styrning.demo import PERSONAS
-from styrning.models import Organisation
+from styrning.models import Budgetar, Mandatperiod, Organisation, Roll
 from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,15 +69,30 @@ def test_demo_refuses_when_debug_is_off_and_creates_no_account(settings):
     assert (_usernames(), Organisation.objects.count()) == ([], 0)
 
 
-def test_demo_runs_on_an_empty_database_and_again_on_its_own(settings):
+def _counts():
+    """The rows of every model of the project's apps (their history tables aside)."""
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.app_label in {"styrning", "dokument", "mal", "uppfoljning"}
+        and not model._meta.label.split(".")[1].startswith("Historical")
+    }
+
+
+def test_demo_runs_on_an_empty_database_and_again_on_its_own_adding_nothing(settings):
     settings.DEBUG = True
 
     _demo()
-    first = (_usernames(), Organisation.objects.count())
+    first = (_usernames(), _counts())
     _demo()
 
     assert _demo_accounts() == DEMO_USERNAMES
-    assert (_usernames(), Organisation.objects.count()) == first
+    assert (_usernames(), _counts()) == first
+    assert 40 <= Organisation.objects.filter(typ=Organisation.Typ.ENHET).count() <= 80
+    assert 6 <= Organisation.objects.filter(typ=Organisation.Typ.NAMND).count() <= 9
+    assert Mandatperiod.objects.count() == 3
+    assert Budgetar.objects.filter(ar=2026).get().mandatperiod.start_ar == 2023
+    assert sorted(Roll.objects.values_list("roll", flat=True)) == sorted(Roll.Typ.values)
 
 
 def test_demo_runs_on_other_data_with_force_and_without_debug_when_allowed(settings):

@@ -1,13 +1,7 @@
-import io
 import os
 import subprocess
 import sys
 from pathlib import Path
-
-import pytest
-from django.core.management import call_command
-
-from styrning.models import Budgetar, Mandatperiod, Organisation, Roll
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,29 +36,3 @@ def test_debug_start_without_secret_key_works():
     result = _start_django({"DJANGO_SETTINGS_MODULE": "styrning.settings", "DEBUG": "1"})
 
     assert result.returncode == 0, result.stderr
-
-
-def _counts():
-    from django.apps import apps
-
-    return {
-        model._meta.label: model.objects.count()
-        for model in apps.get_models()
-        if model._meta.app_label in {"styrning", "dokument", "mal", "uppfoljning"}
-        and not model._meta.label.split(".")[1].startswith("Historical")
-    }
-
-
-@pytest.mark.django_db
-def test_demo_twice_gives_the_same_data():
-    call_command("demo", allow_without_debug=True, stdout=io.StringIO())
-    first = _counts()
-
-    call_command("demo", allow_without_debug=True, stdout=io.StringIO())
-
-    assert _counts() == first
-    assert 40 <= Organisation.objects.filter(typ=Organisation.Typ.ENHET).count() <= 80
-    assert 6 <= Organisation.objects.filter(typ=Organisation.Typ.NAMND).count() <= 9
-    assert Mandatperiod.objects.count() == 3
-    assert Budgetar.objects.filter(ar=2026).get().mandatperiod.start_ar == 2023
-    assert sorted(Roll.objects.values_list("roll", flat=True)) == sorted(Roll.Typ.values)
