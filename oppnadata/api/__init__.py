@@ -34,13 +34,26 @@ class Renderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}  # å, ä and ö as they are (UTF-8)
 
 
+SVAR = {
+    "200": "Resultatet.",
+    "400": "Fel parameter.",
+    "404": "Finns inte (eller är inte offentligt).",
+}
+
+
 class Api(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        return operation.view_func.__name__  # dokument_lista, not oppnadata_api_endpoints_…
+
     def get_openapi_schema(self, *args, **kwargs):
+        """Ninja's description, with plain optional parameters and Swedish answers."""
         schema = super().get_openapi_schema(*args, **kwargs)
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
                 for parameter in operation.get("parameters", []):
                     parameter["schema"] = _plain_parameter(parameter.get("schema", {}))
+                for code, response in operation.get("responses", {}).items():
+                    response["description"] = SVAR.get(str(code), response.get("description"))
         return schema
 
 

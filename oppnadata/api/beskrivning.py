@@ -10,7 +10,6 @@ from django.urls import reverse
 from styrning.pagecache import public_page
 
 PLATS = {"query": "frågesträngen", "path": "adressen"}
-SVAR = {"200": "Resultatet", "400": "Fel parameter", "404": "Finns inte", "422": "Fel parameter"}
 FORMAT = {"date": "datum (ÅÅÅÅ-MM-DD)", "date-time": "tidpunkt (ISO 8601)"}
 TYPER = {
     "integer": "heltal",
@@ -91,7 +90,7 @@ def description(openapi: dict) -> dict:
                     "svar": [
                         {
                             "kod": code,
-                            "text": SVAR.get(code, response.get("description", "")),
+                            "text": response.get("description", ""),
                             "objekt": _response_object(response),
                         }
                         for code, response in op.get("responses", {}).items()

@@ -154,7 +154,7 @@ def _organisation(request, org: Organisation) -> dict:
 )
 def organisationer(request, params: Query[s.OrganisationParametrar]):
     """Kommunens organ och förvaltningsorganisation, med typ och överordnad: trädet byggs av
-    `overordnad_id`. I trädets ordning."""
+    overordnad_id. I trädets ordning."""
     _check_known(request, s.OrganisationParametrar)
     qs = queries.organisations()
     if params.typ:

@@ -7,6 +7,7 @@ import json
 import re
 
 import pytest
+from django.db.models import Q
 from openapi_spec_validator import validate
 
 from mal.models import Varde
@@ -529,12 +530,34 @@ def _crawl(client, world) -> list[tuple[str, str]]:
     return seen
 
 
+def _in_database(word: str) -> bool:
+    from dokument.models import Dokumentversion
+    from mal.models import Indikator, Mal
+
+    return (
+        Dokumentversion.objects.filter(Q(titel__contains=word) | Q(text__contains=word)).exists()
+        or Mal.objects.filter(titel__contains=word).exists()
+        or Indikator.objects.filter(namn__contains=word).exists()
+        or Varde.objects.filter(kommentar__contains=word).exists()
+        or any(
+            word in json.dumps(v.innehall, ensure_ascii=False) for v in Rapportversion.objects.all()
+        )
+    )
+
+
 def test_no_draft_or_internal_word_appears_in_any_answer(client, world):
+    assert [w for w in HIDDEN_WORDS if not _in_database(w)] == []  # the words are there
+
     answers = _crawl(client, world)
 
     found = [(url, word) for url, body in answers for word in HIDDEN_WORDS if word in body]
     assert found == []
     assert len(answers) > 20  # the crawl did read the details
+
+
+@pytest.mark.parametrize("word", ["Utkastordet", "Sekretessordet", "Aldrigpubliceratordet"])
+def test_searching_for_a_hidden_word_finds_nothing(client, world, word):
+    assert get(client, "/api/dokument/", q=word)["antal"] == 0
 
 
 def test_a_signed_in_insider_gets_the_same_public_answers(client, world, administrator):
