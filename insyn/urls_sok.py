@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from insyn import views_sok
+
+urlpatterns = [
+    path("sok/", views_sok.sok_view, name="sok"),
+]
