@@ -309,3 +309,30 @@ def test_a_feed_of_a_document_not_published_is_404(client, make_dokument):
 
     assert client.get(f"/flode/dokument/{utkast.pk}/").status_code == 404
     assert client.get("/flode/dokument/999999/").status_code == 404
+
+
+# --- Links from the pages the feeds follow ------------------------------------------------------
+
+
+def test_pages_link_their_feeds_in_the_head_and_visibly(client, world, org):
+    pk, bun = world["riktlinje"].pk, org["bun"].pk
+    pages = {
+        f"/dokument/?organ={bun}&status=gallande&sida=1": f"/flode/dokument/?organ={bun}",
+        f"/dokument/{pk}/": f"/flode/dokument/{pk}/",
+        f"/uppfoljning/?organ={bun}": f"/flode/rapporter/?organ={bun}",
+        f"/organisation/{org['kf'].pk}/": f"/flode/dokument/?organ={org['kf'].pk}",
+    }
+
+    for page, feed in pages.items():
+        html = client.get(page).content.decode()
+        href = feed.replace("&", "&amp;")
+        head = html.split("</head>")[0]
+
+        assert re.search(
+            rf'<link rel="alternate" type="application/atom\+xml" title="[^"]+" '
+            rf'href="{re.escape(href)}">',
+            head,
+        ), page
+        assert f'href="{href}" type="application/atom+xml">' in html.split("</head>")[1], page
+        assert client.get(feed).status_code == 200
+    assert "Följ via webbflöde (Atom)" in client.get(f"/dokument/{pk}/").content.decode()

@@ -234,6 +234,7 @@ def _world(org):
         "uppfoljning:sammanstallning_bilagefil": [rapport.pk, "rr"],
         "uppfoljning:sammanstallning_balanskrav": [rapport.pk],
         "uppfoljning:sammanstallning_anta": [rapport.pk],
+        "insyn:flode_ett_dokument": [dokument.pk],
         "api:organisation": [org["bun"].pk],
         "api:dokument": [dokument.pk],
         "api:mal": [mal.pk],
