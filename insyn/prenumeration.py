@@ -225,7 +225,9 @@ def _zone() -> zoneinfo.ZoneInfo:
 
 
 def _midnatt(dag: datetime.date) -> datetime.datetime:
-    return datetime.datetime.combine(dag, datetime.time(0), tzinfo=_zone())
+    """Local midnight as an instant in UTC (so that differences count real hours: Python
+    subtracts two times of the same zone by the clock on the wall)."""
+    return datetime.datetime.combine(dag, datetime.time(0), tzinfo=_zone()).astimezone(datetime.UTC)
 
 
 @dataclass(frozen=True)
@@ -257,8 +259,7 @@ def fardiga_fonster(frekvens: str, nu: datetime.datetime) -> list[Fonster]:
     if frekvens == F_.DAGLIG:
         return [dag(idag - datetime.timedelta(days=n)) for n in range(1, DAGAR_BAKAT + 1)]
     if frekvens == F_.VECKOVIS:
-        denna = vecka(idag).fran.date()
-        return [vecka(denna - datetime.timedelta(weeks=n)) for n in range(1, VECKOR_BAKAT + 1)]
+        return [vecka(idag - datetime.timedelta(weeks=n)) for n in range(1, VECKOR_BAKAT + 1)]
     return []
 
 
