@@ -1,9 +1,12 @@
-"""The one search at /sok/: documents, goals and reports in one ranked list (`insyn.sok`)."""
+"""The one search at /sok/: documents, goals and reports in one ranked list (`insyn.sok`); and
+robots.txt, which names the sitemap (`insyn.sitemaps`)."""
 
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 from dokument import search as dokument_search
 from dokument.filters import SOK_MAX
@@ -64,4 +67,16 @@ def sok_view(request: HttpRequest) -> HttpResponse:
             else None,
         },
         status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """What search engines may read: the public pages, not the staff's tools, forms, sign-in
+    or administration; and where the sitemap is, as an absolute address."""
+    return render(
+        request,
+        "robots.txt",
+        {"sitemap_url": request.build_absolute_uri(reverse("insyn:sitemap"))},
+        content_type="text/plain; charset=utf-8",
     )

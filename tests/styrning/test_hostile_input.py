@@ -235,6 +235,7 @@ def _world(org):
         "uppfoljning:sammanstallning_balanskrav": [rapport.pk],
         "uppfoljning:sammanstallning_anta": [rapport.pk],
         "insyn:flode_ett_dokument": [dokument.pk],
+        "insyn:sitemap_avsnitt": ["dokument"],
         "api:organisation": [org["bun"].pk],
         "api:dokument": [dokument.pk],
         "api:mal": [mal.pk],
