@@ -177,6 +177,12 @@ def _world(org):
         rapport=rapport, beskrivning="Se över bemanningen", ansvarig="Eva", datum="2026-06-30"
     )
     Bilaga.objects.create(rapport=rapport, kod="rr", tabell={"rader": []})
+    from insyn import prenumeration as insyn_prenumeration  # the links carry signed tokens
+    from insyn.handelser import Urval
+
+    prenumeration = insyn_prenumeration.prenumerera(
+        epost="anna@exempel.se", urval=Urval(), frekvens="direkt"
+    )
     return {
         "organisation_detalj": [org["bun"].pk],
         "dokument:detalj": [dokument.pk],
@@ -236,6 +242,9 @@ def _world(org):
         "uppfoljning:sammanstallning_anta": [rapport.pk],
         "insyn:flode_ett_dokument": [dokument.pk],
         "insyn:sitemap_avsnitt": ["dokument"],
+        "insyn:bekrafta": [insyn_prenumeration.bekrafta_token(prenumeration)],
+        "insyn:avsluta": [insyn_prenumeration.avsluta_token(prenumeration)],
+        "insyn:hantera": [insyn_prenumeration.hantera_token(prenumeration)],
         "api:organisation": [org["bun"].pk],
         "api:dokument": [dokument.pk],
         "api:mal": [mal.pk],
