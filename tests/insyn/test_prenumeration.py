@@ -373,3 +373,20 @@ def test_the_log_of_acts_holds_no_address(client, org):
 
     assert not Handelse.objects.filter(objekt_text__icontains="exempel.se").exists()
     assert not Handelse.objects.filter(data__icontains="exempel.se").exists()
+
+
+def test_pages_link_to_the_form_with_their_selection(client, org, make_dokument):
+    dokument = make_dokument(agare="kf")
+
+    lista = client.get("/dokument/", {"organ": org["kf"].pk, "status": "gallande"}).text
+    detalj = client.get(f"/dokument/{dokument.pk}/").text
+    organ = client.get(f"/organisation/{org['bun'].pk}/").text
+    rapporter = client.get("/uppfoljning/", {"organ": org["bun"].pk}).text
+
+    link = re.search(r'href="(/prenumerera/\?[^"]*)"', lista).group(1).replace("&amp;", "&")
+    assert link == f"/prenumerera/?organ={org['kf'].pk}&status=gallande"
+    assert client.get(link).context["form"].initial["organ"] == org["kf"].pk
+    assert f'href="/prenumerera/?dokument={dokument.pk}"' in detalj
+    assert f'href="/prenumerera/?organ={org["bun"].pk}"' in organ
+    assert f'href="/prenumerera/?slag=rapporter&amp;organ={org["bun"].pk}"' in organ
+    assert f'href="/prenumerera/?slag=rapporter&amp;organ={org["bun"].pk}"' in rapporter
