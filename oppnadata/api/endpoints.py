@@ -14,6 +14,9 @@ from ninja import Path, Query, Router
 from dokument.filters import DokumentFilter
 from dokument.pdf import pdf_filename
 from mal.fulfilment import status_label
+from mal.models import Indikator, Malomrade
+from mal.models import Mal as MalModel
+from mal.queries import covering_year
 from oppnadata.api import queries
 from oppnadata.api import schemas as s
 from oppnadata.api.errors import Felaktig
@@ -94,9 +97,14 @@ def _page(request: HttpRequest, queryset, params: s.Sidparametrar) -> tuple[dict
     return info, rows
 
 
-def _exists(model, pk: int | None, message: str) -> None:
+NO_ORGANISATION = "Det finns ingen organisation med id {pk}."
+
+
+def _exists(model, pk: int | None, parameter: str, message: str) -> None:
+    """An id a filter names must be there: an unknown one is a 400, not an empty list."""
     if pk is not None and not model.objects.filter(pk=pk).exists():
-        raise Felaktig(message.format(pk=pk), [{"parameter": "id", "meddelande": message}])
+        text = message.format(pk=pk)
+        raise Felaktig(text, [{"parameter": parameter, "meddelande": text}])
 
 
 def _filterset(filterset_class, params: s.Schema, names: list[str], queryset):
@@ -160,7 +168,7 @@ def organisationer(request, params: Query[s.OrganisationParametrar]):
     if params.typ:
         qs = qs.filter(typ=params.typ)
     if params.overordnad is not None:
-        _exists(Organisation, params.overordnad, "Det finns ingen organisation med id {pk}.")
+        _exists(Organisation, params.overordnad, "overordnad", NO_ORGANISATION)
         qs = qs.filter(overordnad_id=params.overordnad)
     info, rows = _page(request, qs, params)
     return {**info, "resultat": [_organisation(request, o) for o in rows]}
@@ -331,13 +339,10 @@ def _mal(request, m) -> dict:
 def mal_lista(request, params: Query[s.MalParametrar]):
     """De antagna målen (mål i utkast finns aldrig med), filtrerade på organisation, nivå
     (organisationens typ), måltyp, år och målområde."""
-    from mal.models import Malomrade
-    from mal.queries import covering_year
-
     _check_known(request, s.MalParametrar)
     qs = queries.public_goals().order_by("pk")
     if params.organisation is not None:
-        _exists(Organisation, params.organisation, "Det finns ingen organisation med id {pk}.")
+        _exists(Organisation, params.organisation, "organisation", NO_ORGANISATION)
         qs = qs.filter(agare_id=params.organisation)
     if params.organisationstyp:
         qs = qs.filter(agare__typ=params.organisationstyp)
@@ -346,7 +351,7 @@ def mal_lista(request, params: Query[s.MalParametrar]):
     if params.ar is not None:
         qs = qs.filter(covering_year(params.ar))
     if params.malomrade is not None:
-        _exists(Malomrade, params.malomrade, "Det finns inget målområde med id {pk}.")
+        _exists(Malomrade, params.malomrade, "malomrade", "Det finns inget målområde med id {pk}.")
         qs = qs.filter(malomrade_id=params.malomrade)
     info, rows = _page(request, qs, params)
     queries.with_goal_details(rows)
@@ -402,15 +407,13 @@ def _indikator(request, i) -> dict:
 )
 def indikatorer(request, params: Query[s.IndikatorParametrar]):
     """Indikatorerna för de antagna målen, med målvärden per år."""
-    from mal.models import Mal
-
     _check_known(request, s.IndikatorParametrar)
     qs = queries.indicators()
     if params.mal is not None:
-        _exists(Mal, params.mal, "Det finns inget mål med id {pk}.")
+        _exists(MalModel, params.mal, "mal", "Det finns inget mål med id {pk}.")
         qs = qs.filter(mal_id=params.mal)
     if params.organisation is not None:
-        _exists(Organisation, params.organisation, "Det finns ingen organisation med id {pk}.")
+        _exists(Organisation, params.organisation, "organisation", NO_ORGANISATION)
         qs = qs.filter(matt_for_id=params.organisation)
     if params.kalla:
         qs = qs.filter(kalla=params.kalla)
@@ -443,12 +446,10 @@ def indikator(request, id: int = ID):
 )
 def malvarden(request, params: Query[s.MalvardeParametrar]):
     """Indikatorernas målvärden per år (för de antagna målen)."""
-    from mal.models import Indikator
-
     _check_known(request, s.MalvardeParametrar)
     qs = queries.targets()
     if params.indikator is not None:
-        _exists(Indikator, params.indikator, "Det finns ingen indikator med id {pk}.")
+        _exists(Indikator, params.indikator, "indikator", "Det finns ingen indikator med id {pk}.")
         qs = qs.filter(indikator_id=params.indikator)
     if params.ar is not None:
         qs = qs.filter(ar=params.ar)
@@ -482,15 +483,13 @@ def _varde(v) -> dict:
 def varden(request, params: Query[s.VardeParametrar]):
     """Uppmätta värden för indikatorerna: slutliga värden för avslutade perioder
     (preliminära värden och pågående perioder finns inte med)."""
-    from mal.models import Indikator
-
     _check_known(request, s.VardeParametrar)
     qs = queries.public_values(timezone.localdate())
     if params.indikator is not None:
-        _exists(Indikator, params.indikator, "Det finns ingen indikator med id {pk}.")
+        _exists(Indikator, params.indikator, "indikator", "Det finns ingen indikator med id {pk}.")
         qs = qs.filter(indikator_id=params.indikator)
     if params.organisation is not None:
-        _exists(Organisation, params.organisation, "Det finns ingen organisation med id {pk}.")
+        _exists(Organisation, params.organisation, "organisation", NO_ORGANISATION)
         qs = qs.filter(organisation_id=params.organisation)
     if params.period:
         try:

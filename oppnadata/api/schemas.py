@@ -9,6 +9,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from dokument.filters import SOK_MAX
+from dokument.search import CANDIDATES
 from styrning.forms import FORSTA_AR, SISTA_AR
 
 MAX_ID = 2**63 - 1  # the database's largest id: a larger one cannot be compared with an id
@@ -197,11 +198,14 @@ class DokumentSida(Sida):
 
 class DokumentParametrar(Sidparametrar):
     q: str | None = Field(
-        None, max_length=SOK_MAX, description="Sökord i dokumentens text och titel."
+        None,
+        max_length=SOK_MAX,
+        description="Sökord i de aktuella versionernas titel och text, bästa träff först. "
+        f"Högst {CANDIDATES} träffar rangordnas (antal är då {CANDIDATES + 1}: fler än så).",
     )
     typ: int | None = _id("Dokumenttypens id.")
-    organ: int | None = _id("Id på organet som fastställde den aktuella versionen.")
-    omfattar: int | None = _id("Id på en organisation som dokumentet gäller för.")
+    organ: int | None = _id("Id på det politiska organ som fastställde den aktuella versionen.")
+    omfattar: int | None = _id("Id på en organisation (inte en enhet) som dokumentet gäller för.")
     status: Dokumentstatus | None = Field(None, description="Dokumentens status.")
     ar: int | None = _ar("Beslutsår för den aktuella versionen.")
     sortering: Sortering | None = Field(

@@ -454,7 +454,12 @@ def test_a_pages_links_keep_its_filters(client, org):
             "organ",
             "Välj ett giltigt alternativ. Det valet finns inte bland tillgängliga alternativ.",
         ),
-        ("/api/mal/", {"organisation": "999999"}, "id", "Det finns ingen organisation med id"),
+        (
+            "/api/mal/",
+            {"organisation": "999999"},
+            "organisation",
+            "Det finns ingen organisation med id 999999.",
+        ),
         ("/api/rapporter/", {"organ": "999999"}, "organ", "Välj ett giltigt alternativ."),
         ("/api/mal/", {"malomrad": "1"}, "malomrad", "Okänd parameter."),
         ("/api/dokument/1/", {"limit": "1"}, "limit", "Okänd parameter."),
