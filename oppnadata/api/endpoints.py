@@ -63,6 +63,11 @@ def _int(value) -> int | None:
         return None
 
 
+def _dicts(value) -> list[dict]:
+    """The objects of a snapshot's list (a frozen version is read as stored, whatever it holds)."""
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
 def _check_known(request: HttpRequest, params: type[s.Schema]) -> None:
     """A parameter the operation does not know is refused (a misspelt filter would otherwise
     answer with everything)."""
@@ -571,8 +576,7 @@ def _malbedomning(goal) -> dict:
                 "varde": _num(i.get("varde")),
                 "malvarde": _num(i.get("malvarde")),
             }
-            for i in goal.get("indikatorer") or []
-            if isinstance(i, dict)
+            for i in _dicts(goal.get("indikatorer"))
         ],
     }
 
@@ -614,15 +618,16 @@ def rapport(request, id: int = ID):
     r = queries.with_report_versions(found)[0]
     version = r.antagna[0]
     innehall = queries.snapshot(version)
+    head = innehall.get("rapport") if isinstance(innehall.get("rapport"), dict) else {}
     ekonomi = innehall.get("ekonomi") if isinstance(innehall.get("ekonomi"), dict) else {}
     total = ekonomi.get("total")
     return {
         **_rapport(request, r),
         "kontrollsumma": version.kontrollsumma,
-        "beloppsenhet": _text((innehall.get("rapport") or {}).get("beloppsenhet")) or "tkr",
+        "beloppsenhet": _text(head.get("beloppsenhet")) or "tkr",
         "ekonomi": {
-            "rader": [_ekonomirad(rad) for rad in ekonomi.get("rader") or []],
-            "total": _ekonomirad(total) if total else None,
+            "rader": [_ekonomirad(rad) for rad in _dicts(ekonomi.get("rader"))],
+            "total": _ekonomirad(total) if isinstance(total, dict) else None,
         },
-        "mal": [_malbedomning(goal) for goal in innehall.get("mal") or []],
+        "mal": [_malbedomning(goal) for goal in _dicts(innehall.get("mal"))],
     }

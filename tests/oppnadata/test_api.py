@@ -477,6 +477,36 @@ def test_wrong_parameters_get_400_with_a_swedish_message(
     assert message.split(".")[0] in data["meddelande"]
 
 
+@pytest.mark.parametrize("url", LISTS)
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"limit": "tio"}, "Ange ett heltal, t.ex. 25."),
+        ({"limit": "1000"}, "Värdet ska vara högst 100."),
+        ({"offset": "-5"}, "Värdet ska vara minst 0."),
+        ({"offset": "99999999999"}, "Värdet ska vara högst 10000000."),
+    ],
+)
+def test_every_list_refuses_a_wrong_page_in_swedish(client, org, url, params, message):
+    data = get(client, url, expect=400, **params)
+
+    assert data["fel"] == [{"parameter": next(iter(params)), "meddelande": message}]
+
+
+def test_a_report_with_a_sparse_snapshot_still_answers(client, org):
+    rapport = rapport_for(org["sn"], status=Rapport.Status.ANTAGEN)
+    frys(
+        rapport,
+        {"schema": 1, "rapport": [], "ekonomi": {"rader": ["x"], "total": 3}, "mal": "?"},
+        slag=Rapportversion.Slag.ANTAGEN,
+    )
+
+    data = get(client, f"/api/rapporter/{rapport.pk}/")
+
+    assert (data["beloppsenhet"], data["ekonomi"]["total"], data["mal"]) == ("tkr", None, [])
+    assert data["ekonomi"]["rader"] == []
+
+
 def test_control_characters_in_a_search_get_400(client, org):
     data = get(client, "/api/dokument/", expect=400, q="skol\x00skjuts")
 
