@@ -44,6 +44,7 @@ class Sidor(_Sitemap):
             "dokument:forfattningssamling",
             "organisation_lista",
             "mal:trad",
+            "mal:jamforelse",
             "mal:uppdrag_lista",
             "uppfoljning:lista",
             "tillganglighet",
