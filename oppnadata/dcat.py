@@ -304,3 +304,37 @@ def catalogue() -> Graph:
 
 def catalogue_rdf_xml() -> bytes:
     return catalogue().serialize(format="pretty-xml", encoding="utf-8")
+
+
+def datasets_for_page(graph: Graph) -> list[dict]:
+    """The catalogue's datasets as the "Öppna data" page shows them: title, description, landing
+    page and each distribution's title, description, address, download and format, in the
+    catalogue's order (titles sorted within), so the page and the harvested catalogue say the
+    same."""
+
+    def one(subject, predicate) -> str:
+        value = graph.value(subject, predicate)
+        return str(value) if value is not None else ""
+
+    found = []
+    for dataset in graph.subjects(RDF.type, DCAT.Dataset):
+        distributions = [
+            {
+                "titel": one(d, DCTERMS.title),
+                "beskrivning": one(d, DCTERMS.description),
+                "adress": one(d, DCAT.accessURL),
+                "fil": one(d, DCAT.downloadURL),
+                "format": one(d, DCTERMS.format).rsplit("/", 1)[-1],
+            }
+            for d in graph.objects(dataset, DCAT.distribution)
+        ]
+        found.append(
+            {
+                "titel": one(dataset, DCTERMS.title),
+                "beskrivning": one(dataset, DCTERMS.description),
+                "sida": one(dataset, DCAT.landingPage),
+                "distributioner": sorted(distributions, key=lambda d: d["titel"]),
+            }
+        )
+    order = {"Styrdokument": 0, "Mål och indikatorer": 1}
+    return sorted(found, key=lambda d: (order.get(d["titel"], 2), d["titel"]))

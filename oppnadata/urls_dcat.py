@@ -6,4 +6,5 @@ from oppnadata import views_dcat
 
 urlpatterns = [
     path("datasets/dcat", views_dcat.katalog, name="dcat_katalog"),
+    path("oppna-data/", views_dcat.oppna_data, name="oppna_data"),
 ]

@@ -182,3 +182,25 @@ def test_a_malformed_organisation_number_stops_with_a_clear_message(settings):
     settings.ORGANISATIONSNUMMER = "212000-12"
     with pytest.raises(ImproperlyConfigured, match="tio siffror"):
         dcat.organisationsnummer()
+
+
+def test_the_open_data_page_lists_the_catalogues_datasets_and_every_distribution(client, db):
+    """The page people read and the catalogue the portal harvests say the same: each dataset's
+    title and every distribution's address, from the one graph."""
+    graph = dcat.catalogue()
+    titles = sorted(
+        str(graph.value(d, DCTERMS.title)) for d in graph.subjects(RDF.type, DCAT.Dataset)
+    )
+    addresses = {
+        str(graph.value(d, DCAT.downloadURL) or graph.value(d, DCAT.accessURL))
+        for d in graph.subjects(RDF.type, DCAT.Distribution)
+    }
+
+    response = client.get("/oppna-data/")
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert sorted(t for t in titles if f">{t}</h3>" in html) == titles
+    assert sorted(a for a in addresses if f'href="{a}"' in html) == sorted(addresses)
+    assert html.count("<h1") == 1
+    assert 'href="/oppna-data/"' in html  # the footer leads here from every page
