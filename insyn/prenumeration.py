@@ -342,7 +342,7 @@ def skicka(*, max_antal: int | None = None) -> Resultat:
             try:
                 with transaction.atomic():
                     utskick = (
-                        Utskick.objects.select_for_update(skip_locked=True)
+                        Utskick.objects.select_for_update(skip_locked=True, of=("self",))
                         .select_related("prenumeration", "handelse")
                         .filter(pk=pk, skickad__isnull=True)
                         .first()

@@ -72,6 +72,7 @@ def test_form_is_accessible(client, db):
     assert 'href="/om-personuppgifter/"' in text
 
 
+@pytest.mark.django_db(transaction=True)  # the worker manages its own connections
 def test_subscribe_sends_a_confirmation_and_nothing_before_it(
     client, org, smtp_server, django_capture_on_commit_callbacks
 ):
@@ -95,6 +96,7 @@ def test_the_neutral_page_after_subscribing(client, db):
     assert "Titta i din e-post" in client.get(response["Location"]).text
 
 
+@pytest.mark.django_db(transaction=True)  # the worker manages its own connections
 def test_confirm_link_shows_a_button_and_post_confirms_once(
     client, org, smtp_server, django_capture_on_commit_callbacks
 ):
@@ -115,6 +117,7 @@ def test_confirm_link_shows_a_button_and_post_confirms_once(
     assert "Länken gäller inte" in again.text
 
 
+@pytest.mark.django_db(transaction=True)  # the worker manages its own connections
 def test_expired_confirm_link_changes_nothing(
     client, org, smtp_server, django_capture_on_commit_callbacks, settings
 ):
@@ -184,6 +187,7 @@ def test_same_address_another_selection_is_another_subscription(client, org):
     assert Prenumeration.objects.count() == 2
 
 
+@pytest.mark.django_db(transaction=True)  # the worker manages its own connections
 def test_confirmed_address_subscribing_again_gets_no_new_mail(
     client, org, smtp_server, django_capture_on_commit_callbacks
 ):
@@ -319,6 +323,7 @@ def test_unconfirmed_subscriptions_are_purged_after_a_week(db):
     assert set(Prenumeration.objects.values_list("pk", flat=True)) == {young.pk, confirmed.pk}
 
 
+@pytest.mark.django_db(transaction=True)  # the worker manages its own connections
 def test_purge_runs_as_a_task_for_the_worker(db, settings):
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
