@@ -27,7 +27,9 @@ class SmtpFel(Exception):
 
 @task()
 def skicka_bekraftelse(prenumeration_id: int) -> bool:
-    """Mail the confirmation link of an unconfirmed subscription (gone or confirmed: nothing)."""
+    """Mail the confirmation link of an unconfirmed subscription (gone or confirmed: nothing).
+    A mail server that is down makes the task put itself in the queue again a few minutes later,
+    as long as the subscription waits for its confirmation (the weekly purge ends it)."""
     from insyn.mail import bekraftelse_meddelande
 
     prenumeration = Prenumeration.objects.filter(
@@ -35,8 +37,27 @@ def skicka_bekraftelse(prenumeration_id: int) -> bool:
     ).first()
     if prenumeration is None or not prenumeration.bekraftelse_nyckel:
         return False
-    bekraftelse_meddelande(prenumeration).send()
+    try:
+        bekraftelse_meddelande(prenumeration).send()
+    except OSError as error:  # smtplib's errors and a refused connection are OSErrors
+        skicka_bekraftelse.using(run_after=timezone.now() + NYTT_FORSOK).enqueue(prenumeration_id)
+        raise SmtpFel(f"Bekräftelsen kunde inte skickas, nytt försök senare: {error}") from error
     return True
+
+
+def send_direct_mails_after(handelse) -> None:
+    """After a public act has committed: when it is one the subscriptions count and someone
+    subscribes directly, queue the sending now (the scheduled run sends the digests)."""
+    from insyn.handelser import RAKNADE
+
+    if handelse.handling in RAKNADE and _confirmed_direct().exists():
+        skicka_prenumerationer.enqueue()
+
+
+def _confirmed_direct():
+    return Prenumeration.objects.filter(
+        frekvens=Prenumeration.Frekvens.DIREKT, bekraftad__isnull=False
+    )
 
 
 def kor(nu: datetime.datetime | None = None) -> tjanst.Resultat:

@@ -2,13 +2,26 @@
 same transaction as the change (pretix's `log_action`). Staff pages read it as "what happened";
 the subscriptions and "what changed" mails read the public acts."""
 
+from collections.abc import Callable
+
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.db.models import Model, QuerySet
 
 from styrning import pagecache
 from styrning.models import Handelse, Organisation
 
 Handling = Handelse.Handling
+
+# What runs once a public act has committed (registered by the apps above this one in their
+# AppConfig.ready, as the page cache's scopes are: the subscriptions send their direct mails).
+_public_act_listeners: list[Callable[[Handelse], None]] = []
+
+
+def on_public_act(listener: Callable[[Handelse], None]) -> None:
+    """Call `listener(handelse)` after the transaction of every public act commits."""
+    if listener not in _public_act_listeners:
+        _public_act_listeners.append(listener)
 
 
 def log_action(
@@ -28,7 +41,7 @@ def log_action(
     without a published version). The pages that show `objekt` leave the shared page cache
     (styrning.pagecache), on every app server once the transaction commits."""
     pagecache.invalidate(pagecache.scopes_for_act(handling, objekt))
-    return Handelse.objects.create(
+    handelse = Handelse.objects.create(
         anvandare=user if user is not None and user.is_authenticated else None,
         handling=handling,
         objekttyp=ContentType.objects.get_for_model(objekt),
@@ -38,6 +51,10 @@ def log_action(
         data=data or {},
         publik=publik,
     )
+    if publik:
+        for listener in _public_act_listeners:
+            transaction.on_commit(lambda listener=listener: listener(handelse))
+    return handelse
 
 
 def actions_for(*objekt: Model) -> QuerySet[Handelse]:

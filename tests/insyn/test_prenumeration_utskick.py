@@ -439,3 +439,51 @@ def test_1000_subscribers_server_stopped_half_way_each_gets_exactly_one(
             f"delivered before the stop {delivered_before}, runs {runs} ({failures} failed), "
             f"send attempts {attempts}, time {elapsed:.1f} s"
         )
+
+
+# --- Sending at once and retrying the confirmation -------------------------------------------
+
+
+def _queued(task_path: str):
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(task_path=task_path)
+
+
+def test_a_counted_public_act_queues_the_direct_sending_when_it_commits(
+    smtp_server, make_dokument, django_capture_on_commit_callbacks
+):
+    _bekraftad()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_dokument()
+
+    assert _queued("insyn.tasks.skicka_prenumerationer").count() >= 1
+
+
+def test_without_direct_subscribers_a_public_act_queues_nothing(
+    smtp_server, make_dokument, django_capture_on_commit_callbacks
+):
+    _bekraftad(frekvens="daglig")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_dokument()
+
+    assert _queued("insyn.tasks.skicka_prenumerationer").count() == 0
+
+
+def test_a_confirmation_the_server_refused_is_retried_later_and_then_sent(smtp_server, db):
+    from insyn.tasks import skicka_bekraftelse
+
+    prenumeration = tjanst.prenumerera(epost="bo@exempel.se", urval=Urval(), frekvens="direkt")
+    smtp_server.stop()
+
+    with pytest.raises(SmtpFel):
+        skicka_bekraftelse.call(prenumeration.pk)
+    retry = _queued("insyn.tasks.skicka_bekraftelse").get()
+    smtp_server.start()
+    sent = skicka_bekraftelse.call(prenumeration.pk)
+
+    assert retry.run_after > timezone.now()
+    assert retry.args_kwargs["args"] == [prenumeration.pk]
+    assert (sent, smtp_server.inbox.per_recipient()) == (True, {"bo@exempel.se": 1})
