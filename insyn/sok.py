@@ -43,7 +43,7 @@ import json
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.postgres.search import SearchRank, SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import connection, models
 from django.db.models import Exists, F, Func, OuterRef, Value
 from django.db.models.functions import Coalesce
@@ -126,6 +126,13 @@ def report_text(innehall) -> str:
     return "\n".join(text for text in found if text)
 
 
+@functools.lru_cache(maxsize=2_000)
+def _report_text_cached(innehall: str) -> str:
+    """`report_text` of a stored content (SQLite hands it over as its JSON text); a frozen
+    version never changes, so its text is kept per process."""
+    return report_text(innehall)
+
+
 def _walk(value, path) -> list[str]:
     if not path:
         return [value] if isinstance(value, str) else []
@@ -166,8 +173,16 @@ def _hit(term, stems: set[str]) -> int:
 
 def title_words_found(q: str, titel: str) -> int:
     """How many words of `q` the title holds (as itself, or beginning or ending a compound)."""
-    stems = set(index_stems(titel).split())
+    stems = _stems(titel)[1]
     return sum(1 for term in _query_terms(q) if _hit(term, stems))
+
+
+@functools.lru_cache(maxsize=10_000)
+def _stems(text: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """A text's stems (in order, and as a set), kept per process for the texts searched
+    again: stemming the goals and reports is most of a search's cost on SQLite."""
+    stems = tuple(index_stems(text).split())
+    return stems, frozenset(stems)
 
 
 def sqlite_rank(q: str, titel: str | None, text: str | None) -> float:
@@ -175,9 +190,8 @@ def sqlite_rank(q: str, titel: str | None, text: str | None) -> float:
     terms = _query_terms(q or "")
     if not terms:
         return 0.0
-    title_stems = set(index_stems(titel).split())
-    body_stems = index_stems(text).split()
-    body_set = set(body_stems)
+    title_stems = _stems(titel or "")[1]
+    body_stems, body_set = _stems(text or "")
     score = 0.0
     for term in terms:
         in_title, in_body = _hit(term, title_stems), _hit(term, body_set)
@@ -194,7 +208,7 @@ def _register_sqlite_functions() -> None:
     connection.ensure_connection()
     raw = connection.connection
     raw.create_function("insyn_sok_rank", 3, sqlite_rank, deterministic=True)
-    raw.create_function("insyn_rapporttext", 1, report_text, deterministic=True)
+    raw.create_function("insyn_rapporttext", 1, _report_text_cached, deterministic=True)
 
 
 # --- The expressions of each kind ---------------------------------------------------------------
@@ -278,21 +292,35 @@ def _ranked(kind: str, q: str):
     queryset, titel, text = _kind_sources(kind)
     queryset = queryset.order_by().annotate(sok_titel=titel)
     if connection.vendor == "postgresql":
-        query = search_query(q)
-        vector = _pg_vector(titel, text)
-        matching = queryset.annotate(sok_vektor=vector).filter(sok_vektor=query)
-        ranked = matching.annotate(sok_rank=SearchRank(vector, query))
-    else:
-        _register_sqlite_functions()
-        rank = Func(
-            Value(q), titel, text, function="insyn_sok_rank", output_field=models.FloatField()
-        )
-        ranked = queryset.annotate(sok_rank=rank).filter(sok_rank__gt=0)
+        return _ranked_postgresql(queryset, titel, text, q)
+    _register_sqlite_functions()
+    rank = Func(Value(q), titel, text, function="insyn_sok_rank", output_field=models.FloatField())
+    ranked = queryset.annotate(sok_rank=rank).filter(sok_rank__gt=0)
     return list(
         ranked.order_by("-sok_rank", "sok_titel", "pk").values_list("pk", "sok_rank", "sok_titel")[
             : CANDIDATES + 1
         ]
     )
+
+
+def _ranked_postgresql(queryset, titel, text, q: str):
+    """The vector is computed once per row, in a subquery PostgreSQL may not inline (OFFSET 0),
+    and both matched (`@@`) and ranked (`ts_rank`, as `SearchRank`) from there: written in the
+    ORM, the expression appears twice and PostgreSQL parses every text twice."""
+    inner = queryset.annotate(sok_vektor=_pg_vector(titel, text)).values(
+        "id", "sok_titel", "sok_vektor"
+    )
+    inner_sql, inner_params = inner.query.sql_with_params()
+    compiler = inner.query.get_compiler(connection=connection)
+    query_sql, query_params = compiler.compile(search_query(q).resolve_expression(inner.query))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT s.id, ts_rank(s.sok_vektor, f.q) AS rank, s.sok_titel "
+            f"FROM ({inner_sql} OFFSET 0) AS s, (SELECT {query_sql} AS q) AS f "
+            "WHERE s.sok_vektor @@ f.q ORDER BY rank DESC, s.sok_titel, s.id LIMIT %s",
+            [*inner_params, *query_params, CANDIDATES + 1],
+        )
+        return cursor.fetchall()
 
 
 # --- The search -------------------------------------------------------------------------------

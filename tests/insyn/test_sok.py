@@ -369,3 +369,25 @@ def test_search_module_caps_each_kind(monkeypatch, make_goal):
 
     assert len(resultat) == 3
     assert resultat.fler_an is True
+
+
+def test_the_header_search_box_on_every_page_leads_here(client, db):
+    html = client.get("/dokument/").content.decode()
+
+    form = re.search(
+        r'<form class="site-search" role="search" method="get" action="([^"]+)">(.*?)</form>',
+        html,
+        re.S,
+    )
+    assert form and form.group(1) == SOK
+    assert '<label for="sidsok-q"' in form.group(2)
+    assert '<input id="sidsok-q" type="search" name="q"' in form.group(2)
+
+
+def test_no_hit_offers_the_nearest_words_of_the_documents(client, make_document):
+    make_document("Riktlinje", text="Om medborgarkontraktet.")
+
+    html = client.get(SOK, {"q": "medborgarkontrackt"}).content.decode()
+
+    assert "gav ingen träff" in html
+    assert "Sök på ”medborgarkontraktet”" in html
