@@ -48,6 +48,9 @@ class Sidor(_Sitemap):
             "mal:uppdrag_lista",
             "uppfoljning:lista",
             "tillganglighet",
+            "insyn:prenumerera",
+            "insyn:personuppgifter",
+            "oppna_data",
         ]
 
     def location(self, item):
