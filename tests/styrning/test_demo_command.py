@@ -74,7 +74,7 @@ def _counts():
     return {
         model._meta.label: model.objects.count()
         for model in apps.get_models()
-        if model._meta.app_label in {"styrning", "dokument", "mal", "uppfoljning"}
+        if model._meta.app_label in {"styrning", "dokument", "mal", "uppfoljning", "insyn"}
         and not model._meta.label.split(".")[1].startswith("Historical")
     }
 
