@@ -50,9 +50,36 @@ NOT_PAGES = {
     "uppfoljning:pdf": "a PDF file (or the 202 page while it is made)",
     "uppfoljning:version_pdf": "a PDF file (or the 202 page while it is made)",
     "uppfoljning:aret_som_gick_pdf": "a PDF file",
+    "csv_dokument": "a CSV file",
+    "csv_forfattningssamling": "a CSV file",
+    "csv_organisationer": "a CSV file",
+    "csv_rapporter": "a CSV file",
+    "insyn:flode_dokument": "an Atom feed",
+    "insyn:flode_ett_dokument": "an Atom feed",
+    "insyn:flode_rapporter": "an Atom feed",
+    "insyn:robots": "plain text for crawlers",
+    "insyn:sitemap": "XML for crawlers",
+    "insyn:sitemap_avsnitt": "XML for crawlers",
+    "api_start": "a redirect to the API's description page",
+    "dcat_katalog": "RDF/XML for the data portal",
+    "oparl_system": "OParl JSON",
+    "oparl_bodies": "OParl JSON",
+    "oparl_body": "OParl JSON",
+    "oparl_organizations": "OParl JSON",
+    "oparl_organization": "OParl JSON",
+    "oparl_legislative_terms": "OParl JSON",
+    "oparl_legislative_term": "OParl JSON",
+    "oparl_papers": "OParl JSON",
+    "oparl_paper": "OParl JSON",
+    "oparl_consultation": "OParl JSON",
+    "oparl_file_pdf": "OParl JSON",
+    "oparl_file_original": "OParl JSON",
+    "oparl_meetings": "OParl JSON",
+    "oparl_people": "OParl JSON",
 }
-# Django's admin has its own stylesheet and layout, which this project does not style.
-NOT_PAGES_NAMESPACES = {"admin"}
+# Django's admin has its own stylesheet and layout, which this project does not style; the
+# JSON API answers JSON (its description page, api_beskrivning, is visited).
+NOT_PAGES_NAMESPACES = {"admin", "api"}
 
 
 @dataclass(frozen=True)
@@ -73,6 +100,7 @@ class Demo:
     sammanstallning: int = 0  # a förvaltning's report compiling its units' (uppfoljning)
     antagen: int = 0  # an adopted report, public (uppfoljning)
     aret_som_gick: int = 0  # the year of the demo's Året som gick
+    prenumeration: tuple[str, str] = ("", "")  # a demo subscription's unsubscribe, manage tokens
 
     @classmethod
     def load(cls) -> "Demo":
@@ -120,8 +148,17 @@ class Demo:
             rapport=_open_report(),
             kalender=_tiodagars_period(),
             sammanstallning=_compiled_report(),
+            prenumeration=_subscription_tokens(),
             **_adopted_report(),
         )
+
+
+def _subscription_tokens() -> tuple[str, str]:
+    from insyn import prenumeration as tjanst
+    from insyn.models import Prenumeration
+
+    found = Prenumeration.objects.filter(bekraftad__isnull=False).order_by("pk").first()
+    return (tjanst.avsluta_token(found), tjanst.hantera_token(found)) if found else ("", "")
 
 
 def _tiodagars_period() -> tuple[int, int, int]:
@@ -270,6 +307,15 @@ def pages(d: Demo) -> list[tuple[str, str | None, str, int]]:
             f"/uppfoljning/aret-som-gick/{d.aret_som_gick}/andra/",
             200,
         ),
+        ("insyn:sok", None, "/sok/?q=skola", 200),
+        ("insyn:prenumerera", None, "/prenumerera/", 200),
+        ("insyn:prenumerera_skickat", None, "/prenumerera/skickat/", 200),
+        ("insyn:bekrafta", None, "/prenumerera/bekrafta/forfalskad/", 404),
+        ("insyn:avsluta", None, f"/prenumerera/avsluta/{d.prenumeration[0]}/", 200),
+        ("insyn:hantera", None, f"/prenumerera/hantera/{d.prenumeration[1]}/", 200),
+        ("insyn:personuppgifter", None, "/om-personuppgifter/", 200),
+        ("oppna_data", None, "/oppna-data/", 200),
+        ("api_beskrivning", None, "/api/docs", 200),
     ]
 
 
