@@ -141,7 +141,7 @@ class Chain:
     internal: frozenset[int]
     today: datetime.date
     periods: list[Period] = field(default_factory=list)
-    goal_qs: QuerySet | None = None  # the loaded goals' ids, as a subquery
+    goal_qs: QuerySet | list[int] | None = None  # the loaded goals' ids, or their subquery
     _rollups: dict[Period, dict[int, GoalResult]] = field(default_factory=dict)
     _stored: dict[Period, dict[int, tuple]] = field(default_factory=dict)
     _results: dict[Period, dict[int, GoalResult]] = field(default_factory=dict)
@@ -285,6 +285,7 @@ class Chain:
 
 
 MAX_REFRESH = 500  # more goals without a stored roll-up than this: rebuild the period at once
+ID_LIST_LIMIT = 1000  # a chain of at most this many goals is read by their ids (`load_chain`)
 
 
 def _insider_test(internal: frozenset[int]):
@@ -322,7 +323,9 @@ def load_chain(
         goals = mal_for_user(user).filter(years)
     goal_map = {m.pk: m for m in goals}
     ids = goal_map.keys()
-    goal_qs = goals.values("pk")
+    # A few goals (a page's) are named by their ids: every read is an index look-up by goal.
+    # Many (a whole chain) by the goals' own query as a subquery, not thousands of parameters.
+    goal_qs = list(ids) if len(ids) <= ID_LIST_LIMIT else goals.values("pk")
 
     parents: dict[int, list[int]] = defaultdict(list)
     children: dict[int, list[int]] = defaultdict(list)
@@ -343,9 +346,9 @@ def load_chain(
     years = {p.ar for p in value_periods}
     targets = {
         (ind_id, ar): varde
-        for ind_id, ar, varde in Malvarde.objects.filter(
-            indikator__mal__in=goal_qs, ar__in=years
-        ).values_list("indikator_id", "ar", "varde")
+        for ind_id, ar, varde in Malvarde.objects.filter(indikator__mal__in=goal_qs, ar__in=years)
+        .order_by()
+        .values_list("indikator_id", "ar", "varde")
     }
     period_q = Q(pk__in=[])
     for p in value_periods:
@@ -353,8 +356,11 @@ def load_chain(
     matt_for = {ind.pk: ind.matt_for_id for rows in indicators.values() for ind in rows}
     values = {}
     others: dict[int, list[Varde]] = defaultdict(list)
-    for varde in Varde.objects.filter(period_q, indikator__mal__in=goal_qs).select_related(
-        "organisation"
+    # unordered: read into dicts (the model's ordering would join the goals to sort by them)
+    for varde in (
+        Varde.objects.filter(period_q, indikator__mal__in=goal_qs)
+        .select_related("organisation")
+        .order_by()
     ):
         if matt_for.get(varde.indikator_id) == varde.organisation_id:
             values[(varde.indikator_id, varde.period)] = varde
@@ -365,7 +371,8 @@ def load_chain(
     for p in periods:
         assessment_q |= Q(ar=p.ar, periodtyp=p.typ, periodnummer=p.nummer)
     assessments = {
-        (b.mal_id, b.period): b for b in Bedomning.objects.filter(assessment_q, mal__in=goal_qs)
+        (b.mal_id, b.period): b
+        for b in Bedomning.objects.filter(assessment_q, mal__in=goal_qs).order_by()
     }
     return Chain(
         goals=goal_map,
