@@ -553,6 +553,14 @@ class Varde(Periodrad):
         verbose_name = "värde"
         verbose_name_plural = "värden"
         ordering = ["indikator", "organisation", "ar", "periodtyp", "periodnummer"]
+        # An indicator's values of a period, whatever the organisation: what a page of goals
+        # reads (the unique index, organisation second, scans every organisation's values).
+        indexes = [
+            models.Index(
+                fields=["indikator", "ar", "periodtyp", "periodnummer"],
+                name="varde_indikator_period",
+            )
+        ]
         constraints = [
             *Periodrad.Meta.constraints,
             models.UniqueConstraint(
