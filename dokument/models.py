@@ -343,6 +343,15 @@ class Dokumentversion(models.Model):
         verbose_name = "dokumentversion"
         verbose_name_plural = "dokumentversioner"
         ordering = ["dokument", "-versionsnummer"]
+        # The few versions waiting for a decision or publication (the review page's list), read
+        # without probing every version of every document of the user's bodies.
+        indexes = [
+            models.Index(
+                fields=["dokument"],
+                condition=Q(status__in=["utkast", "faststalld"]),
+                name="dokumentversion_vantande",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["dokument"],

@@ -160,12 +160,14 @@ GRANSKNING_GRUPPER = ("forsenade", "snart", "flaggade", "ansvarig_slutat")
 def _granskning_base(user, today: datetime.date) -> QuerySet[Dokument]:
     """The documents in force of the user's bodies (an expired one is no longer in force: no
     review is due), with the current version joined as `aktuell`."""
-    return with_current_version(
+    return (
         Dokument.objects.filter(
             agare_id__in=permissions.document_editor_ids(user),
             status=Dokument.Status.GALLANDE,
         )
-    ).filter(Q(aktuell__giltig_till__isnull=True) | Q(aktuell__giltig_till__gte=today))
+        .annotate(aktuell=FilteredRelation("versioner", condition=Q(versioner__ar_aktuell=True)))
+        .filter(Q(aktuell__giltig_till__isnull=True) | Q(aktuell__giltig_till__gte=today))
+    )
 
 
 def _granskning_conditions(today: datetime.date) -> dict[str, Q]:
@@ -178,14 +180,49 @@ def _granskning_conditions(today: datetime.date) -> dict[str, Q]:
     }
 
 
+# What the review lists show of a document (of the joined version Django reads every column:
+# `only()` does not reach a FilteredRelation).
+REVIEW_FIELDS = (
+    "typ",
+    "agare",
+    "status",
+    "granskning_senast",
+    "granskning_nasta",
+    "granskning_flagga",
+)
+
+
 def granskning_querysets(user, today: datetime.date | None = None) -> dict[str, QuerySet]:
     """The documents in force of the user's bodies that need attention, one queryset per
     group: overdue, due within 90 days, flagged by a higher document's change, and those whose
     responsible official has left (the account is inactive). A document can be in more than
-    one group. Each is ordered by its review date."""
+    one group. Each is ordered by its review date.
+
+    Each row carries what the review list shows of the document, its type's and owner's names,
+    and its current version with its responsible official in the same query (as `aktuell`;
+    `with_joined_version` makes it the document's `aktuell_version`)."""
     today = today or timezone.localdate()
-    base = _granskning_base(user, today).order_by("granskning_nasta", "pk")
+    base = (
+        _granskning_base(user, today)
+        .select_related("typ", "agare", "aktuell__dokumentansvarig")
+        .only(
+            *REVIEW_FIELDS,
+            "typ__namn",
+            "agare__namn",
+            "agare__kortnamn",
+        )
+        .order_by("granskning_nasta", "pk")
+    )
     return {name: base.filter(q) for name, q in _granskning_conditions(today).items()}
+
+
+def with_joined_version(documents) -> list[Dokument]:
+    """The documents of `granskning_querysets` with the joined current version as their
+    `aktuell_version` (read, not queried again)."""
+    documents = list(documents)
+    for dokument in documents:
+        dokument.aktuella = [dokument.aktuell] if dokument.aktuell else []
+    return documents
 
 
 def granskning_counts(user, today: datetime.date | None = None) -> dict[str, int]:
@@ -199,7 +236,7 @@ def granskning_counts(user, today: datetime.date | None = None) -> dict[str, int
 def granskning_for_user(user, today: datetime.date | None = None) -> dict[str, list[Dokument]]:
     """The groups of `granskning_querysets`, read whole (for a few documents; a page reads them
     a page at a time)."""
-    return {name: list(qs) for name, qs in granskning_querysets(user, today).items()}
+    return {name: with_joined_version(qs) for name, qs in granskning_querysets(user, today).items()}
 
 
 def vantande_queryset(user) -> QuerySet[Dokument]:
@@ -216,12 +253,13 @@ def vantande_queryset(user) -> QuerySet[Dokument]:
             status__in=[Dokument.Status.UPPHAVD, Dokument.Status.ERSATT, Dokument.Status.MAKULERAD]
         )
         .select_related("typ", "agare")
+        .only("status", "typ__namn", "agare__namn", "agare__kortnamn")
         .prefetch_related(
             Prefetch(
                 "versioner",
-                queryset=Dokumentversion.objects.filter(status__in=waiting).order_by(
-                    "-versionsnummer"
-                ),
+                queryset=Dokumentversion.objects.filter(status__in=waiting)
+                .only("dokument_id", "versionsnummer", "status", "titel", "sekretess")
+                .order_by("-versionsnummer"),
                 to_attr="vantande",
             )
         )
