@@ -300,16 +300,18 @@ STORED_VECTOR_COLUMN = "sokvektor"
 
 
 class StoredVector(models.Expression):
-    """The stored `sokvektor` column of the version joined at `version_path` (e.g. "aktuell").
+    """The stored `sokvektor` column of the version joined at `version_path` (e.g. "aktuell"),
+    or, without a path, of the queryset's own table (the goals' and report versions' columns
+    of the same name, read by insyn/sok.py).
 
     The column is not a model field, so this resolves the join through the version's primary
     key and names the column on the same table alias."""
 
     output_field = SearchVectorField()
 
-    def __init__(self, version_path: str):
+    def __init__(self, version_path: str | None = None):
         super().__init__()
-        self.source = F(f"{version_path}__id")
+        self.source = F(f"{version_path}__id" if version_path else "pk")
 
     def get_source_expressions(self):
         return [self.source]

@@ -51,7 +51,7 @@ import json
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchRank
 from django.db import connection, models
 from django.db.models import Exists, F, Func, OuterRef, Value
 from django.db.models.functions import Coalesce
@@ -60,8 +60,7 @@ from django.urls import reverse
 from dokument.queries import published_documents
 from dokument.search import (
     CANDIDATES,
-    FALLBACK_CONFIG,
-    SEARCH_CONFIG,
+    StoredVector,
     _affixes,
     first_stem_match_in_context,
     index_stems,
@@ -232,66 +231,20 @@ def _joined(*expressions) -> Func:
     )
 
 
-def _pg_vector(titel, text) -> Func:
-    """The vector of a title and a body, built as a document version's stored `sokvektor`."""
-    parts = []
-    for source, weight in ((titel, "A"), (text, "B")):
-        expanded = _joined(source, Func(source, function="styrning_sv_samordning"))
-        for config in (SEARCH_CONFIG, FALLBACK_CONFIG):
-            parts.append(SearchVector(expanded, config=config, weight=weight))
-    everything = _joined(
-        titel,
-        Func(titel, function="styrning_sv_samordning"),
-        text,
-        Func(text, function="styrning_sv_samordning"),
-    )
-    parts.append(
-        Func(
-            Func(everything, function="styrning_sv_baklanges"),
-            Value("D"),
-            function="setweight",
-            output_field=SearchVectorField(),
-        )
-    )
-    return Func(
-        *parts, arg_joiner=" || ", template="(%(expressions)s)", output_field=SearchVectorField()
-    )
-
-
-def _jsonpath(path) -> str:
-    return "$." + ".".join("[*]" if step == "*" else f'"{step}"' for step in path).replace(
-        ".[*]", "[*]"
-    )
-
-
-class _ReportTextPostgres(Func):
-    """`report_text` in SQL: the strings at `REPORT_TEXT_PATHS` of the jsonb content."""
-
-    output_field = models.TextField()
-    template = (
-        "(SELECT coalesce(string_agg(t.v #>> '{}', E'\\n'), '') FROM unnest(ARRAY["
-        + ", ".join(f"'{_jsonpath(path)}'" for path in REPORT_TEXT_PATHS)
-        + "]::jsonpath[]) AS p(path), jsonb_path_query(%(expressions)s, p.path) AS t(v) "
-        "WHERE jsonb_typeof(t.v) = 'string')"
-    )
-
-
 GOAL_TITLE = ("titel", "nummer")
 GOAL_TEXT = ("beskrivning", "krav_uppfyllt", "uppfoljning")
 REPORT_TITLE = ("rapport__rapportperiod__rapporttyp__namn", "rapport__organisation__namn")
 
 
 def _kind_sources(kind: str):
-    """(queryset, title expression, text expression, title field for the tier) of a kind."""
+    """(queryset, title expression, text expression) of a kind; the text is read on SQLite
+    only (PostgreSQL reads the stored vector)."""
     if kind == MAL:
         titel = _joined(*(F(name) for name in GOAL_TITLE))
         text = _joined(*(F(name) for name in GOAL_TEXT))
         return public_goals(), titel, text
     titel = _joined(*(F(name) for name in REPORT_TITLE))
-    if connection.vendor == "postgresql":
-        text = _ReportTextPostgres(F("innehall"))
-    else:
-        text = Func(F("innehall"), function="insyn_rapporttext", output_field=models.TextField())
+    text = Func(F("innehall"), function="insyn_rapporttext", output_field=models.TextField())
     return public_report_versions(), titel, text
 
 
@@ -300,35 +253,25 @@ def _ranked(kind: str, q: str):
     queryset, titel, text = _kind_sources(kind)
     queryset = queryset.order_by().annotate(sok_titel=titel)
     if connection.vendor == "postgresql":
-        return _ranked_postgresql(queryset, titel, text, q)
-    _register_sqlite_functions()
-    rank = Func(Value(q), titel, text, function="insyn_sok_rank", output_field=models.FloatField())
-    ranked = queryset.annotate(sok_rank=rank).filter(sok_rank__gt=0)
+        # The stored `sokvektor` (mal 0005, uppfoljning 0002): matched through its GIN index,
+        # ranked as a document's.
+        query = search_query(q)
+        ranked = (
+            queryset.alias(sok_vektor=StoredVector())
+            .filter(sok_vektor=query)
+            .annotate(sok_rank=SearchRank(StoredVector(), query))
+        )
+    else:
+        _register_sqlite_functions()
+        rank = Func(
+            Value(q), titel, text, function="insyn_sok_rank", output_field=models.FloatField()
+        )
+        ranked = queryset.annotate(sok_rank=rank).filter(sok_rank__gt=0)
     return list(
         ranked.order_by("-sok_rank", "sok_titel", "pk").values_list("pk", "sok_rank", "sok_titel")[
             : CANDIDATES + 1
         ]
     )
-
-
-def _ranked_postgresql(queryset, titel, text, q: str):
-    """The vector is computed once per row, in a subquery PostgreSQL may not inline (OFFSET 0),
-    and both matched (`@@`) and ranked (`ts_rank`, as `SearchRank`) from there: written in the
-    ORM, the expression appears twice and PostgreSQL parses every text twice."""
-    inner = queryset.annotate(sok_vektor=_pg_vector(titel, text)).values(
-        "id", "sok_titel", "sok_vektor"
-    )
-    inner_sql, inner_params = inner.query.sql_with_params()
-    compiler = inner.query.get_compiler(connection=connection)
-    query_sql, query_params = compiler.compile(search_query(q).resolve_expression(inner.query))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT s.id, ts_rank(s.sok_vektor, f.q) AS rank, s.sok_titel "
-            f"FROM ({inner_sql} OFFSET 0) AS s, (SELECT {query_sql} AS q) AS f "
-            "WHERE s.sok_vektor @@ f.q ORDER BY rank DESC, s.sok_titel, s.id LIMIT %s",
-            [*inner_params, *query_params, CANDIDATES + 1],
-        )
-        return cursor.fetchall()
 
 
 # --- The search -------------------------------------------------------------------------------
