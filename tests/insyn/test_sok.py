@@ -1,6 +1,7 @@
 """The one search at /sok/: documents, goals and adopted reports in one ranked list, on both
 databases, never anything the public may not read."""
 
+import importlib
 import re
 
 import pytest
@@ -391,3 +392,94 @@ def test_no_hit_offers_the_nearest_words_of_the_documents(client, make_document)
 
     assert "gav ingen träff" in html
     assert "Sök på ”medborgarkontraktet”" in html
+
+
+# --- The stored vectors (PostgreSQL) -------------------------------------------------------------
+
+
+def _migration(name: str):
+    return importlib.import_module(name)
+
+
+def test_the_report_migration_reads_the_texts_the_module_names():
+    """uppfoljning 0002 copies `REPORT_TEXT_PATHS` as jsonpaths: the two lists must agree."""
+    copied = _migration("uppfoljning.migrations.0002_sokvektor").REPORT_TEXT_PATHS
+    steps = [
+        ".".join("[*]" if step == "*" else f'"{step}"' for step in path)
+        for path in sok.REPORT_TEXT_PATHS
+    ]
+    assert copied == ["$." + path.replace(".[*]", "[*]") for path in steps]
+
+
+def _document_vector(titel: str, text: str):
+    """The vector a document version with this title and text stores (dokument 0005)."""
+    vector_sql = _migration("dokument.migrations.0005_sok_svenska").VECTOR_SQL
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT ({vector_sql})::text FROM (SELECT %s::text AS titel, "
+            "''::text AS diarienummer, %s::text AS text, ''::text AS fil_text) AS v",
+            [titel, text],
+        )
+        return cursor.fetchone()[0]
+
+
+def _stored_vector(table: str, pk: int):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT sokvektor::text FROM {table} WHERE id = %s", [pk])
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's stored vectors")
+def test_stored_goal_and_report_vectors_are_built_as_a_document_versions(make_goal, make_report):
+    mal = make_goal(
+        "Trygga barn- och ungdomsnämnden",
+        beskrivning="Skolplanen följs. Föräldrarna ska känna sig delaktiga i förskolan.",
+    )
+    Mal.objects.filter(pk=mal.pk).update(
+        nummer="1.2", krav_uppfyllt="Enkäten visar 80 %.", uppfoljning="Årligen, i delårsrapporten."
+    )
+    mal.refresh_from_db()
+    rapport = make_report("Vård- och omsorgsnämnden renoverade badhuset.")
+    antagen = rapport.versioner.get(slag=Rapportversion.Slag.ANTAGEN)
+    inlamnad = frys(rapport, exempel_innehall(), slag=Rapportversion.Slag.INLAMNAD)
+
+    goal_vector = _stored_vector("mal_mal", mal.pk)
+    assert "'<nalploks'" in goal_vector  # the end of a compound is there at all
+    assert goal_vector == _document_vector(
+        f"{mal.titel} {mal.nummer}",
+        f"{mal.beskrivning} {mal.krav_uppfyllt} {mal.uppfoljning}",
+    )
+    snapshot = antagen.innehall["rapport"]
+    assert _stored_vector("uppfoljning_rapportversion", antagen.pk) == _document_vector(
+        f"{snapshot['typ_namn']} {snapshot['organisation']['namn']}",
+        sok.report_text(antagen.innehall),
+    )
+    # The public never sees a submitted version: it is not indexed.
+    assert _stored_vector("uppfoljning_rapportversion", inlamnad.pk) is None
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's stored vectors")
+def test_a_changed_goal_is_found_by_its_new_words_at_once(client, make_goal):
+    mal = make_goal("Ett mål", beskrivning="Fler ska cykla till jobbet.")
+    assert hits(client, "cykla") == [goal_link(mal)]
+
+    mal.beskrivning = "Fler ska åka kollektivt till jobbet."
+    mal.save()
+
+    assert hits(client, "kollektivt") == [goal_link(mal)]
+    assert hits(client, "cykla") == []
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's stored vectors")
+def test_the_stored_vectors_have_gin_indexes(db):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename, indexdef FROM pg_indexes WHERE indexname IN "
+            "('mal_sokindex', 'uppfoljning_sokindex') ORDER BY tablename"
+        )
+        found = cursor.fetchall()
+    assert [table for table, _ in found] == ["mal_mal", "uppfoljning_rapportversion"]
+    assert all("USING gin (sokvektor)" in definition for _, definition in found)
