@@ -635,9 +635,10 @@ def _status_counts(statuses) -> list[dict]:
 # links at a large municipality, read again only when the goal chain or the organisation tree
 # has changed since (their generations in styrning.pagecache: every save of a goal, link,
 # indicator, value, assessment or organisation bumps them, at once and on commit) or the day
-# has turned. Never kept from inside a transaction (it may hold what is rolled back). Read
-# only, never changed: the requests share them.
-_kept_trees: OrderedDict[tuple, tuple[TreeShape, dict]] = OrderedDict()
+# has turned; with them what the unfiltered tree computes over all of them (`tree_page`'s
+# `once`). Never kept from inside a transaction (it may hold what is rolled back). Read only,
+# never changed once made: the requests share them.
+_kept_trees: OrderedDict[tuple, tuple[TreeShape, dict, dict]] = OrderedDict()
 KEPT_TREES = 4  # readings kept per process (the public one and a few bodies')
 
 
@@ -650,10 +651,10 @@ def _kept_tree_key(user, period: Period) -> tuple | None:
     return (*current, period, timezone.localdate(), permissions.internal_ids(user))
 
 
-def _keep_tree(key: tuple | None, shape: TreeShape, statuses: dict) -> None:
+def _keep_tree(key: tuple | None, shape: TreeShape, statuses: dict, memo: dict) -> None:
     if key is None:
         return
-    _kept_trees[key] = (shape, statuses)
+    _kept_trees[key] = (shape, statuses, memo)
     _kept_trees.move_to_end(key)
     while len(_kept_trees) > KEPT_TREES:
         _kept_trees.popitem(last=False)
@@ -670,6 +671,15 @@ class TreePage:
     under: GoalResult | None  # its result (None if it does not cover the period's year)
     path: list[dict]  # the goals above `under`, from the top down (the breadcrumb)
     page: Page  # the shown level, TREE_PAGE_SIZE goals a page
+
+
+def _counts_by_area(shape: TreeShape, statuses: dict, keep: dict) -> dict:
+    """How many of the kept goals of each goal area are met, partly met and not met."""
+    by_area = defaultdict(list)
+    for pk, row in shape.rows.items():
+        if keep[pk]:
+            by_area[row[1]].append(statuses[pk][0])
+    return {area_id: _status_counts(found) for area_id, found in by_area.items()}
 
 
 def _tree_card(pk: int, results, kept_children) -> dict:
@@ -696,7 +706,7 @@ def tree_page(
     key = _kept_tree_key(user, period)
     kept = _kept_trees.get(key) if key else None
     if kept is not None:
-        shape, statuses = kept
+        shape, statuses, memo = kept
     else:
         shape = tree_shape(visible)
         statuses = _tree_statuses(user, period, shape)
@@ -705,7 +715,8 @@ def tree_page(
                 pk: (r.status, r.is_deviation)
                 for pk, r in load_chain(user, [period], goals=visible).results(period).items()
             }
-        _keep_tree(key, shape, statuses)
+        memo = {}
+        _keep_tree(key, shape, statuses, memo)
     organ_ids = organisation_tree().descendant_ids(organ.pk) if organ else None
     filtered = bool(malomrade or organ or status or avvikelser)
 
@@ -725,15 +736,27 @@ def tree_page(
     else:
         keep = dict.fromkeys(shape.rows, True)
 
+    def once(name, compute):
+        """Unfiltered, what is computed over every goal of the period (the top level, the
+        counts per goal area, the number of goals) once per kept tree, not per request."""
+        if filtered:
+            return compute()
+        if name not in memo:
+            memo[name] = compute()
+        return memo[name]
+
     def kept_children(pk):
         return [c for c in shape.children.get(pk, []) if keep[c]]
 
     area_ids = [a.pk for a in areas]
     if under is None:
         rank = {area_id: i for i, area_id in enumerate([*area_ids, None])}
-        level = sorted(
-            (pk for pk in shape.roots() if keep[pk] and shape.rows[pk][1] in rank),
-            key=lambda pk: (rank[shape.rows[pk][1]], shape.root_order(pk)),
+        level = once(
+            ("top", tuple(area_ids)),
+            lambda: sorted(
+                (pk for pk in shape.roots() if keep[pk] and shape.rows[pk][1] in rank),
+                key=lambda pk: (rank[shape.rows[pk][1]], shape.root_order(pk)),
+            ),
         )
     else:
         level = kept_children(under.pk) if under.pk in shape.rows else []
@@ -745,10 +768,7 @@ def tree_page(
 
     if under is None:
         with_roots = {shape.rows[pk][1] for pk in level}
-        by_area = defaultdict(list)  # the statuses of the kept goals per goal area, in one pass
-        for pk, row in shape.rows.items():
-            if keep[pk]:
-                by_area[row[1]].append(statuses[pk][0])
+        counts = once("counts", lambda: _counts_by_area(shape, statuses, keep))
         groups = []
         for area in [*areas, None]:
             area_id = area.pk if area else None
@@ -759,7 +779,7 @@ def tree_page(
                     {
                         "area": area,
                         "items": items,
-                        "counts": _status_counts(by_area.get(area_id, [])),
+                        "counts": counts.get(area_id, []),
                     }
                 )
     elif under.pk in shape.rows:
@@ -771,7 +791,7 @@ def tree_page(
         vision=None if under else Vision.objects.filter(_in_term(period.ar)).first(),
         groups=groups,
         filtered=filtered,
-        antal=sum(keep.values()),
+        antal=once("antal", lambda: sum(keep.values())),
         under_mal=under,
         under=results.get(under.pk) if under else None,
         path=[
