@@ -11,6 +11,7 @@
 
 import datetime
 
+from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
@@ -46,12 +47,12 @@ def skicka_bekraftelse(prenumeration_id: int) -> bool:
 
 
 def send_direct_mails_after(handelse) -> None:
-    """After a public act has committed: when it is one the subscriptions count and someone
-    subscribes directly, queue the sending now (the scheduled run sends the digests)."""
+    """A public act the subscriptions count, when someone subscribes directly: queue the sending
+    for when the act's transaction commits (the scheduled run sends the digests)."""
     from insyn.handelser import RAKNADE
 
     if handelse.handling in RAKNADE and _confirmed_direct().exists():
-        skicka_prenumerationer.enqueue()
+        transaction.on_commit(skicka_prenumerationer.enqueue)
 
 
 def _confirmed_direct():

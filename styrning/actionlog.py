@@ -5,7 +5,6 @@ the subscriptions and "what changed" mails read the public acts."""
 from collections.abc import Callable
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
 from django.db.models import Model, QuerySet
 
 from styrning import pagecache
@@ -13,13 +12,15 @@ from styrning.models import Handelse, Organisation
 
 Handling = Handelse.Handling
 
-# What runs once a public act has committed (registered by the apps above this one in their
-# AppConfig.ready, as the page cache's scopes are: the subscriptions send their direct mails).
+# What is told of every public act, in the act's transaction (registered by the apps above this
+# one in their AppConfig.ready, as the page cache's scopes are: the subscriptions queue their
+# direct mails for when the transaction commits).
 _public_act_listeners: list[Callable[[Handelse], None]] = []
 
 
 def on_public_act(listener: Callable[[Handelse], None]) -> None:
-    """Call `listener(handelse)` after the transaction of every public act commits."""
+    """Call `listener(handelse)` for every public act, inside its transaction; a listener that
+    sends or queues something defers it with `transaction.on_commit`."""
     if listener not in _public_act_listeners:
         _public_act_listeners.append(listener)
 
@@ -53,7 +54,7 @@ def log_action(
     )
     if publik:
         for listener in _public_act_listeners:
-            transaction.on_commit(lambda listener=listener: listener(handelse))
+            listener(handelse)
     return handelse
 
 
