@@ -67,6 +67,18 @@ def is_value_public(varde: Varde, today: datetime.date) -> bool:
     return not varde.preliminar and varde.period.is_ended(today)
 
 
+def public_value_filter(today: datetime.date) -> Q:
+    """`is_value_public` as a filter of values: final values of a period that ended before
+    `today` (`Period.is_ended`: a year before this one, or a tertial or month of this year whose
+    last month is before this month)."""
+    month = today.month
+    return Q(preliminar=False) & (
+        Q(ar__lt=today.year)
+        | Q(ar=today.year, periodtyp=Periodtyp.MANAD, periodnummer__lt=month)
+        | Q(ar=today.year, periodtyp=Periodtyp.TERTIAL, periodnummer__lte=(month - 1) // 4)
+    )
+
+
 def trend(current: Decimal | None, previous: Decimal | None, riktning: str) -> dict | None:
     if current is None or previous is None:
         return None

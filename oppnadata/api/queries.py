@@ -5,7 +5,7 @@ What is public is defined once, in each app, and read from there: documents thro
 `dokument.queries.published_documents` (their published versions only: a version with
 sekretess is never published), goals through `mal.queries.mal_for_user` for an anonymous
 reader (adopted goals), values by `mal.queries.is_value_public` (final values of ended
-periods; `public_values` is its form as a query, tested against it), reports through
+periods, as a query `mal.queries.public_value_filter`, tested against it), reports through
 `uppfoljning.views_publik.adopted_reports` (those with an adopted version, whose latest
 adopted version is what the public page shows)."""
 
@@ -17,9 +17,8 @@ from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from dokument.models import Dokumentlank, Dokumentversion
 from dokument.queries import published_documents
 from mal.models import Indikator, Mal, Malvarde, Varde
-from mal.queries import mal_for_user
+from mal.queries import mal_for_user, public_value_filter
 from styrning.models import Organisation
-from styrning.periods import Periodtyp
 from uppfoljning.models import Rapportversion
 
 
@@ -104,23 +103,12 @@ def targets() -> QuerySet[Malvarde]:
     )
 
 
-def ended_periods(today: datetime.date) -> Q:
-    """Rows of a period that ended before `today` (`Period.is_ended`): a year before this one,
-    or a tertial or month of this year whose last month is before this month."""
-    month = today.month
-    return (
-        Q(ar__lt=today.year)
-        | Q(ar=today.year, periodtyp=Periodtyp.MANAD, periodnummer__lt=month)
-        | Q(ar=today.year, periodtyp=Periodtyp.TERTIAL, periodnummer__lte=(month - 1) // 4)
-    )
-
-
 def public_values(today: datetime.date) -> QuerySet[Varde]:
     """The values the public sees (`mal.queries.is_value_public` as a query: final values of
     ended periods) of the indicators of public goals."""
     return (
-        Varde.objects.filter(indikator__mal__in=public_goals().values("pk"), preliminar=False)
-        .filter(ended_periods(today))
+        Varde.objects.filter(indikator__mal__in=public_goals().values("pk"))
+        .filter(public_value_filter(today))
         .select_related("organisation")
         .order_by("indikator_id", "organisation_id", "ar", "periodtyp", "periodnummer", "pk")
     )
