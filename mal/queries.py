@@ -699,21 +699,64 @@ def _tree_card(pk: int, results, kept_children) -> dict:
     return {"r": results[pk], "n_children": len(kept_children(pk))}
 
 
-def tree_page(
+@dataclass
+class FilteredTree:
+    """A period's goal chain as the user sees it with the tree's filters applied: its shape,
+    each goal's status and deviation, and which goals the filters keep (those that match and
+    the path down to them)."""
+
+    visible: QuerySet[Mal]  # the goals the user may see that cover the period's year
+    shape: TreeShape
+    statuses: dict[int, tuple[str, bool]]
+    memo: dict  # what the unfiltered tree computes once per kept tree
+    keep: dict[int, bool]
+    matching: set[int] | None  # the goals the filters ask for; None: every goal
+    filtered: bool
+
+    def kept_children(self, pk: int) -> list[int]:
+        return [c for c in self.shape.children.get(pk, []) if self.keep[c]]
+
+    def top_order(self, area_ids: list[int]):
+        """The order of the top level: by goal area as `area_ids` lists them, then by owner
+        and number."""
+        rank = {area_id: i for i, area_id in enumerate([*area_ids, None])}
+        return lambda pk: (rank.get(self.shape.rows[pk][1], len(rank)), self.shape.root_order(pk))
+
+    def walk(self, area_ids: list[int], under: Mal | None = None) -> list[tuple[int, int]]:
+        """The goals the filters ask for, depth first in the tree's order (each once, where it
+        first appears), with their depth from 1 at the top level; below `under` only."""
+        if under is None:
+            start = sorted(
+                (pk for pk in self.shape.roots() if self.keep[pk]), key=self.top_order(area_ids)
+            )
+        else:
+            start = self.kept_children(under.pk) if under.pk in self.shape.rows else []
+        order: list[tuple[int, int]] = []
+        seen: set[int] = set()
+        stack = [(pk, 1) for pk in reversed(start)]
+        while stack:
+            pk, depth = stack.pop()
+            if pk in seen:
+                continue
+            seen.add(pk)
+            if self.matching is None or pk in self.matching:
+                order.append((pk, depth))
+            stack.extend((c, depth + 1) for c in reversed(self.kept_children(pk)))
+        return order
+
+
+def filtered_tree(
     user,
     period: Period,
     *,
-    areas: list[Malomrade],
-    under: Mal | None = None,
     malomrade: Malomrade | None = None,
     organ: Organisation | None = None,
     status: str = "",
     avvikelser: bool = False,
-    sida=None,
-) -> TreePage:
-    """One level of the goal chain of a period: the top goals grouped by goal area, or the goals
-    contributing to `under`, each with its fulfilment and the number of goals below it (their
-    own level is a link away). A filter keeps the goals that match and the path down to them."""
+) -> FilteredTree:
+    """The tree of `period` for `user` with the filters of the tree page (goal area, owner
+    and the organisations below it, fulfilment, only deviations). The unfiltered shape and
+    statuses are kept per process (`_kept_trees`) until the chain changes."""
     visible = mal_for_user(user).filter(covering_year(period.ar))
     key = _kept_tree_key(user, period)
     kept = _kept_trees.get(key) if key else None
@@ -731,6 +774,10 @@ def tree_page(
         _keep_tree(key, shape, statuses, memo)
     organ_ids = organisation_tree().descendant_ids(organ.pk) if organ else None
     filtered = bool(malomrade or organ or status or avvikelser)
+    if not filtered:
+        if "keep" not in memo:
+            memo["keep"] = dict.fromkeys(shape.rows, True)
+        return FilteredTree(visible, shape, statuses, memo, memo["keep"], None, False)
 
     def matches(pk):
         agare, area = shape.rows[pk][:2]
@@ -741,12 +788,33 @@ def tree_page(
             and (not avvikelser or statuses[pk][1])
         )
 
-    if filtered:
-        keep: dict[int, bool] = {}
-        for pk in shape.postorder():
-            keep[pk] = matches(pk) or any(keep[c] for c in shape.children.get(pk, []))
-    else:
-        keep = dict.fromkeys(shape.rows, True)
+    matching = {pk for pk in shape.rows if matches(pk)}
+    keep: dict[int, bool] = {}
+    for pk in shape.postorder():
+        keep[pk] = pk in matching or any(keep[c] for c in shape.children.get(pk, []))
+    return FilteredTree(visible, shape, statuses, memo, keep, matching, True)
+
+
+def tree_page(
+    user,
+    period: Period,
+    *,
+    areas: list[Malomrade],
+    under: Mal | None = None,
+    malomrade: Malomrade | None = None,
+    organ: Organisation | None = None,
+    status: str = "",
+    avvikelser: bool = False,
+    sida=None,
+) -> TreePage:
+    """One level of the goal chain of a period: the top goals grouped by goal area, or the goals
+    contributing to `under`, each with its fulfilment and the number of goals below it (their
+    own level is a link away). A filter keeps the goals that match and the path down to them."""
+    tree = filtered_tree(
+        user, period, malomrade=malomrade, organ=organ, status=status, avvikelser=avvikelser
+    )
+    visible, shape, statuses, memo = tree.visible, tree.shape, tree.statuses, tree.memo
+    filtered, keep, kept_children = tree.filtered, tree.keep, tree.kept_children
 
     def once(name, compute):
         """Unfiltered, what is computed over every goal of the period (the top level, the
@@ -757,17 +825,14 @@ def tree_page(
             memo[name] = compute()
         return memo[name]
 
-    def kept_children(pk):
-        return [c for c in shape.children.get(pk, []) if keep[c]]
-
     area_ids = [a.pk for a in areas]
     if under is None:
-        rank = {area_id: i for i, area_id in enumerate([*area_ids, None])}
+        shown_areas = {*area_ids, None}
         level = once(
             ("top", tuple(area_ids)),
             lambda: sorted(
-                (pk for pk in shape.roots() if keep[pk] and shape.rows[pk][1] in rank),
-                key=lambda pk: (rank[shape.rows[pk][1]], shape.root_order(pk)),
+                (pk for pk in shape.roots() if keep[pk] and shape.rows[pk][1] in shown_areas),
+                key=tree.top_order(area_ids),
             ),
         )
     else:

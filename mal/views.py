@@ -39,7 +39,7 @@ from mal.models import (
     Varde,
 )
 from mal.queries import mal_for_user, uppdrag_for_user
-from styrning import locking, permissions, submission
+from styrning import csvsafe, locking, permissions, submission
 from styrning.models import Organisation
 from styrning.pagecache import public_page
 from styrning.periods import Period, tertials
@@ -166,29 +166,51 @@ def _under_param(request) -> Mal | None:
     return _get_mal_for_user(request.user, int(value))
 
 
+class _TreeFilters:
+    """The goal tree's filters from the query string, as the tree page and its files read them:
+    the period, the goal whose level is shown (`?under=`), and the filter form's choices (a
+    refused choice is shown on the form and does not filter)."""
+
+    def __init__(self, request: HttpRequest):
+        period = _period_param(request)
+        self.under = _under_param(request)
+        self.areas = queries.areas_in_term(period.ar)
+        self.form = TradFilterForm(
+            request.GET or None,
+            periods=queries.tree_periods(period),
+            org_tree=organisation_tree(),
+            areas=self.areas,
+        )
+        filters = self.form.cleaned_data if self.form.is_valid() else {}
+        self.period = filters.get("period") or period
+        self.kwargs = {
+            "malomrade": filters.get("malomrade"),
+            "organ": filters.get("organ"),
+            "status": filters.get("status") or "",
+            "avvikelser": bool(filters.get("avvikelser")),
+        }
+
+
+def _export_query(request: HttpRequest, period: Period) -> str:
+    """The tree's query string for its files: its filters and the shown period, without the
+    page number."""
+    query = request.GET.copy()
+    query.pop("sida", None)
+    query["period"] = period.kod
+    return query.urlencode()
+
+
 @public_page("mal")
 def trad(request: HttpRequest) -> HttpResponse:
     """The goal chain as a tree from the vision down to the units, one level a page: the top
     goals, or (?under=) the goals contributing to one goal."""
-    period = _period_param(request)
-    under = _under_param(request)
-    areas = queries.areas_in_term(period.ar)
-    form = TradFilterForm(
-        request.GET or None,
-        periods=queries.tree_periods(period),
-        org_tree=organisation_tree(),
-        areas=areas,
-    )
-    filters = form.cleaned_data if form.is_valid() else {}
+    f = _TreeFilters(request)
     page = queries.tree_page(
         request.user,
-        filters.get("period") or period,
-        areas=areas,
-        under=under,
-        malomrade=filters.get("malomrade"),
-        organ=filters.get("organ"),
-        status=filters.get("status") or "",
-        avvikelser=bool(filters.get("avvikelser")),
+        f.period,
+        areas=f.areas,
+        under=f.under,
+        **f.kwargs,
         sida=request.GET.get("sida"),
     )
     # links to a level keep the filters: built once here, not reversed per goal
@@ -202,7 +224,8 @@ def trad(request: HttpRequest) -> HttpResponse:
         "mal/trad.html",
         {
             **vars(page),
-            "form": form,
+            "form": f.form,
+            "export_query": _export_query(request, page.period),
             "top_url": f"{tree_url}?{query}" if query else tree_url,
             "under_prefix": f"{tree_url}?{query}&under=" if query else f"{tree_url}?under=",
             "mal_prefix": _prefix("mal:detalj"),
@@ -334,16 +357,32 @@ def uppdrag_detalj(request: HttpRequest, pk: int) -> HttpResponse:
 
 @public_page("mal")
 def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
-    """Goals, indicators or values as CSV or JSON: what the user may see."""
-    if kind not in open_data.FIELDS or fmt not in ("csv", "json"):
+    """Goals, indicators or values as CSV (streamed) or JSON: what the user may see, of every
+    goal, or with the goal tree's filters in the query string of the goals the tree keeps
+    (`mal.export`). A filter the tree would refuse is a 400 naming it: a file of other goals
+    than the reader asked for would be worse than none."""
+    if kind not in open_data.KOLUMNER or fmt not in ("csv", "json"):
         raise Http404("Okänd export.")
-    rows = open_data.export_rows(request.user, kind)
-    if fmt == "json":
-        response = JsonResponse({kind: rows}, json_dumps_params={"ensure_ascii": False})
-    else:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        open_data.write_csv(response, kind, rows)
-    response["Content-Disposition"] = f'attachment; filename="{kind}.{fmt}"'
+    urval = None
+    if request.GET:
+        f = _TreeFilters(request)
+        if f.form.errors:
+            return csvsafe.filter_refused(f.form)
+        tree = queries.filtered_tree(request.user, f.period, **f.kwargs)
+        urval = open_data.Urval(
+            period=f.period,
+            tree=tree,
+            order=tree.walk([a.pk for a in f.areas], f.under),
+            whole=not tree.filtered and f.under is None,
+        )
+    base_url = request.build_absolute_uri("/").removesuffix("/")
+    rows = open_data.export_rows(request.user, kind, urval, base_url)
+    if fmt == "csv":
+        return csvsafe.csv_response(
+            open_data.FILNAMN[kind], open_data.KOLUMNER[kind], open_data.csv_cells(rows)
+        )
+    response = JsonResponse({kind: list(rows)}, json_dumps_params={"ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="{open_data.FILNAMN[kind]}.json"'
     return response
 
 

@@ -1,61 +1,26 @@
-"""The public lists as CSV: the same rows as the list page with its filters (every page of it,
-not only the one shown), written as Swedish Excel opens a file: semicolon-separated UTF-8 with
-a byte order mark, as `mal.export` writes the goal chain, every cell through
-`styrning.csvsafe` so that no cell runs as a formula.
+"""The public lists as CSV: the same rows as the list page with its filters (every page of it, not
+only the one shown), written as Swedish Excel opens a file: semicolon-separated UTF-8 with a
+byte order mark, as `mal.export` writes the goal chain, every cell through `styrning.csvsafe` so
+that no cell runs as a formula.
 
 Each list is read with `QuerySet.iterator()` and written a chunk of rows at a time
-(`csv_response` streams), so memory stays bounded whatever the municipality holds. A list of
-documents and of reports is read in one query: the current version's fields come through the
-joined `aktuell` (`dokument.queries.with_current_version`), not through a prefetch per chunk.
-The statute book needs the links of what replaced each repealed rule, so it is read with its
-prefetches in chunks of `CHUNK` (a few queries per chunk: bounded for every list of up to
-`CHUNK` rows, and growing by a handful per `CHUNK` rows beyond).
+(`styrning.csvsafe.csv_response` streams), so memory stays bounded whatever the municipality
+holds. A list of documents and of reports is read in one query: the current version's fields
+come through the joined `aktuell` (`dokument.queries.with_current_version`), not through a
+prefetch per chunk. The statute book needs the links of what replaced each repealed rule, so it
+is read with its prefetches in chunks of `CHUNK` (a few queries per chunk: bounded for every
+list of up to `CHUNK` rows, and growing by a handful per `CHUNK` rows beyond).
 """
 
 import datetime
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
-from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
 from dokument.models import Dokument, Dokumentversion
-from styrning import csvsafe
 
 CHUNK = 500  # rows read and written at a time
-
-
-class _Echo:
-    """A file that hands back what is written to it, for `csv.writer` in a generator."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_response(
-    filename: str, columns: list[tuple[str, str]], rows: Iterable[dict]
-) -> StreamingHttpResponse:
-    """A streamed download of `rows`, one dict per row keyed by the first item of each column,
-    under the Swedish headers (the second items), named `<filename>-<today>.csv`."""
-    writer = csvsafe.DictWriter(
-        _Echo(), fieldnames=[key for key, _ in columns], delimiter=";", extrasaction="ignore"
-    )
-
-    def lines() -> Iterator[str]:
-        yield "\ufeff" + writer.writerow(dict(columns))
-        batch = []
-        for row in rows:
-            batch.append(writer.writerow(row))
-            if len(batch) >= 100:
-                yield "".join(batch)
-                batch = []
-        if batch:
-            yield "".join(batch)
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    day = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="{filename}-{day}.csv"'
-    return response
 
 
 def _date(value) -> str:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 from dokument.filters import DokumentFilter
 from dokument.queries import forfattningar, published_documents
 from oppnadata import csv_listor
+from styrning import csvsafe
 from styrning.queries import organisation_list_rows, organisation_tree
 from uppfoljning.filters_publik import RapportFilter
 from uppfoljning.views_publik import adopted_reports
@@ -30,13 +31,7 @@ def _bad_filter(filterset) -> HttpResponse | None:
     """A 400 naming each refused filter value, or None when the filters are valid."""
     if not filterset.is_bound or filterset.is_valid():
         return None
-    lines = ["Filtret kunde inte användas, så ingen fil skapades:"]
-    for name, errors in filterset.form.errors.items():
-        label = filterset.form.fields[name].label if name in filterset.form.fields else ""
-        lines.extend(f"{label}: {error}" if label else error for error in errors)
-    return HttpResponse(
-        "\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8"
-    )
+    return csvsafe.filter_refused(filterset.form)
 
 
 @require_safe
@@ -45,7 +40,7 @@ def dokument(request: HttpRequest) -> HttpResponse:
     filterset = DokumentFilter(request.GET or None, queryset=published_documents())
     if bad := _bad_filter(filterset):
         return bad
-    return csv_listor.csv_response(
+    return csvsafe.csv_response(
         "styrdokument",
         csv_listor.DOKUMENT_KOLUMNER,
         csv_listor.dokument_rows(filterset.qs, _base_url(request)),
@@ -56,7 +51,7 @@ def dokument(request: HttpRequest) -> HttpResponse:
 def forfattningssamling(request: HttpRequest) -> HttpResponse:
     """The statute book (`dokument:forfattningssamling`): in force, then repealed or
     replaced."""
-    return csv_listor.csv_response(
+    return csvsafe.csv_response(
         "forfattningssamling",
         csv_listor.FORFATTNING_KOLUMNER,
         csv_listor.forfattning_rows(forfattningar(), _base_url(request)),
@@ -70,7 +65,7 @@ def organisationer(request: HttpRequest) -> HttpResponse:
     rows = organisation_list_rows(
         organisation_tree(), timezone.localdate(), show_all=request.GET.get("visa") == "alla"
     )
-    return csv_listor.csv_response(
+    return csvsafe.csv_response(
         "organisationer",
         csv_listor.ORGANISATION_KOLUMNER,
         csv_listor.organisation_rows(rows, _base_url(request)),
@@ -83,7 +78,7 @@ def rapporter(request: HttpRequest) -> HttpResponse:
     filterset = RapportFilter(request.GET or None, queryset=adopted_reports())
     if bad := _bad_filter(filterset):
         return bad
-    return csv_listor.csv_response(
+    return csvsafe.csv_response(
         "antagna-rapporter",
         csv_listor.RAPPORT_KOLUMNER,
         csv_listor.rapport_rows(filterset.qs, _base_url(request)),

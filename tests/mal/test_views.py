@@ -468,13 +468,17 @@ def test_export_csv_and_json_leave_out_drafts_and_preliminary_values_for_the_pub
     VardeFactory(indikator=chain["indikator"], ar=2024, totalt=Decimal(80))
     VardeFactory(indikator=chain["indikator"], ar=2025, totalt=Decimal(85), preliminar=True)
 
-    goals = client.get(reverse("mal:export", args=["mal", "csv"])).content.decode("utf-8-sig")
+    response = client.get(reverse("mal:export", args=["mal", "csv"]))
+    goals = b"".join(response.streaming_content).decode("utf-8-sig")
     values = client.get(reverse("mal:export", args=["varden", "json"])).json()
 
     assert goals.splitlines()[0] == (
-        "id;nummer;titel;agare;typ;status;period;malomrade;bidrar_till;krav_uppfyllt;uppfoljning;regel"
+        "Id;Nummer;Titel;Ägare;Typ;Status;Budgetår eller mandatperiod;Målområde;Bidrar till (id);"
+        "När målet är uppfyllt;Hur målet följs upp;Regel för beräknad måluppfyllelse;"
+        "Nivå i målträdet;Uppföljningsperiod;Måluppfyllelse;Avvikelse;Adress"
     )
     assert len(goals.splitlines()) == 4
+    assert draft.titel not in goals
     assert [v["period"] for v in values["varden"]] == ["2024"]
 
 
@@ -519,12 +523,23 @@ def test_body_page_and_comparison_query_counts_do_not_grow(
 def test_exports_query_counts_do_not_grow(client, org, period, n, django_assert_num_queries):
     _many_goals(org, period, n)
 
-    with django_assert_num_queries(2):
-        client.get(reverse("mal:export", args=["mal", "csv"]))
-    with django_assert_num_queries(2):
-        client.get(reverse("mal:export", args=["indikatorer", "json"]))
+    def read(kind, fmt, query=""):
+        response = client.get(reverse("mal:export", args=[kind, fmt]) + query)
+        return b"".join(response.streaming_content) if response.streaming else response.content
+
+    with django_assert_num_queries(2):  # goals, links
+        read("mal", "csv")
+    with django_assert_num_queries(2):  # indicators, targets
+        read("indikatorer", "json")
     with django_assert_num_queries(1):
-        client.get(reverse("mal:export", args=["varden", "csv"]))
+        read("varden", "csv")
+    # with the tree's filters: goal areas, budget years, the organisation tree, the tree's shape
+    # (goals, links), the stored statuses, then the file's own reads (as above)
+    filters = f"?period=2025&organ={org['bun'].pk}&status=delvis"
+    with django_assert_num_queries(8):
+        assert len(read("mal", "csv", filters).splitlines()) == n + 1
+    with django_assert_num_queries(7):
+        read("varden", "csv", filters)
 
 
 def test_start_page_panel_lists_goals_the_chef_has_not_assessed(client, chain, chef_solrosen):
