@@ -2,19 +2,23 @@
 can be linked. A list of records filters its queryset with django-filter; the tree and the
 comparison filter the computed fulfilment, so they take a plain form."""
 
+from dataclasses import dataclass
 from html import escape
 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from mal.fulfilment import STATUS
 from mal.models import Uppdrag, Utfall
 from styrning.forms import Form
-from styrning.periods import Period
+from styrning.models import Organisation
+from styrning.periods import Period, tertials
+from styrning.queries import organisation_tree
 
 
 class UppdragFilter(django_filters.FilterSet):
@@ -123,3 +127,37 @@ class JamforelseForm(Form):
     def clean_organ(self):
         value = self.cleaned_data["organ"]
         return self._orgs.get(int(value)) if value else None
+
+
+@dataclass
+class Jamforelse:
+    """What the comparison shows, from its query string: the organisation (the council when none
+    is chosen), per year (the last four) or per tertial of a year (this year when none is
+    chosen). A refused field is on the form; the valid ones still count."""
+
+    form: JamforelseForm
+    chosen: Organisation | None
+    periods: list[Period]
+    per_tertial: bool
+
+    @classmethod
+    def from_query(cls, query) -> "Jamforelse":
+        today = timezone.localdate()
+        org_tree = organisation_tree()
+        kf = next(
+            (o for o in org_tree.nodes.values() if o.typ == Organisation.Typ.KOMMUNFULLMAKTIGE),
+            None,
+        )
+        data = query.copy()
+        data.setdefault("organ", str(kf.pk) if kf else "")
+        data.setdefault("per", "ar")
+        data.setdefault("ar", str(today.year))
+        form = JamforelseForm(data, org_tree=org_tree)
+        form.is_valid()
+        choices = form.cleaned_data
+        per_tertial = choices.get("per") == "tertial"
+        if per_tertial:
+            periods = tertials(choices.get("ar") or today.year)
+        else:
+            periods = [Period.year(ar) for ar in range(today.year - 3, today.year + 1)]
+        return cls(form, choices.get("organ") or kf, periods, per_tertial)

@@ -17,7 +17,7 @@ from dokument.models import Dokument
 from dokument.queries import dokument_for_user
 from mal import export as open_data
 from mal import queries, services
-from mal.filters import JamforelseForm, TradFilterForm, UppdragFilter
+from mal.filters import Jamforelse, TradFilterForm, UppdragFilter
 from mal.forms import (
     AktivitetForm,
     BedomningForm,
@@ -42,7 +42,7 @@ from mal.queries import mal_for_user, uppdrag_for_user
 from styrning import csvsafe, locking, permissions, submission
 from styrning.models import Organisation
 from styrning.pagecache import public_page
-from styrning.periods import Period, tertials
+from styrning.periods import Period
 from styrning.queries import organisation_tree
 
 
@@ -266,33 +266,16 @@ def organ(request: HttpRequest, pk: int) -> HttpResponse:
 @public_page("mal")
 def jamforelse(request: HttpRequest) -> HttpResponse:
     """The same goals' fulfilment per year or per tertial, side by side, for any organisation."""
-    today = timezone.localdate()
-    org_tree = organisation_tree()
-    kf = next(
-        (o for o in org_tree.nodes.values() if o.typ == Organisation.Typ.KOMMUNFULLMAKTIGE), None
-    )
-    data = request.GET.copy()
-    data.setdefault("organ", str(kf.pk) if kf else "")
-    data.setdefault("per", "ar")
-    data.setdefault("ar", str(today.year))
-    form = JamforelseForm(data, org_tree=org_tree)
-    form.is_valid()  # a bad field is shown by the field; the valid ones still count
-    choices = form.cleaned_data
-    per_tertial = choices.get("per") == "tertial"
-    if per_tertial:
-        periods = tertials(choices.get("ar") or today.year)
-    else:
-        periods = [Period.year(ar) for ar in range(today.year - 3, today.year + 1)]
-    chosen = choices.get("organ") or kf
+    j = Jamforelse.from_query(request.GET)
     return render(
         request,
         "mal/jamforelse.html",
         {
-            "periods": periods,
-            "rows": queries.comparison_rows(request.user, chosen, periods),
-            "per_tertial": per_tertial,
-            "form": form,
-            "chosen": chosen,
+            "periods": j.periods,
+            "rows": queries.comparison_rows(request.user, j.chosen, j.periods),
+            "per_tertial": j.per_tertial,
+            "form": j.form,
+            "chosen": j.chosen,
         },
     )
 

@@ -222,3 +222,84 @@ def rapport_rows(reports, base_url: str) -> Iterator[dict]:
             "adress": f"{prefix}{r.pk}/las/",
             "pdf": f"{prefix}{r.pk}/pdf/",
         }
+
+
+# --- Assignments --------------------------------------------------------------------------------
+
+UPPDRAG_KOLUMNER = [
+    ("uppdrag", "Uppdrag"),
+    ("beskrivning", "Beskrivning"),
+    ("givet_av", "Givet av"),
+    ("budgetar", "Budgetår"),
+    ("givet_till", "Givet till"),
+    ("mal", "Mål"),
+    ("slutdatum", "Klart senast"),
+    ("status", "Status"),
+    ("kommentar_period", "Senaste kommentarens period"),
+    ("kommentar", "Senaste kommentar"),
+    ("adress", "Adress"),
+]
+
+
+def uppdrag_rows(assignments, base_url: str) -> Iterator[dict]:
+    """One row per assignment of the public list (`mal.queries.uppdrag_for_user`, filtered),
+    in its order, with its latest comment (the comments prefetched a chunk at a time); the goal
+    it belongs to by title only when the goal is adopted (a draft's title is not public)."""
+    from mal.models import Mal
+
+    prefix = base_url + reverse("mal:uppdrag", args=[0]).removesuffix("0/")
+    for u in assignments.prefetch_related("kommentarer").iterator(chunk_size=CHUNK):
+        latest = u.senaste_kommentar
+        yield {
+            "uppdrag": u.titel,
+            "beskrivning": u.beskrivning,
+            "givet_av": u.givet_av.namn,
+            "budgetar": u.budgetar.ar if u.budgetar_id else "",
+            "givet_till": u.givet_till.namn,
+            "mal": u.mal.titel if u.mal_id and u.mal.status == Mal.Status.ANTAGET else "",
+            "slutdatum": _date(u.slutdatum),
+            "status": u.get_status_display(),
+            "kommentar_period": latest.period.label if latest else "",
+            "kommentar": latest.kommentar if latest else "",
+            "adress": f"{prefix}{u.pk}/",
+        }
+
+
+# --- The comparison over time -------------------------------------------------------------------
+
+
+def jamforelse_columns(periods) -> list[tuple[str, str]]:
+    """The comparison's columns: the goal, then one per period, then its address."""
+    return [
+        ("mal", "Mål"),
+        ("nummer", "Nummer"),
+        ("agare", "Ägare"),
+        *[(p.kod, p.label) for p in periods],
+        ("adress", "Adress"),
+    ]
+
+
+def jamforelse_rows(rows: list[dict], periods, base_url: str) -> Iterator[dict]:
+    """One row per goal of the comparison (`mal.queries.comparison_rows`): its fulfilment in each
+    period as the table shows it, "(förslag)" where no one has assessed it and the figure is
+    the computed suggestion, empty where the goal does not cover the period."""
+    from mal.fulfilment import SAKNAS, status_label
+
+    prefix = base_url + reverse("mal:detalj", args=[0]).removesuffix("0/")
+    for row in rows:
+        mal = row["mal"]
+        cells = {}
+        for period, cell in zip(periods, row["cells"], strict=True):
+            if cell is None:
+                cells[period.kod] = ""
+            elif not cell.assessed and cell.suggestion.status != SAKNAS:
+                cells[period.kod] = f"{status_label(cell.status)} (förslag)"
+            else:
+                cells[period.kod] = status_label(cell.status)
+        yield {
+            "mal": mal.titel,
+            "nummer": mal.nummer,
+            "agare": mal.agare.namn,
+            **cells,
+            "adress": f"{prefix}{mal.pk}/",
+        }

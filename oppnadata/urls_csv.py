@@ -18,4 +18,6 @@ urlpatterns = [
         name="csv_organisationer",
     ),
     path("uppfoljning/export/rapporter.csv", views_csv.rapporter, name="csv_rapporter"),
+    path("mal/uppdrag/export/uppdrag.csv", views_csv.uppdrag, name="csv_uppdrag"),
+    path("mal/jamforelse/export/maluppfyllelse.csv", views_csv.jamforelse, name="csv_jamforelse"),
 ]

@@ -1,13 +1,14 @@
-"""The public lists as CSV downloads (`oppnadata.csv_listor`), each beside its list as mal's
-export is (`/mal/export/mal.csv`): `/dokument/export/dokument.csv`,
-`/dokument/export/forfattningssamling.csv`, `/organisation/export/organisationer.csv` and
-`/uppfoljning/export/rapporter.csv`. A list's link carries its query string, so the file holds
-the rows the filtered list holds, on every page of it.
+"""The public lists as CSV downloads (`oppnadata.csv_listor`), each beside its list as mal's export
+is (`/mal/export/mal.csv`): `/dokument/export/dokument.csv`,
+`/dokument/export/forfattningssamling.csv`, `/organisation/export/organisationer.csv`,
+`/uppfoljning/export/rapporter.csv`, `/mal/uppdrag/export/uppdrag.csv` and
+`/mal/jamforelse/export/maluppfyllelse.csv`. A list's link carries its query string, so the file
+holds the rows the filtered list holds, on every page of it.
 
-Each view reads through the same public query and filter as its page (only published
-documents, only adopted reports: the same for every visitor, signed in or not). A filter value
-the list would show as an error is a 400 with the form's Swedish message here: a file with
-other rows than the reader asked for would be worse than none.
+Each view reads through the same public query and filter as its page (only published documents,
+only adopted reports: the same for every visitor, signed in or not). A filter value the list
+would show as an error is a 400 with the form's Swedish message here: a file with other rows
+than the reader asked for would be worse than none.
 """
 
 from django.http import HttpRequest, HttpResponse
@@ -16,6 +17,8 @@ from django.views.decorators.http import require_safe
 
 from dokument.filters import DokumentFilter
 from dokument.queries import forfattningar, published_documents
+from mal.filters import Jamforelse, UppdragFilter
+from mal.queries import comparison_rows, uppdrag_for_user
 from oppnadata import csv_listor
 from styrning import csvsafe
 from styrning.queries import organisation_list_rows, organisation_tree
@@ -82,4 +85,33 @@ def rapporter(request: HttpRequest) -> HttpResponse:
         "antagna-rapporter",
         csv_listor.RAPPORT_KOLUMNER,
         csv_listor.rapport_rows(filterset.qs, _base_url(request)),
+    )
+
+
+@require_safe
+def uppdrag(request: HttpRequest) -> HttpResponse:
+    """The assignments (`mal:uppdrag_lista`) with their status filter: public, the same for
+    everybody."""
+    filterset = UppdragFilter(request.GET or None, queryset=uppdrag_for_user(request.user))
+    if bad := _bad_filter(filterset):
+        return bad
+    return csvsafe.csv_response(
+        "uppdrag",
+        csv_listor.UPPDRAG_KOLUMNER,
+        csv_listor.uppdrag_rows(filterset.qs, _base_url(request)),
+    )
+
+
+@require_safe
+def jamforelse(request: HttpRequest) -> HttpResponse:
+    """The comparison over time (`mal:jamforelse`) for its organisation and periods: the goals
+    the reader may see, as the page shows them to the reader."""
+    j = Jamforelse.from_query(request.GET)
+    if j.form.errors:
+        return csvsafe.filter_refused(j.form)
+    rows = comparison_rows(request.user, j.chosen, j.periods)
+    return csvsafe.csv_response(
+        "maluppfyllelse-over-tid",
+        csv_listor.jamforelse_columns(j.periods),
+        csv_listor.jamforelse_rows(rows, j.periods, _base_url(request)),
     )

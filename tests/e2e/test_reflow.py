@@ -54,6 +54,8 @@ NOT_PAGES = {
     "csv_forfattningssamling": "a CSV file",
     "csv_organisationer": "a CSV file",
     "csv_rapporter": "a CSV file",
+    "csv_uppdrag": "a CSV file",
+    "csv_jamforelse": "a CSV file",
     "insyn:flode_dokument": "an Atom feed",
     "insyn:flode_ett_dokument": "an Atom feed",
     "insyn:flode_rapporter": "an Atom feed",

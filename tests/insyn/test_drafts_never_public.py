@@ -37,6 +37,8 @@ SEEDS = [
     "/mal/export/mal.csv",
     "/mal/export/indikatorer.csv",
     "/mal/export/varden.csv",
+    "/mal/uppdrag/export/uppdrag.csv",
+    "/mal/jamforelse/export/maluppfyllelse.csv",
     "/api/docs",
     "/api/openapi.json",
     "/api/organisationer/",

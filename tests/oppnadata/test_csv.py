@@ -9,6 +9,7 @@ import io
 import pytest
 
 from dokument.models import Dokument, Dokumentlank
+from mal.models import Mal, Uppdrag, Uppdragskommentar, Utfall
 from styrning.models import Organisation
 from tests.dokument.factories import (
     DokumentFactory,
@@ -16,7 +17,8 @@ from tests.dokument.factories import (
     DokumentversionFactory,
     published,
 )
-from tests.factories import OrganisationFactory
+from tests.factories import MandatperiodFactory, OrganisationFactory
+from tests.mal.factories import BedomningFactory, MalFactory, UppdragFactory
 from tests.uppfoljning.test_publik import antagen_rapport
 from tests.uppfoljning.test_utdata import frys, rapport_for
 from uppfoljning.models import Rapport
@@ -26,6 +28,8 @@ CSV_DOKUMENT = "/dokument/export/dokument.csv"
 CSV_KFS = "/dokument/export/forfattningssamling.csv"
 CSV_ORG = "/organisation/export/organisationer.csv"
 CSV_RAPPORTER = "/uppfoljning/export/rapporter.csv"
+CSV_UPPDRAG = "/mal/uppdrag/export/uppdrag.csv"
+CSV_JAMFORELSE = "/mal/jamforelse/export/maluppfyllelse.csv"
 
 
 @pytest.fixture(autouse=True)
@@ -361,6 +365,67 @@ def test_report_csv_query_count_is_the_same_for_one_and_many(
     assert len(found) == many
 
 
+# --- Assignments and the comparison over time ---------------------------------------------------
+
+
+def test_assignment_csv_holds_the_filtered_list_with_the_latest_comment(client, org):
+    goal = MalFactory(agare=org["kf"], titel="Alla barn ska nå målen")
+    draft = MalFactory(agare=org["kf"], titel="Hemligt målutkast", status=Mal.Status.UTKAST)
+    done = UppdragFactory(givet_av=org["kf"], givet_till=org["bun"], titel="Utred skolskjutsen")
+    done.status = Uppdrag.Status.GENOMFORT
+    done.mal = goal
+    done.save()
+    open_one = UppdragFactory(
+        givet_av=org["kf"], givet_till=org["sn"], titel="Se över hemtjänsten", mal=draft
+    )
+    Uppdragskommentar.objects.create(
+        uppdrag=open_one, ar=2025, kommentar="Påbörjat.", status="pagar"
+    )
+    Uppdragskommentar.objects.create(
+        uppdrag=open_one, ar=2026, kommentar="Halvvägs.", status="pagar"
+    )
+
+    every = rows(client.get(CSV_UPPDRAG))
+    finished = rows(client.get(CSV_UPPDRAG, {"status": Uppdrag.Status.GENOMFORT}))
+
+    assert {r["Uppdrag"] for r in every} == {"Utred skolskjutsen", "Se över hemtjänsten"}
+    hemtjanst = next(r for r in every if r["Uppdrag"] == "Se över hemtjänsten")
+    assert (hemtjanst["Senaste kommentarens period"], hemtjanst["Senaste kommentar"]) == (
+        "2026",
+        "Halvvägs.",
+    )
+    assert hemtjanst["Mål"] == ""  # a draft goal's title is not public
+    assert hemtjanst["Adress"] == f"http://testserver/mal/uppdrag/{open_one.pk}/"
+    assert [(r["Uppdrag"], r["Mål"], r["Status"]) for r in finished] == [
+        ("Utred skolskjutsen", "Alla barn ska nå målen", done.get_status_display())
+    ]
+    refused = client.get(CSV_UPPDRAG, {"status": "kanske"})
+    assert refused.status_code == 400
+    assert "Status: Välj ett giltigt alternativ." in refused.content.decode()
+
+
+def test_comparison_csv_has_a_column_per_period_as_the_table_shows_it(client, org):
+    period = MandatperiodFactory(start_ar=2023, slut_ar=2026)
+    goal = MalFactory(agare=org["bun"], titel="Fler elever klarar kraven", mandatperiod=period)
+    BedomningFactory(mal=goal, ar=2024, utfall=Utfall.DELVIS)
+    MalFactory(agare=org["bun"], titel="Hemligt målutkast", status=Mal.Status.UTKAST)
+    params = {"organ": org["bun"].pk, "per": "ar"}
+
+    page = client.get("/mal/jamforelse/", params)
+    response = client.get(CSV_JAMFORELSE, params)
+    found = rows(response)
+
+    years = [p.label for p in page.context["periods"]]
+    text = body(client.get(CSV_JAMFORELSE, params)).removeprefix("\ufeff")
+    assert text.splitlines()[0] == ";".join(["Mål", "Nummer", "Ägare", *years, "Adress"])
+    assert [r["Mål"] for r in found] == ["Fler elever klarar kraven"]
+    assert found[0]["2024"] == "Delvis uppfyllt"
+    assert found[0][years[-1]] in ("Underlag saknas", "Ej bedömt")
+    refused = client.get(CSV_JAMFORELSE, {"per": "vecka"})
+    assert refused.status_code == 400
+    assert "Jämför per: Välj ett giltigt alternativ." in refused.content.decode()
+
+
 # --- Links from the lists -----------------------------------------------------------------------
 
 
@@ -370,6 +435,8 @@ def test_report_csv_query_count_is_the_same_for_one_and_many(
         ("/dokument/forfattningssamling/", {"upphavda_sida": "2"}, CSV_KFS),
         ("/organisation/", {"visa": "alla", "sida": "1"}, f"{CSV_ORG}?visa=alla"),
         ("/uppfoljning/", {"ar": "2025"}, f"{CSV_RAPPORTER}?ar=2025"),
+        ("/mal/uppdrag/", {"status": "pagar"}, f"{CSV_UPPDRAG}?status=pagar"),
+        ("/mal/jamforelse/", {"per": "tertial"}, f"{CSV_JAMFORELSE}?per=tertial"),
     ],
 )
 def test_each_list_links_its_csv_with_its_query(client, org, page, params, link):
@@ -400,6 +467,8 @@ FILTERS = {
     CSV_KFS: ["sida", "upphavda_sida"],
     CSV_ORG: ["visa", "sida"],
     CSV_RAPPORTER: ["organ", "typ", "ar", "sida"],
+    CSV_UPPDRAG: ["status", "sida"],
+    CSV_JAMFORELSE: ["organ", "per", "ar"],
 }
 
 
