@@ -4,9 +4,10 @@ who read the owner's internal material).
 
 Without a filter a file holds the whole chain, every period (the open dataset of
 `oppnadata.dcat`). With the goal tree's filters (`?period=`, `malomrade`, `organ`, `status`,
-`avvikelser`, `under`: the tree page's link carries them) it holds the goals the filters ask
-for (`mal.queries.FilteredTree.walk`): depth first in the tree's order, with their level and
-their fulfilment for the period, and the indicators and values of those goals.
+`avvikelser`, `under`: the tree page's link carries them) it holds the goals the tree keeps
+(`mal.queries.FilteredTree.walk`: those the filters ask for, marked, and the goals above them
+that lead down to them), depth first in the tree's order, with their level and fulfilment for
+the period; and the indicators and values of those goals.
 """
 
 import json
@@ -44,6 +45,7 @@ KOLUMNER = {
         ("uppfoljningsperiod", "Uppföljningsperiod"),
         ("maluppfyllelse", "Måluppfyllelse"),
         ("avvikelse", "Avvikelse"),
+        ("matchar", "Matchar filtret"),
         ("adress", "Adress"),
     ],
     "indikatorer": [
@@ -85,6 +87,9 @@ class Urval:
     tree: FilteredTree
     order: list[tuple[int, int]]  # (goal, level from 1 at the top)
     whole: bool  # every goal of the period: no filter and from the top
+
+    def matches(self, pk: int) -> bool:
+        return self.tree.matching is None or pk in self.tree.matching
 
     @property
     def goals(self) -> QuerySet[Mal]:
@@ -129,6 +134,7 @@ def _goal_rows(goals: QuerySet[Mal], urval: Urval | None, base_url: str) -> Iter
             "uppfoljningsperiod": urval.period.kod if urval else None,
             "maluppfyllelse": status_label(status) if status else None,
             "avvikelse": deviation,
+            "matchar": urval.matches(m.pk) if urval and urval.tree.filtered else None,
             "adress": f"{prefix}{m.pk}/",
         }
 

@@ -678,7 +678,8 @@ class TreePage:
     vision: Vision | None
     groups: list[dict]
     filtered: bool
-    antal: int
+    antal: int  # the goals the tree keeps
+    matchande: int  # of them, those the filters ask for (the others lead down to them)
     under_mal: Mal | None  # the goal whose contributing goals are shown; None: the top
     under: GoalResult | None  # its result (None if it does not cover the period's year)
     path: list[dict]  # the goals above `under`, from the top down (the breadcrumb)
@@ -723,8 +724,9 @@ class FilteredTree:
         return lambda pk: (rank.get(self.shape.rows[pk][1], len(rank)), self.shape.root_order(pk))
 
     def walk(self, area_ids: list[int], under: Mal | None = None) -> list[tuple[int, int]]:
-        """The goals the filters ask for, depth first in the tree's order (each once, where it
-        first appears), with their depth from 1 at the top level; below `under` only."""
+        """The goals the tree keeps (those the filters ask for and the goals above them), depth
+        first in the tree's order (each once, where it first appears), with their depth from 1
+        at the top level; below `under` only."""
         if under is None:
             start = sorted(
                 (pk for pk in self.shape.roots() if self.keep[pk]), key=self.top_order(area_ids)
@@ -739,8 +741,7 @@ class FilteredTree:
             if pk in seen:
                 continue
             seen.add(pk)
-            if self.matching is None or pk in self.matching:
-                order.append((pk, depth))
+            order.append((pk, depth))
             stack.extend((c, depth + 1) for c in reversed(self.kept_children(pk)))
         return order
 
@@ -869,6 +870,7 @@ def tree_page(
         groups=groups,
         filtered=filtered,
         antal=once("antal", lambda: sum(keep.values())),
+        matchande=len(tree.matching) if filtered else 0,
         under_mal=under,
         under=results.get(under.pk) if under else None,
         path=[

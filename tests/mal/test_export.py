@@ -97,27 +97,34 @@ def test_the_goal_file_with_a_period_holds_the_tree_in_its_order_with_levels_and
     assert solrosen["Adress"] == f"http://testserver/mal/{wider['solrosen'].pk}/"
 
 
-def test_the_goal_file_holds_only_the_goals_the_filters_ask_for(client, org, wider):
+def test_the_goal_file_holds_the_goals_the_tree_keeps_marking_those_the_filters_ask_for(
+    client, org, wider
+):
     by_organ = _file(client, "mal", f"?period=2025&organ={org['bun'].pk}")
-    by_status = _file(client, "mal", "?period=2025&status=ej_uppfyllt")
+    by_status = _file(client, "mal", "?period=2025&status=uppfyllt")
     deviations = _file(client, "mal", "?period=2025&avvikelser=on", fmt="json")
     below_kf = _file(client, "mal", f"?period=2025&under={wider['kf'].pk}")
+    tree = client.get(reverse("mal:trad") + f"?period=2025&organ={org['bun'].pk}")
 
-    assert [r["Titel"] for r in by_organ] == [
-        "Fler elever klarar kraven",
-        "Barnen känner sig trygga",
+    # BUN's goals and the council's goal they contribute to, as the tree shows them
+    assert [(r["Titel"], r["Matchar filtret"]) for r in by_organ] == [
+        ("Alla barn ska nå målen", "nej"),
+        ("Fler elever klarar kraven", "ja"),
+        ("Barnen känner sig trygga", "ja"),
     ]
+    assert (tree.context["antal"], tree.context["matchande"]) == (3, 2)
+    assert "3 mål (filtrerat: 2 matchar filtret" in tree.content.decode()
+    assert by_status == []  # no goal is met
     # Solrosen's goal not met makes the goals it contributes to not met by the roll-up; the
-    # social board's goal has no basis
+    # social board's goal has no basis and is left out
     not_met = ["Alla barn ska nå målen", "Fler elever klarar kraven", "Barnen känner sig trygga"]
-    assert [r["Titel"] for r in by_status] == not_met
-    assert [(r["titel"], r["maluppfyllelse"], r["avvikelse"]) for r in deviations] == [
-        (title, "Ej uppfyllt", True) for title in not_met
-    ]
-    assert [(r["Titel"], r["Nivå i målträdet"]) for r in below_kf] == [
-        ("Fler elever klarar kraven", "1"),
-        ("Barnen känner sig trygga", "2"),
-        ("Fler äldre bor tryggt", "1"),
+    assert [
+        (r["titel"], r["maluppfyllelse"], r["avvikelse"], r["matchar"]) for r in deviations
+    ] == [(title, "Ej uppfyllt", True, True) for title in not_met]
+    assert [(r["Titel"], r["Nivå i målträdet"], r["Matchar filtret"]) for r in below_kf] == [
+        ("Fler elever klarar kraven", "1", ""),
+        ("Barnen känner sig trygga", "2", ""),
+        ("Fler äldre bor tryggt", "1", ""),
     ]
 
 
@@ -131,6 +138,7 @@ def test_indicators_and_values_follow_the_goals_of_the_filter(client, org, wider
     values = _file(client, "varden", query)
     every_value = _file(client, "varden")
 
+    # the file's goals are Solrosen's and the two above it: the social board's is not
     assert [(r["Namn"], r["Könsuppdelad"]) for r in indicators] == [("Trygga barn", "ja")]
     assert [(r["Indikator (id)"], r["Totalt"]) for r in values] == [
         (str(wider["indikator"].pk), "88")
@@ -171,7 +179,11 @@ def test_a_filtered_file_never_holds_a_draft(client, org, wider, period):
 
     rows = _file(client, "mal", f"?period=2025&organ={org['solrosen'].pk}")
 
-    assert [r["Titel"] for r in rows] == ["Barnen känner sig trygga"]
+    assert [r["Titel"] for r in rows] == [
+        "Alla barn ska nå målen",
+        "Fler elever klarar kraven",
+        "Barnen känner sig trygga",
+    ]
 
 
 def test_the_tree_links_its_files_with_its_filters_and_period_but_not_its_page(client, org, wider):
@@ -184,7 +196,4 @@ def test_the_tree_links_its_files_with_its_filters_and_period_but_not_its_page(c
     assert [
         r["Titel"]
         for r in _file(client, "mal", links[0].removeprefix(csv_url).replace("&amp;", "&"))
-    ] == [
-        "Fler elever klarar kraven",
-        "Barnen känner sig trygga",
-    ]
+    ] == ["Alla barn ska nå målen", "Fler elever klarar kraven", "Barnen känner sig trygga"]
