@@ -53,10 +53,42 @@ class LongSelect(forms.Select):
         )
 
 
+ORGAN_SELECT_ALL = 300  # up to this many organisations the select offers every one
+
+
+class OrganField(forms.ChoiceField):
+    """An organisation of the tree, chosen in a select indented by depth. A large municipality
+    has thousands of units (at bench scale 1, 1,500 of 1,700 organisations: a select of them all
+    is 100 KB on every page), so beyond `ORGAN_SELECT_ALL` organisations the select offers those
+    above the units; a unit is then reached through its verksamhet (a filter takes in what lies
+    below), or by a link with its id, and is offered when it is the one chosen. Any
+    organisation of the tree is a valid value."""
+
+    widget = LongSelect
+
+    def set_tree(self, org_tree, chosen: str | None, empty_label: str | None) -> None:
+        self.nodes = org_tree.nodes
+        every = len(org_tree.nodes) <= ORGAN_SELECT_ALL
+        self.choices = ([("", empty_label)] if empty_label else []) + [
+            (str(org.pk), ("\u00a0\u00a0" * depth) + org.namn)
+            for org, depth in org_tree.walk()
+            if every or org.typ != Organisation.Typ.ENHET or str(org.pk) == chosen
+        ]
+        if not every:
+            self.help_text = "Välj verksamheten för att se dess enheters mål."
+
+    def valid_value(self, value) -> bool:
+        return value == "" or (str(value).isdecimal() and int(value) in self.nodes)
+
+    def clean(self, value):
+        value = super().clean(value)
+        return self.nodes.get(int(value)) if value else None
+
+
 class TradFilterForm(Form):
     period = forms.ChoiceField(label="Period", required=False)
     malomrade = forms.ChoiceField(label="Målområde", required=False)
-    organ = forms.ChoiceField(label="Organ eller enhet", required=False, widget=LongSelect)
+    organ = OrganField(label="Organ eller enhet", required=False)
     status = forms.ChoiceField(
         label="Måluppfyllelse",
         required=False,
@@ -72,14 +104,11 @@ class TradFilterForm(Form):
     def __init__(self, *args, periods, org_tree, areas, **kwargs):
         super().__init__(*args, **kwargs)
         self._areas = {str(a.pk): a for a in areas}
-        self._orgs = org_tree.nodes
         self.fields["period"].choices = [("", "Senaste hela året")] + [
             (p.kod, p.label) for p in periods
         ]
         self.fields["malomrade"].choices = [("", "Alla")] + [(str(a.pk), a.namn) for a in areas]
-        self.fields["organ"].choices = [("", "Hela kommunen")] + [
-            (str(org.pk), ("\u00a0\u00a0" * depth) + org.namn) for org, depth in org_tree.walk()
-        ]
+        self.fields["organ"].set_tree(org_tree, self.data.get("organ"), "Hela kommunen")
 
     def clean_period(self):
         value = self.cleaned_data["period"]
@@ -93,16 +122,12 @@ class TradFilterForm(Form):
     def clean_malomrade(self):
         return self._areas.get(self.cleaned_data["malomrade"])
 
-    def clean_organ(self):
-        value = self.cleaned_data["organ"]
-        return self._orgs.get(int(value)) if value else None
-
 
 class JamforelseForm(Form):
-    """The comparison's choices: any organisation (the tree, indented by depth), per year or
-    per tertial, and the year of the tertials."""
+    """The comparison's choices: an organisation (`OrganField`), per year or per tertial, and
+    the year of the tertials."""
 
-    organ = forms.ChoiceField(label="Organ eller enhet", required=False)
+    organ = OrganField(label="Organ eller enhet", required=False)
     per = forms.ChoiceField(
         label="Jämför per",
         required=False,
@@ -119,14 +144,7 @@ class JamforelseForm(Form):
 
     def __init__(self, *args, org_tree, **kwargs):
         super().__init__(*args, **kwargs)
-        self._orgs = org_tree.nodes
-        self.fields["organ"].choices = [
-            (str(org.pk), ("\u00a0\u00a0" * depth) + org.namn) for org, depth in org_tree.walk()
-        ]
-
-    def clean_organ(self):
-        value = self.cleaned_data["organ"]
-        return self._orgs.get(int(value)) if value else None
+        self.fields["organ"].set_tree(org_tree, self.data.get("organ"), None)
 
 
 @dataclass

@@ -87,6 +87,28 @@ def test_comparison_offers_every_organisation_indented_by_depth(client, chain, o
     assert response.context["chosen"] == org["kf"]
 
 
+@pytest.mark.parametrize("page", ["mal:trad", "mal:jamforelse"])
+def test_a_large_municipality_offers_the_organisations_above_the_units_and_the_chosen_unit(
+    client, chain, org, monkeypatch, page
+):
+    monkeypatch.setattr("mal.filters.ORGAN_SELECT_ALL", 5)
+    url = reverse(page)
+
+    plain = client.get(url)
+    chosen = client.get(url + f"?organ={org['solrosen'].pk}")
+    unknown = client.get(url + "?organ=999999")
+
+    offered = dict(plain.context["form"].fields["organ"].choices)
+    assert str(org["forskola"].pk) in offered
+    assert str(org["solrosen"].pk) not in offered and str(org["blaklockan"].pk) not in offered
+    assert "Välj verksamheten för att se dess enheters mål." in plain.content.decode()
+    html = chosen.content.decode()
+    assert f'<option value="{org["solrosen"].pk}" selected>' in html
+    assert f'<option value="{org["blaklockan"].pk}"' not in html
+    assert chosen.context["form"].cleaned_data["organ"] == org["solrosen"]
+    assert list(unknown.context["form"].errors) == ["organ"]
+
+
 def test_comparison_of_a_unit_per_tertial_of_a_chosen_year(client, chain, org):
     from tests.mal.factories import BedomningFactory
 
