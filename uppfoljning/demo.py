@@ -62,6 +62,7 @@ from uppfoljning.models import (
 )
 from uppfoljning.rapportering import (
     bedom,
+    en_omrakning,
     folj_upp_atgard,
     forslagsperiod,
     rapport_innehall,
@@ -1311,7 +1312,10 @@ class _Rapportering:
             return
         org, period = rapport.organisation, rapport.period
         rng = _rng("rapport", org.kod, period.kod, rapport.rapportperiod.rapporttyp.kod)
-        self.skriv(rapport, rng, alla=org.kod == "BUF-FSK-01" and period.ar == 2026 and not oppen)
+        with en_omrakning():  # the share ready counted once, when all is written
+            self.skriv(
+                rapport, rng, alla=org.kod == "BUF-FSK-01" and period.ar == 2026 and not oppen
+            )
         self.date(write, rapport.pk, "skriv")
         if oppen or submit > self.idag:
             return

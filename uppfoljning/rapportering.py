@@ -12,6 +12,8 @@ assignments, sections and actions (`las_rapport`); the page and the content dict
 """
 
 import datetime
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -635,8 +637,34 @@ def uppdatera_andel_klar(*, rapport: Rapport, user) -> Rapport:
     return locked
 
 
+# The reports written within `en_omrakning`, by id: their share is computed once, at its end.
+_uppskjutna: ContextVar[dict[int, tuple[Rapport, object]] | None] = ContextVar(
+    "uppskjutna_omrakningar", default=None
+)
+
+
+@contextmanager
+def en_omrakning():
+    """Writes of reports within count each report's share ready (`uppdatera_andel_klar`) once,
+    at the end, instead of after every write: for a batch that writes a report's parts one after
+    another (the demo's chefs; each count reads the whole report). Nothing is counted if the
+    batch fails; a read within sees the share as it was before the batch."""
+    pending: dict[int, tuple[Rapport, object]] = {}
+    token = _uppskjutna.set(pending)
+    try:
+        yield
+    finally:
+        _uppskjutna.reset(token)
+    for rapport, user in pending.values():
+        uppdatera_andel_klar(rapport=rapport, user=user)
+
+
 def _rakna_om(rapport: Rapport, user) -> None:
-    uppdatera_andel_klar(rapport=rapport, user=user)
+    pending = _uppskjutna.get()
+    if pending is None:
+        uppdatera_andel_klar(rapport=rapport, user=user)
+    else:
+        pending[rapport.pk] = (rapport, user)
 
 
 def _eget_mal(rapport: Rapport, mal: Mal) -> None:

@@ -79,29 +79,25 @@ def _counts():
     }
 
 
-def test_demo_runs_on_an_empty_database_and_again_on_its_own_adding_nothing(settings):
-    settings.DEBUG = True
+def test_demo_runs_on_other_data_with_force_and_without_debug_and_again_adding_nothing(settings):
+    """One load of the demo (the slowest thing the suite does, so one here): beside other data
+    with --force and DEBUG off when allowed, and a second run finds the demo's own and adds
+    nothing. On an empty database it loads in every browser test's fixture
+    (tests/e2e/conftest.py), which fails if it does not."""
+    settings.DEBUG = False
+    OrganisationFactory(kod="1490", namn="Borås stad", typ=Organisation.Typ.KOMMUN)
+    UserFactory(username="kansli")
 
-    _demo()
+    _demo(force=True, allow_without_debug=True)
     first = (_usernames(), _counts())
-    _demo()
+    _demo(force=True, allow_without_debug=True)
 
     assert _demo_accounts() == DEMO_USERNAMES
+    assert get_user_model().objects.filter(username="kansli").count() == 1
+    assert Organisation.objects.filter(kod="2299", overordnad=None).count() == 1
     assert (_usernames(), _counts()) == first
     assert 40 <= Organisation.objects.filter(typ=Organisation.Typ.ENHET).count() <= 80
     assert 6 <= Organisation.objects.filter(typ=Organisation.Typ.NAMND).count() <= 9
     assert Mandatperiod.objects.count() == 3
     assert Budgetar.objects.filter(ar=2026).get().mandatperiod.start_ar == 2023
     assert sorted(Roll.objects.values_list("roll", flat=True)) == sorted(Roll.Typ.values)
-
-
-def test_demo_runs_on_other_data_with_force_and_without_debug_when_allowed(settings):
-    settings.DEBUG = False
-    OrganisationFactory(kod="1490", namn="Borås stad", typ=Organisation.Typ.KOMMUN)
-    UserFactory(username="kansli")
-
-    _demo(force=True, allow_without_debug=True)
-
-    assert _demo_accounts() == DEMO_USERNAMES
-    assert get_user_model().objects.filter(username="kansli").count() == 1
-    assert Organisation.objects.filter(kod="2299", overordnad=None).count() == 1
