@@ -377,6 +377,42 @@ def test_first_save_starts_the_report_and_stores_the_share_ready(tertial, chef_s
     assert Handelse.objects.filter(handling=Handling.AVSNITT_SPARAT).count() == 1
 
 
+def test_a_batch_of_writes_counts_the_share_ready_once_at_its_end(tertial, chef_solrosen):
+    section = Avsnittstext.objects.get(rapport=tertial)
+
+    with rapportering.en_omrakning():
+        rapportering.spara_avsnitt(
+            rapport=tertial,
+            kod="avsnitt-0",
+            text="Ny text",
+            klar=True,
+            andringsmarke=locking.token(section),
+            user=chef_solrosen,
+        )
+        stored_within = Rapport.objects.values_list("status", "andel_klar").get(pk=tertial.pk)
+    stored_after = Rapport.objects.values_list("status", "andel_klar").get(pk=tertial.pk)
+
+    assert stored_within == (Rapport.Status.EJ_PABORJAD, 0)  # as before the batch
+    assert stored_after == (Rapport.Status.UTKAST, 66)  # as one write alone stores it
+
+
+def test_a_batch_that_fails_counts_nothing(tertial, chef_solrosen):
+    section = Avsnittstext.objects.get(rapport=tertial)
+
+    with pytest.raises(RuntimeError), rapportering.en_omrakning():
+        rapportering.spara_avsnitt(
+            rapport=tertial,
+            kod="avsnitt-0",
+            text="Ny text",
+            klar=True,
+            andringsmarke=locking.token(section),
+            user=chef_solrosen,
+        )
+        raise RuntimeError("avbrutet")
+
+    assert Rapport.objects.get(pk=tertial.pk).andel_klar == 0
+
+
 def test_registrera_varde_writes_the_organisations_value_for_the_period(tertial, chef_solrosen):
     ind = Indikator.objects.get(namn="Indikator 0")
     varde = Varde.objects.get(indikator=ind)
