@@ -30,23 +30,25 @@ def _base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/").removesuffix("/")
 
 
-def _bad_filter(filterset) -> HttpResponse | None:
-    """A 400 naming each refused filter value, or None when the filters are valid."""
-    if not filterset.is_bound or filterset.is_valid():
-        return None
-    return csvsafe.filter_refused(filterset.form)
+def _filtered_file(request, filter_class, queryset, filename: str, columns, rows) -> HttpResponse:
+    """A list's file through the list's own filter (a django-filter FilterSet): the rows of
+    `rows(filtered queryset, base url)`, or a 400 naming each refused filter value."""
+    filterset = filter_class(request.GET or None, queryset=queryset)
+    if filterset.is_bound and not filterset.is_valid():
+        return csvsafe.filter_refused(filterset.form)
+    return csvsafe.csv_response(filename, columns, rows(filterset.qs, _base_url(request)))
 
 
 @require_safe
 def dokument(request: HttpRequest) -> HttpResponse:
     """The document list (`dokument:lista`) with its filters, search and sorting."""
-    filterset = DokumentFilter(request.GET or None, queryset=published_documents())
-    if bad := _bad_filter(filterset):
-        return bad
-    return csvsafe.csv_response(
+    return _filtered_file(
+        request,
+        DokumentFilter,
+        published_documents(),
         "styrdokument",
         csv_listor.DOKUMENT_KOLUMNER,
-        csv_listor.dokument_rows(filterset.qs, _base_url(request)),
+        csv_listor.dokument_rows,
     )
 
 
@@ -78,13 +80,13 @@ def organisationer(request: HttpRequest) -> HttpResponse:
 @require_safe
 def rapporter(request: HttpRequest) -> HttpResponse:
     """The public list of adopted follow-up reports (`uppfoljning:lista`) with its filters."""
-    filterset = RapportFilter(request.GET or None, queryset=adopted_reports())
-    if bad := _bad_filter(filterset):
-        return bad
-    return csvsafe.csv_response(
+    return _filtered_file(
+        request,
+        RapportFilter,
+        adopted_reports(),
         "antagna-rapporter",
         csv_listor.RAPPORT_KOLUMNER,
-        csv_listor.rapport_rows(filterset.qs, _base_url(request)),
+        csv_listor.rapport_rows,
     )
 
 
@@ -92,13 +94,13 @@ def rapporter(request: HttpRequest) -> HttpResponse:
 def uppdrag(request: HttpRequest) -> HttpResponse:
     """The assignments (`mal:uppdrag_lista`) with their status filter: public, the same for
     everybody."""
-    filterset = UppdragFilter(request.GET or None, queryset=uppdrag_for_user(request.user))
-    if bad := _bad_filter(filterset):
-        return bad
-    return csvsafe.csv_response(
+    return _filtered_file(
+        request,
+        UppdragFilter,
+        uppdrag_for_user(request.user),
         "uppdrag",
         csv_listor.UPPDRAG_KOLUMNER,
-        csv_listor.uppdrag_rows(filterset.qs, _base_url(request)),
+        csv_listor.uppdrag_rows,
     )
 
 

@@ -377,18 +377,21 @@ def test_first_save_starts_the_report_and_stores_the_share_ready(tertial, chef_s
     assert Handelse.objects.filter(handling=Handling.AVSNITT_SPARAT).count() == 1
 
 
-def test_a_batch_of_writes_counts_the_share_ready_once_at_its_end(tertial, chef_solrosen):
-    section = Avsnittstext.objects.get(rapport=tertial)
+def _mark_the_section_ready(rapport, user):
+    section = Avsnittstext.objects.get(rapport=rapport)
+    rapportering.spara_avsnitt(
+        rapport=rapport,
+        kod="avsnitt-0",
+        text="Ny text",
+        klar=True,
+        andringsmarke=locking.token(section),
+        user=user,
+    )
 
+
+def test_a_batch_of_writes_counts_the_share_ready_once_at_its_end(tertial, chef_solrosen):
     with rapportering.en_omrakning():
-        rapportering.spara_avsnitt(
-            rapport=tertial,
-            kod="avsnitt-0",
-            text="Ny text",
-            klar=True,
-            andringsmarke=locking.token(section),
-            user=chef_solrosen,
-        )
+        _mark_the_section_ready(tertial, chef_solrosen)
         stored_within = Rapport.objects.values_list("status", "andel_klar").get(pk=tertial.pk)
     stored_after = Rapport.objects.values_list("status", "andel_klar").get(pk=tertial.pk)
 
@@ -397,17 +400,8 @@ def test_a_batch_of_writes_counts_the_share_ready_once_at_its_end(tertial, chef_
 
 
 def test_a_batch_that_fails_counts_nothing(tertial, chef_solrosen):
-    section = Avsnittstext.objects.get(rapport=tertial)
-
     with pytest.raises(RuntimeError), rapportering.en_omrakning():
-        rapportering.spara_avsnitt(
-            rapport=tertial,
-            kod="avsnitt-0",
-            text="Ny text",
-            klar=True,
-            andringsmarke=locking.token(section),
-            user=chef_solrosen,
-        )
+        _mark_the_section_ready(tertial, chef_solrosen)
         raise RuntimeError("avbrutet")
 
     assert Rapport.objects.get(pk=tertial.pk).andel_klar == 0
