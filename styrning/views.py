@@ -88,6 +88,7 @@ def organisation_lista(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page()  # the organisation tree only: an edit of any organisation changes "alla"
 def organisation_detalj(request: HttpRequest, pk: int) -> HttpResponse:
     tree = organisation_tree()
     org = tree.nodes.get(pk)

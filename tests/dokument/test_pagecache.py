@@ -407,3 +407,15 @@ def test_the_login_page_with_its_token_is_not_gzipped(client, db):
     assert response.status_code == 200
     assert not response.has_header("Content-Encoding")
     assert "csrfmiddlewaretoken" in response.content.decode()
+
+
+def test_an_organisation_page_is_cached_and_an_edit_of_its_parent_invalidates_it(client, org):
+    url = org["bun"].get_absolute_url()
+
+    first, second = client.get(url), client.get(url)
+    org["kf"].namn = "Fullmäktige i Ådalen"
+    org["kf"].save()
+    after = client.get(url)
+
+    assert (_hit(first), _hit(second), _hit(after)) == ("miss", "hit", "miss")
+    assert "Fullmäktige i Ådalen" in after.content.decode()
