@@ -180,8 +180,7 @@ def _granskning_conditions(today: datetime.date) -> dict[str, Q]:
     }
 
 
-# What the review lists show of a document (of the joined version Django reads every column:
-# `only()` does not reach a FilteredRelation).
+# What the review lists show of a document and of its current version.
 REVIEW_FIELDS = (
     "typ",
     "agare",
@@ -189,6 +188,16 @@ REVIEW_FIELDS = (
     "granskning_senast",
     "granskning_nasta",
     "granskning_flagga",
+)
+REVIEW_VERSION_FIELDS = (
+    "dokument",
+    "versionsnummer",
+    "titel",
+    "giltig_till",
+    "dokumentansvarig__username",
+    "dokumentansvarig__first_name",
+    "dokumentansvarig__last_name",
+    "dokumentansvarig__is_active",
 )
 
 
@@ -198,31 +207,36 @@ def granskning_querysets(user, today: datetime.date | None = None) -> dict[str, 
     responsible official has left (the account is inactive). A document can be in more than
     one group. Each is ordered by its review date.
 
-    Each row carries what the review list shows of the document, its type's and owner's names,
-    and its current version with its responsible official in the same query (as `aktuell`;
-    `with_joined_version` makes it the document's `aktuell_version`)."""
+    Each row carries what the review list shows of the document and its type's and owner's
+    names; `with_current_versions` gives the shown rows their current version."""
     today = today or timezone.localdate()
     base = (
         _granskning_base(user, today)
-        .select_related("typ", "agare", "aktuell__dokumentansvarig")
-        .only(
-            *REVIEW_FIELDS,
-            "typ__namn",
-            "agare__namn",
-            "agare__kortnamn",
-        )
+        .select_related("typ", "agare")
+        .only(*REVIEW_FIELDS, "typ__namn", "agare__namn", "agare__kortnamn")
         .order_by("granskning_nasta", "pk")
     )
     return {name: base.filter(q) for name, q in _granskning_conditions(today).items()}
 
 
-def with_joined_version(documents) -> list[Dokument]:
-    """The documents of `granskning_querysets` with the joined current version as their
-    `aktuell_version` (read, not queried again)."""
-    documents = list(documents)
+def with_current_versions(*groups) -> None:
+    """Give the documents of the review lists' groups (shown pages of `granskning_querysets`)
+    their current version as `aktuell_version`, with only what the lists show of it (title,
+    number, the responsible official), in one query for all the groups. (Selecting the version
+    joined in the groups' own queries would read every column of it, texts included:
+    `only()` does not reach the FilteredRelation that joins it; that read was most of the
+    review page's database time at bench scale 1.)"""
+    documents = [dokument for group in groups for dokument in group]
+    versions = {
+        v.dokument_id: v
+        for v in Dokumentversion.objects.filter(
+            dokument__in={d.pk for d in documents}, ar_aktuell=True
+        )
+        .select_related("dokumentansvarig")
+        .only(*REVIEW_VERSION_FIELDS)
+    }
     for dokument in documents:
-        dokument.aktuella = [dokument.aktuell] if dokument.aktuell else []
-    return documents
+        dokument.aktuella = [versions[dokument.pk]] if dokument.pk in versions else []
 
 
 def granskning_counts(user, today: datetime.date | None = None) -> dict[str, int]:
@@ -236,7 +250,9 @@ def granskning_counts(user, today: datetime.date | None = None) -> dict[str, int
 def granskning_for_user(user, today: datetime.date | None = None) -> dict[str, list[Dokument]]:
     """The groups of `granskning_querysets`, read whole (for a few documents; a page reads them
     a page at a time)."""
-    return {name: with_joined_version(qs) for name, qs in granskning_querysets(user, today).items()}
+    groups = {name: list(qs) for name, qs in granskning_querysets(user, today).items()}
+    with_current_versions(*groups.values())
+    return groups
 
 
 def vantande_queryset(user) -> QuerySet[Dokument]:

@@ -40,7 +40,7 @@ from dokument.queries import (
     published_documents,
     vantande_queryset,
     versions_for_user,
-    with_joined_version,
+    with_current_versions,
 )
 from dokument.sections import sections_for
 from styrning import locking, permissions, submission
@@ -657,7 +657,8 @@ def granskning(request: HttpRequest) -> HttpResponse:
         for name, queryset in granskning_querysets(request.user).items()
     }
     for page in groups.values():
-        page.object_list = with_joined_version(page.object_list)
+        page.object_list = list(page.object_list)
+    with_current_versions(*(page.object_list for page in groups.values()))
     vantande = paginate(
         request,
         vantande_queryset(request.user),

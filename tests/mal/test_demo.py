@@ -1,3 +1,5 @@
+import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from mal.demo import load_mal
@@ -29,9 +31,19 @@ def counts():
     return rows
 
 
-def test_demo_builds_a_full_chain_and_a_second_run_adds_nothing(db):
-    load_organisation(lambda _: None)
-    load_mal(lambda _: None)
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo's organisation and goal chain, loaded once for the module's tests (each reads
+    it; a load takes seconds) and rolled back after them; yields when the load started."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        started = timezone.now()
+        load_organisation(lambda _: None)
+        load_mal(lambda _: None)
+        yield started
+        transaction.set_rollback(True)
+
+
+def test_demo_builds_a_full_chain_and_a_second_run_adds_nothing(demo, db):
     first = counts()
 
     load_mal(lambda _: None)
@@ -46,9 +58,7 @@ def test_demo_builds_a_full_chain_and_a_second_run_adds_nothing(db):
     assert Uppdrag.objects.count() == 20
 
 
-def test_demo_seeds_a_draft_per_level_and_goals_of_every_rule(db):
-    load_organisation(lambda _: None)
-    load_mal(lambda _: None)
+def test_demo_seeds_a_draft_per_level_and_goals_of_every_rule(demo, db):
 
     drafts = Mal.objects.filter(status="utkast").order_by("agare__kod")
     rules = {regel: Mal.objects.filter(regel=regel).count() for regel in ("viktad", "manuell")}
@@ -62,9 +72,7 @@ def test_demo_seeds_a_draft_per_level_and_goals_of_every_rule(db):
     assert rules == {"viktad": 3, "manuell": 2}
 
 
-def test_demo_history_comes_from_the_services_with_the_links(db):
-    load_organisation(lambda _: None)
-    load_mal(lambda _: None)
+def test_demo_history_comes_from_the_services_with_the_links(demo, db):
 
     linked = Mal.objects.filter(overordnade__isnull=False).distinct()
     latest_records = {}
@@ -86,9 +94,7 @@ def _acts(handling, key) -> list:
     return sorted(key(a) for a in Handelse.objects.filter(handling=handling))
 
 
-def test_demo_acts_are_in_the_log_of_acts_by_the_user_who_may(db):
-    load_organisation(lambda _: None)
-    load_mal(lambda _: None)
+def test_demo_acts_are_in_the_log_of_acts_by_the_user_who_may(demo, db):
 
     goals = Mal.objects.select_related("agare")
     entered = Varde.objects.filter(importerad=False)
@@ -130,10 +136,8 @@ def test_demo_acts_are_in_the_log_of_acts_by_the_user_who_may(db):
     assert solrosen == {"chef"}
 
 
-def test_demo_dates_each_act_when_a_user_would_have_done_it(db):
-    started = timezone.now()
-    load_organisation(lambda _: None)
-    load_mal(lambda _: None)
+def test_demo_dates_each_act_when_a_user_would_have_done_it(demo, db):
+    started = demo
 
     def day(act):
         return timezone.localdate(act.tid)
